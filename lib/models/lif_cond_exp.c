@@ -1,0 +1,110 @@
+/* lif_cond_exp: leaky integrate-and-fire neuron with exponentially decaying
+ * conductance-based synapses (PyNN IF_cond_exp; NEST iaf_cond_exp).
+ *
+ *   cm dv/dt = cm (v_rest - v) / tau_m + gsyn_exc (e_rev_E - v)
+ *              + gsyn_inh (e_rev_I - v) + i_offset + i_ext
+ *   d gsyn_X/dt = -gsyn_X / tau_syn_X
+ *
+ * A spike on receptor X adds its weight (uS, >= 0) to gsyn_X. When v crosses
+ * v_thresh from below, v is set to v_reset and held there for tau_refrac ms while
+ * the conductances keep decaying. The product of the conductances and v has no
+ * elementary closed form, so this model is integrated by a GSL stepper (default
+ * rkf45); its Jacobian is exact, for the implicit steppers.
+ *
+ * Parameters, defaults and units are PyNN's (cells.py, IF_cond_exp). */
+#include <math.h>
+#include <stdio.h>
+#include <gsl/gsl_errno.h>
+#include "ember/model.h"
+
+enum { V, GE, GI, N_STATE };
+enum {
+  CM, TAU_M, TAU_REFRAC, TAU_SYN_E, TAU_SYN_I, E_REV_E, E_REV_I,
+  V_REST, V_RESET, V_THRESH, I_OFFSET, N_PARAMS
+};
+
+static const ember_param_info params[N_PARAMS] = {
+  [CM] = {"cm", 1.0, "nF", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane capacitance"},
+  [TAU_M] = {"tau_m", 20.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane time constant"},
+  [TAU_REFRAC] = {"tau_refrac", 0.1, "ms", 0, INFINITY, 0, "refractory period"},
+  [TAU_SYN_E] = {"tau_syn_E", 5.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN,
+                 "decay time of excitatory conductance"},
+  [TAU_SYN_I] = {"tau_syn_I", 5.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN,
+                 "decay time of inhibitory conductance"},
+  [E_REV_E] = {"e_rev_E", 0.0, "mV", -INFINITY, INFINITY, 0, "excitatory reversal potential"},
+  [E_REV_I] = {"e_rev_I", -70.0, "mV", -INFINITY, INFINITY, 0, "inhibitory reversal potential"},
+  [V_REST] = {"v_rest", -65.0, "mV", -INFINITY, INFINITY, 0, "resting potential"},
+  [V_RESET] = {"v_reset", -65.0, "mV", -INFINITY, INFINITY, 0, "potential after a spike"},
+  [V_THRESH] = {"v_thresh", -50.0, "mV", -INFINITY, INFINITY, 0, "spike threshold"},
+  [I_OFFSET] = {"i_offset", 0.0, "nA", -INFINITY, INFINITY, 0, "constant injected current"},
+};
+
+static const ember_state_info state[N_STATE] = {
+  [V] = {"v", "mV", -65.0, "membrane potential"},
+  [GE] = {"gsyn_exc", "uS", 0.0, "excitatory synaptic conductance"},
+  [GI] = {"gsyn_inh", "uS", 0.0, "inhibitory synaptic conductance"},
+};
+
+static const ember_receptor_info receptors[] = {
+  {"excitatory", "uS", EMBER_SIGN_NONNEG},
+  {"inhibitory", "uS", EMBER_SIGN_NONNEG},
+};
+
+static ember_status prepare(double *p, char *msg, size_t len)
+{
+  if (!(p[V_RESET] < p[V_THRESH])) {
+    snprintf(msg, len, "v_reset (%g mV) must be below v_thresh (%g mV)", p[V_RESET], p[V_THRESH]);
+    return EMBER_ERR_INVALID;
+  }
+  return EMBER_OK;
+}
+
+static int rhs(double t, const double y[], double f[], void *params)
+{
+  const ember_neuron_ctx *c = params;
+  const double *p = c->p;
+  double v = y[V];
+  f[V] = c->refractory ? 0.0
+                       : (p[CM] / p[TAU_M] * (p[V_REST] - v) + y[GE] * (p[E_REV_E] - v) +
+                          y[GI] * (p[E_REV_I] - v) + p[I_OFFSET] + c->i_ext) / p[CM];
+  f[GE] = -y[GE] / p[TAU_SYN_E];
+  f[GI] = -y[GI] / p[TAU_SYN_I];
+  return GSL_SUCCESS;
+}
+
+static int jacobian(double t, const double y[], double *J, double dfdt[], void *params)
+{
+  const ember_neuron_ctx *c = params;
+  const double *p = c->p;
+  double live = c->refractory ? 0.0 : 1.0 / p[CM], v = y[V];
+  J[0] = -live * (p[CM] / p[TAU_M] + y[GE] + y[GI]);
+  J[1] = live * (p[E_REV_E] - v);
+  J[2] = live * (p[E_REV_I] - v);
+  J[3] = 0.0; J[4] = -1.0 / p[TAU_SYN_E]; J[5] = 0.0;
+  J[6] = 0.0; J[7] = 0.0;                 J[8] = -1.0 / p[TAU_SYN_I];
+  dfdt[0] = dfdt[1] = dfdt[2] = 0.0;
+  return GSL_SUCCESS;
+}
+
+static double threshold(const double *p) { return p[V_THRESH]; }
+static double refractory_period(const double *p) { return p[TAU_REFRAC]; }
+
+static void reset(double y[], const ember_neuron_ctx *c) { y[V] = c->p[V_RESET]; }
+
+static void on_event(double y[], size_t receptor, double w, const ember_neuron_ctx *c)
+{
+  y[receptor == 0 ? GE : GI] += w;
+}
+
+const ember_model ember_lif_cond_exp = {
+  .name = "lif_cond_exp",
+  .doc = "Leaky integrate-and-fire, exponential conductance synapses (PyNN IF_cond_exp)",
+  .n_state = N_STATE, .state = state,
+  .n_params = N_PARAMS, .params = params,
+  .n_derived = 0,
+  .n_receptors = 2, .receptors = receptors,
+  .prepare = prepare, .rhs = rhs, .jacobian = jacobian,
+  .threshold = threshold, .spike_var = V, .reset = reset,
+  .refractory_period = refractory_period,
+  .on_event = on_event, .exact = NULL,
+};

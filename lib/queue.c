@@ -1,0 +1,109 @@
+/* Per-population event queues (see queue.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "queue.h"
+
+ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
+{
+  memset(q, 0, sizeof *q);
+  q->slots = calloc(n_slots, sizeof *q->slots);
+  q->offsets = calloc(n_targets + 1, sizeof *q->offsets);
+  if (!q->slots || !q->offsets) {
+    queue_free(q);
+    return EMBER_ERR_NOMEM;
+  }
+  q->n_slots = n_slots;
+  q->n_targets = n_targets;
+  return EMBER_OK;
+}
+
+void queue_free(event_queue *q)
+{
+  if (!q)
+    return;
+  for (size_t i = 0; q->slots && i < q->n_slots; i++)
+    free(q->slots[i].ev);
+  free(q->slots);
+  free(q->offsets);
+  free(q->sorted);
+  memset(q, 0, sizeof *q);
+}
+
+static event_slot *slot_of(event_queue *q, int64_t slice)
+{
+  return &q->slots[(size_t)(slice % (int64_t)q->n_slots)];
+}
+
+/* Doubles the capacity; slots reach their steady size within the first few
+ * intervals and then never allocate again. */
+static ember_status reserve(ember_event **v, size_t *cap, size_t need)
+{
+  if (need <= *cap)
+    return EMBER_OK;
+  size_t nc = *cap ? *cap : 256;
+  while (nc < need)
+    nc *= 2;
+  ember_event *nv = realloc(*v, nc * sizeof *nv);
+  if (!nv)
+    return EMBER_ERR_NOMEM;
+  *v = nv;
+  *cap = nc;
+  return EMBER_OK;
+}
+
+ember_status queue_push(event_queue *q, int64_t slice, const ember_event *ev)
+{
+  event_slot *s = slot_of(q, slice);
+  if (s->n == s->cap && reserve(&s->ev, &s->cap, s->n + 1))
+    return EMBER_ERR_NOMEM;
+  s->ev[s->n++] = *ev;
+  return EMBER_OK;
+}
+
+/* Within one neuron's run: a stable insertion sort by time. Runs are short (a
+ * neuron receives a handful of events per interval), so this beats qsort and,
+ * unlike it, keeps ties in delivery order. */
+static void sort_run(ember_event *e, size_t n)
+{
+  for (size_t i = 1; i < n; i++) {
+    ember_event x = e[i];
+    size_t j = i;
+    while (j > 0 && e[j - 1].t > x.t) {
+      e[j] = e[j - 1];
+      j--;
+    }
+    e[j] = x;
+  }
+}
+
+ember_status queue_take(event_queue *q, int64_t slice)
+{
+  event_slot *s = slot_of(q, slice);
+  size_t *off = q->offsets, nt = q->n_targets;
+  if (reserve(&q->sorted, &q->sorted_cap, s->n))
+    return EMBER_ERR_NOMEM;
+  memset(off, 0, (nt + 1) * sizeof *off);
+  for (size_t i = 0; i < s->n; i++)
+    off[s->ev[i].target + 1]++;
+  for (size_t i = 0; i < nt; i++)
+    off[i + 1] += off[i];
+  for (size_t i = 0; i < s->n; i++)   /* counting sort: stable */
+    q->sorted[off[s->ev[i].target]++] = s->ev[i];
+  for (size_t i = nt; i > 0; i--)     /* the scatter advanced each start: restore */
+    off[i] = off[i - 1];
+  off[0] = 0;
+  for (size_t i = 0; i < nt; i++)
+    if (off[i + 1] - off[i] > 1)
+      sort_run(q->sorted + off[i], off[i + 1] - off[i]);
+  s->n = 0;
+  return EMBER_OK;
+}
+
+ember_status queue_requeue_from(event_queue *q, int64_t slice, double t)
+{
+  size_t total = q->offsets[q->n_targets];
+  for (size_t i = 0; i < total; i++)
+    if (q->sorted[i].t >= t && queue_push(q, slice, &q->sorted[i]))
+      return EMBER_ERR_NOMEM;
+  return EMBER_OK;
+}
