@@ -148,6 +148,9 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
                      neuron_job *job)
 {
   job->y = pop->state + i * pop->n_state;
+  job->t_cur = &pop->t_cur[i];
+  job->t_prev = &pop->t_prev[i];
+  job->y_prev = pop->y_prev + i * pop->n_state;
   job->ctx.p = pop->params + i * pop->row;
   job->ctx.i_ext = pop->i_ext[i];
   job->ctx.refractory = 0;
@@ -198,6 +201,30 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
     pop->i_ext[i] = job.ctx.i_ext;
     if (st)
       note_failure(w, st, msg, pop->index, (uint32_t)i);
+  }
+}
+
+/* Ends every neuron's last step exactly at the network's time. */
+static void settle_all(ember_network *net)
+{
+  #pragma omp parallel num_threads(net->n_ws)
+  {
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+#endif
+    for (size_t p = 0; p < net->n_pops; p++) {
+      ember_population *pop = net->pops[p];
+      if (!pop->model)
+        continue;
+      #pragma omp for schedule(static)
+      for (size_t i = 0; i < pop->n; i++) {
+        neuron_job job;
+        make_job(pop, i, NULL, 0, &job);
+        job.n_samples = 0;
+        solver_settle(net->ws[t].solver[p], &job, net->t);
+      }
+    }
   }
 }
 
@@ -386,6 +413,8 @@ ember_status ember_network_run(ember_network *net, double duration)
     if (!st && net->stop_requested)
       st = net_fail(net, EMBER_ERR_INTERRUPTED, "run interrupted at t = %.6g ms", net->t);
   }
+  if (!net->failed)
+    settle_all(net);
   ember_status fl = record_end_slice(net, 1);   /* keep what was recorded, whatever happened */
   if (!st && fl)
     st = fl;

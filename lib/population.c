@@ -80,7 +80,10 @@ static ember_status neuron_arrays(ember_population *pop)
   pop->i_ext = calloc(pop->n, sizeof *pop->i_ext);
   pop->h = malloc(pop->n * sizeof *pop->h);
   pop->refr_until = malloc(pop->n * sizeof *pop->refr_until);
-  if (!pop->i_ext || !pop->h || !pop->refr_until)
+  pop->t_cur = calloc(pop->n, sizeof *pop->t_cur);
+  pop->t_prev = calloc(pop->n, sizeof *pop->t_prev);
+  pop->y_prev = calloc(pop->n * m->n_state, sizeof *pop->y_prev);
+  if (!pop->i_ext || !pop->h || !pop->refr_until || !pop->t_cur || !pop->t_prev || !pop->y_prev)
     return EMBER_ERR_NOMEM;
   for (size_t i = 0; i < pop->n; i++) {
     pop->h[i] = 0.01;
@@ -153,6 +156,9 @@ void pop_free(ember_population *pop)
   free(pop->i_ext);
   free(pop->h);
   free(pop->refr_until);
+  free(pop->t_cur);
+  free(pop->t_prev);
+  free(pop->y_prev);
   free(pop->rec_t);
   free(pop->rec_id);
   free(pop->out);

@@ -120,10 +120,14 @@ void solver_ws_free(solver_ws *ws)
  * trajectory never depends on which neuron the thread handled before. */
 static void restart(solver_ws *ws)
 {
-  if (ws->drv) {
+  if (!ws->drv)
+    return;
+  /* GSL's explicit Runge-Kutta methods carry nothing from one apply to the
+   * next (their reset only clears scratch arrays); the multistep methods keep a
+   * history and bsimp adapts its order, so those are reset. */
+  if (ws->kind->multistep || ws->kind->implicit)
     gsl_odeiv2_step_reset(ws->drv->s);
-    gsl_odeiv2_evolve_reset(ws->drv->e);
-  }
+  gsl_odeiv2_evolve_reset(ws->drv->e);
 }
 
 /* ------------------------------------------------------------ dense output --- */
@@ -220,9 +224,16 @@ static double find_crossing(solver_ws *ws)
     return -1;
   if (gb >= 0)
     return locate(ws, 0, ga, len, gb, 0, 1);
-  ensure_f(ws);
-  double da = ws->fa[m->spike_var], db = ws->fb[m->spike_var];
-  if (!(da > 0 && db < 0))
+  /* A maximum inside needs the slope to go from > 0 to < 0; the end slope is
+   * checked first since it alone rules out about half of all steps. */
+  m->rhs(ws->tb, ws->yb, ws->fb, &ws->job->ctx);
+  double db = ws->fb[m->spike_var];
+  if (!(db < 0))
+    return -1;
+  m->rhs(ws->ta, ws->ya, ws->fa, &ws->job->ctx);
+  ws->have_f = 1;
+  double da = ws->fa[m->spike_var];
+  if (!(da > 0))
     return -1;
   double tmax = locate(ws, 0, da, len, db, 1, -1);   /* where the derivative turns */
   double gmax = probe_g(ws, tmax, 0);
@@ -265,12 +276,26 @@ static ember_status fail_nonfinite(solver_ws *ws, double t, char *msg, size_t le
   size_t i = 0;
   while (i < ws->dim && isfinite(ws->yb[i]))
     i++;
-  snprintf(msg, len, "population '%s' neuron %u: state variable '%s' became %g at t = %.9g ms",
-           j->label, j->id, ws->m->state[i < ws->dim ? i : 0].name, ws->yb[i < ws->dim ? i : 0], t);
+  snprintf(msg, len, "population '%s' neuron %u: state variable '%s' became %g in the step "
+           "from t = %.9g ms (last finite state) to t = %.9g ms", j->label, j->id,
+           ws->m->state[i < ws->dim ? i : 0].name, ws->yb[i < ws->dim ? i : 0], ws->ta, t);
   return EMBER_ERR_NONFINITE;
 }
 
-/* One step from *t toward `end`, leaving the step in ya/yb, ta/tb. */
+/* Makes the current point a step of length zero: after a discontinuity (event,
+ * spike, end of refractoriness) nothing before it may be re-evaluated. */
+static void collapse(solver_ws *ws, double t)
+{
+  neuron_job *j = ws->job;
+  ws->ta = ws->tb = t;
+  memcpy(ws->ya, j->y, ws->dim * sizeof *j->y);
+  memcpy(ws->yb, j->y, ws->dim * sizeof *j->y);
+  ws->have_f = 0;
+  restart(ws);
+}
+
+/* One step from *t, ending at `end` at the latest, leaving the step in ya/yb,
+ * ta/tb. */
 static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, size_t len)
 {
   neuron_job *j = ws->job;
@@ -296,6 +321,14 @@ static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, s
   return all_finite(j->y, ws->dim) ? EMBER_OK : fail_nonfinite(ws, *t, msg, len);
 }
 
+/* Moves the neuron back to te inside its last step. */
+static void cut(solver_ws *ws, double te, double *t)
+{
+  eval_at(ws, te - ws->ta, ws->job->y);
+  *t = te;
+  collapse(ws, te);
+}
+
 /* A spike at t: record it, reset, start the refractory period. */
 static void fire(solver_ws *ws, double t, spike_buf *sink)
 {
@@ -309,7 +342,7 @@ static void fire(solver_ws *ws, double t, spike_buf *sink)
     *j->refr_until = t + tr;
     j->ctx.refractory = 1;
   }
-  restart(ws);
+  collapse(ws, t);
 }
 
 /* After a discontinuity (events, end of refractoriness): a model with a reset
@@ -319,23 +352,27 @@ static void level_check(solver_ws *ws, double t, spike_buf *sink)
 {
   const ember_model *m = ws->m;
   neuron_job *j = ws->job;
-  restart(ws);
+  collapse(ws, t);
   if (m->threshold && m->reset && !j->ctx.refractory &&
       j->y[m->spike_var] >= m->threshold(j->ctx.p))
     fire(ws, t, sink);
 }
 
-/* Integrates from *t to end, stopping early at a spike (after firing). `detect`
- * is off while refractory. */
-static ember_status segment(solver_ws *ws, double *t, double end, int detect, spike_buf *sink,
-                            char *msg, size_t len)
+/* Integrates from *t to end, stopping early at a spike (after firing). Steps may
+ * run on past `end` up to `lim` (the end of the interval: a neuron does not stop
+ * there, since the next interval's events may well come after its step). A
+ * crossing beyond `end` is not fired yet: the step is cut back to `end` and the
+ * next interval finds the crossing again, after its own events. `detect` is off
+ * while refractory. */
+static ember_status segment(solver_ws *ws, double *t, double end, double lim, int detect,
+                            spike_buf *sink, char *msg, size_t len)
 {
   while (*t < end) {
-    ember_status st = take_step(ws, t, end, msg, len);
+    ember_status st = take_step(ws, t, lim, msg, len);
     if (st)
       return st;
     double tau = detect ? find_crossing(ws) : -1;
-    if (tau >= 0) {
+    if (tau >= 0 && ws->ta + tau < end) {
       sample_step(ws, ws->ta + tau);
       eval_at(ws, tau, ws->job->y);
       *t = ws->ta + tau;
@@ -343,13 +380,16 @@ static ember_status segment(solver_ws *ws, double *t, double end, int detect, sp
       return EMBER_OK;
     }
     sample_step(ws, ws->tb);
+    if (tau >= 0)
+      cut(ws, end, t);
   }
   return EMBER_OK;
 }
 
-/* Integrates from *t to end through refractory periods and spikes. */
-static ember_status integrate(solver_ws *ws, double *t, double end, spike_buf *sink, char *msg,
-                              size_t len)
+/* Integrates from *t to end through refractory periods and spikes; with
+ * `overshoot` the last step may end after `end`. */
+static ember_status integrate(solver_ws *ws, double *t, double end, int overshoot,
+                              spike_buf *sink, char *msg, size_t len)
 {
   neuron_job *j = ws->job;
   int spiking = ws->m->threshold != NULL;
@@ -357,14 +397,20 @@ static ember_status integrate(solver_ws *ws, double *t, double end, spike_buf *s
     ember_status st;
     if (j->ctx.refractory) {
       double stop = fmin(end, *j->refr_until);
-      if ((st = segment(ws, t, stop, 0, sink, msg, len)))
+      double lim = overshoot ? *j->refr_until : stop;
+      if ((st = segment(ws, t, stop, lim, 0, sink, msg, len)))
         return st;
-      if (*t >= *j->refr_until) {
+      /* Refractoriness ends here unless the step ran past `end`: then the step
+       * stays open (events of the next interval may still cut into it) and the
+       * next interval ends the refractory period. */
+      if (*t >= *j->refr_until && *t <= end) {
         j->ctx.refractory = 0;
         level_check(ws, *t, sink);
       }
-    } else if ((st = segment(ws, t, end, spiking, sink, msg, len))) {
-      return st;
+    } else {
+      double lim = overshoot ? fmax(end, *t + ws->max_step) : end;
+      if ((st = segment(ws, t, end, lim, spiking, sink, msg, len)))
+        return st;
     }
   }
   return EMBER_OK;
@@ -379,24 +425,63 @@ static void apply_event(solver_ws *ws, const ember_event *e)
     ws->m->on_event(j->y, e->receptor, e->w, &j->ctx);
 }
 
+/* Restores the neuron's last step, which may reach past the interval start. */
+static void load_pending(solver_ws *ws, neuron_job *job)
+{
+  ws->job = job;
+  ws->sys.params = &job->ctx;
+  ws->ta = *job->t_prev;
+  ws->tb = *job->t_cur;
+  memcpy(ws->ya, job->y_prev, ws->dim * sizeof *ws->ya);
+  memcpy(ws->yb, job->y, ws->dim * sizeof *ws->yb);
+  if (ws->ta == ws->tb)   /* the state may have been set between runs */
+    memcpy(ws->ya, job->y, ws->dim * sizeof *ws->ya);
+  ws->have_f = 0;
+  job->ctx.refractory = ws->ta < *job->refr_until;
+  restart(ws);
+}
+
+static void store_pending(solver_ws *ws, neuron_job *job, double t)
+{
+  *job->t_prev = ws->ta;
+  *job->t_cur = t;
+  memcpy(job->y_prev, ws->ya, ws->dim * sizeof *ws->ya);
+}
+
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
 {
-  double t = t0;
+  load_pending(ws, job);
+  double t = ws->tb;
   size_t e = 0;
-  ws->job = job;
-  ws->sys.params = &job->ctx;
-  job->ctx.refractory = t < *job->refr_until;
-  level_check(ws, t, sink);
+  if (ws->ta == ws->tb)
+    level_check(ws, t, sink);
   for (;;) {
-    double stop = e < job->n_ev ? fmax(job->ev[e].t, t) : t1;
-    ember_status st = integrate(ws, &t, stop, sink, msg, msglen);
+    double stop = e < job->n_ev ? fmax(job->ev[e].t, t0) : t1;
+    int last = e == job->n_ev;
+    sample_step(ws, fmin(stop, t));   /* what the last step covers of this interval */
+    if (!last && stop < t)
+      cut(ws, stop, &t);              /* an event inside it: go back to the event */
+    ember_status st = integrate(ws, &t, stop, last, sink, msg, msglen);
     if (st)
       return st;
-    if (e == job->n_ev)
-      return EMBER_OK;
+    if (last)
+      break;
     while (e < job->n_ev && job->ev[e].t <= t)
       apply_event(ws, &job->ev[e++]);
     level_check(ws, t, sink);
   }
+  store_pending(ws, job, t);
+  return EMBER_OK;
+}
+
+void solver_settle(solver_ws *ws, neuron_job *job, double t)
+{
+  load_pending(ws, job);
+  if (ws->tb > t)
+    eval_at(ws, t - ws->ta, job->y);
+  else
+    t = ws->tb;
+  *job->t_prev = *job->t_cur = t;
+  memcpy(job->y_prev, job->y, ws->dim * sizeof *ws->ya);
 }

@@ -38,7 +38,9 @@ typedef struct sample_req {
 
 /* One neuron's work for one interval. */
 typedef struct neuron_job {
-  double *y;
+  double *y;                 /* state at *t_cur */
+  double *t_cur;             /* the neuron's time: may pass the interval's end */
+  double *t_prev, *y_prev;   /* start of its last step, to go back into it */
   ember_neuron_ctx ctx;
   double *h;                 /* step-size proposal, kept between calls */
   double *refr_until;
@@ -55,5 +57,9 @@ typedef struct neuron_job {
  * EMBER_ERR_NONFINITE with a message naming population, neuron and time in msg. */
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen);
+
+/* Brings a neuron whose last step passed t back to exactly t (end of a run, so
+ * that the state read or set between runs is the state at the network's time). */
+void solver_settle(solver_ws *ws, neuron_job *job, double t);
 
 #endif

@@ -22,6 +22,8 @@ enum {
   CM, TAU_M, TAU_REFRAC, TAU_SYN_E, TAU_SYN_I, E_REV_E, E_REV_I,
   V_REST, V_RESET, V_THRESH, I_OFFSET, N_PARAMS
 };
+/* Derived values after the parameters: reciprocals, so the rhs multiplies. */
+enum { INV_TAU_M = N_PARAMS, INV_CM, INV_TAU_E, INV_TAU_I, N_ROW };
 
 static const ember_param_info params[N_PARAMS] = {
   [CM] = {"cm", 1.0, "nF", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane capacitance"},
@@ -56,6 +58,10 @@ static ember_status prepare(double *p, char *msg, size_t len)
     snprintf(msg, len, "v_reset (%g mV) must be below v_thresh (%g mV)", p[V_RESET], p[V_THRESH]);
     return EMBER_ERR_INVALID;
   }
+  p[INV_TAU_M] = 1.0 / p[TAU_M];
+  p[INV_CM] = 1.0 / p[CM];
+  p[INV_TAU_E] = 1.0 / p[TAU_SYN_E];
+  p[INV_TAU_I] = 1.0 / p[TAU_SYN_I];
   return EMBER_OK;
 }
 
@@ -65,10 +71,11 @@ static int rhs(double t, const double y[], double f[], void *params)
   const double *p = c->p;
   double v = y[V];
   f[V] = c->refractory ? 0.0
-                       : (p[CM] / p[TAU_M] * (p[V_REST] - v) + y[GE] * (p[E_REV_E] - v) +
-                          y[GI] * (p[E_REV_I] - v) + p[I_OFFSET] + c->i_ext) / p[CM];
-  f[GE] = -y[GE] / p[TAU_SYN_E];
-  f[GI] = -y[GI] / p[TAU_SYN_I];
+                       : (p[V_REST] - v) * p[INV_TAU_M] +
+                           (y[GE] * (p[E_REV_E] - v) + y[GI] * (p[E_REV_I] - v) + p[I_OFFSET] +
+                            c->i_ext) * p[INV_CM];
+  f[GE] = -y[GE] * p[INV_TAU_E];
+  f[GI] = -y[GI] * p[INV_TAU_I];
   return GSL_SUCCESS;
 }
 
@@ -76,12 +83,12 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
 {
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
-  double live = c->refractory ? 0.0 : 1.0 / p[CM], v = y[V];
-  J[0] = -live * (p[CM] / p[TAU_M] + y[GE] + y[GI]);
+  double live = c->refractory ? 0.0 : p[INV_CM], v = y[V];
+  J[0] = c->refractory ? 0.0 : -(p[INV_TAU_M] + (y[GE] + y[GI]) * p[INV_CM]);
   J[1] = live * (p[E_REV_E] - v);
   J[2] = live * (p[E_REV_I] - v);
-  J[3] = 0.0; J[4] = -1.0 / p[TAU_SYN_E]; J[5] = 0.0;
-  J[6] = 0.0; J[7] = 0.0;                 J[8] = -1.0 / p[TAU_SYN_I];
+  J[3] = 0.0; J[4] = -p[INV_TAU_E]; J[5] = 0.0;
+  J[6] = 0.0; J[7] = 0.0;           J[8] = -p[INV_TAU_I];
   dfdt[0] = dfdt[1] = dfdt[2] = 0.0;
   return GSL_SUCCESS;
 }
@@ -101,7 +108,7 @@ const ember_model ember_lif_cond_exp = {
   .doc = "Leaky integrate-and-fire, exponential conductance synapses (PyNN IF_cond_exp)",
   .n_state = N_STATE, .state = state,
   .n_params = N_PARAMS, .params = params,
-  .n_derived = 0,
+  .n_derived = N_ROW - N_PARAMS,
   .n_receptors = 2, .receptors = receptors,
   .prepare = prepare, .rhs = rhs, .jacobian = jacobian,
   .threshold = threshold, .spike_var = V, .reset = reset,

@@ -24,6 +24,8 @@
 
 enum { V, IE, II, N_STATE };
 enum { CM, TAU_M, TAU_REFRAC, TAU_SYN_E, TAU_SYN_I, V_REST, V_RESET, V_THRESH, I_OFFSET, N_PARAMS };
+/* Derived values after the parameters: reciprocals, so the rhs multiplies. */
+enum { INV_TAU_M = N_PARAMS, INV_CM, INV_TAU_E, INV_TAU_I, N_ROW };
 
 static const ember_param_info params[N_PARAMS] = {
   [CM] = {"cm", 1.0, "nF", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane capacitance"},
@@ -56,6 +58,10 @@ static ember_status prepare(double *p, char *msg, size_t len)
     snprintf(msg, len, "v_reset (%g mV) must be below v_thresh (%g mV)", p[V_RESET], p[V_THRESH]);
     return EMBER_ERR_INVALID;
   }
+  p[INV_TAU_M] = 1.0 / p[TAU_M];
+  p[INV_CM] = 1.0 / p[CM];
+  p[INV_TAU_E] = 1.0 / p[TAU_SYN_E];
+  p[INV_TAU_I] = 1.0 / p[TAU_SYN_I];
   return EMBER_OK;
 }
 
@@ -64,10 +70,10 @@ static int rhs(double t, const double y[], double f[], void *params)
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
   f[V] = c->refractory ? 0.0
-                       : (p[V_REST] - y[V]) / p[TAU_M] +
-                           (y[IE] + y[II] + p[I_OFFSET] + c->i_ext) / p[CM];
-  f[IE] = -y[IE] / p[TAU_SYN_E];
-  f[II] = -y[II] / p[TAU_SYN_I];
+                       : (p[V_REST] - y[V]) * p[INV_TAU_M] +
+                           (y[IE] + y[II] + p[I_OFFSET] + c->i_ext) * p[INV_CM];
+  f[IE] = -y[IE] * p[INV_TAU_E];
+  f[II] = -y[II] * p[INV_TAU_I];
   return GSL_SUCCESS;
 }
 
@@ -76,9 +82,9 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
   double live = c->refractory ? 0.0 : 1.0;
-  J[0] = -live / p[TAU_M];  J[1] = live / p[CM];         J[2] = live / p[CM];
-  J[3] = 0.0;               J[4] = -1.0 / p[TAU_SYN_E];  J[5] = 0.0;
-  J[6] = 0.0;               J[7] = 0.0;                  J[8] = -1.0 / p[TAU_SYN_I];
+  J[0] = -live * p[INV_TAU_M]; J[1] = live * p[INV_CM]; J[2] = live * p[INV_CM];
+  J[3] = 0.0;                  J[4] = -p[INV_TAU_E];    J[5] = 0.0;
+  J[6] = 0.0;                  J[7] = 0.0;              J[8] = -p[INV_TAU_I];
   dfdt[0] = dfdt[1] = dfdt[2] = 0.0;
   return GSL_SUCCESS;
 }
@@ -124,7 +130,7 @@ const ember_model ember_lif_curr_exp = {
   .doc = "Leaky integrate-and-fire, exponential current synapses (PyNN IF_curr_exp)",
   .n_state = N_STATE, .state = state,
   .n_params = N_PARAMS, .params = params,
-  .n_derived = 0,
+  .n_derived = N_ROW - N_PARAMS,
   .n_receptors = 2, .receptors = receptors,
   .prepare = prepare, .rhs = rhs, .jacobian = jacobian,
   .threshold = threshold, .spike_var = V, .reset = reset,
