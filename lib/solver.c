@@ -188,9 +188,8 @@ static double probe_g(solver_ws *ws, double tau, int which)
  * final bracket. Illinois' variant of regula falsi, with each trial point kept at
  * least tol/2 inside the bracket so the bracket always shrinks. */
 static double locate(solver_ws *ws, double lo, double glo, double hi, double ghi, int which,
-                     double sign)
+                     double sign, double tol)
 {
-  double tol = ws->root_tol;
   int last = 0;
   glo *= sign;
   ghi *= sign;
@@ -223,7 +222,7 @@ static double find_crossing(solver_ws *ws)
   if (!(ga < 0))
     return -1;
   if (gb >= 0)
-    return locate(ws, 0, ga, len, gb, 0, 1);
+    return locate(ws, 0, ga, len, gb, 0, 1, ws->root_tol);
   /* A maximum inside needs the slope to go from > 0 to < 0; the end slope is
    * checked first since it alone rules out about half of all steps. */
   m->rhs(ws->tb, ws->yb, ws->fb, &ws->job->ctx);
@@ -235,9 +234,11 @@ static double find_crossing(solver_ws *ws)
   double da = ws->fa[m->spike_var];
   if (!(da > 0))
     return -1;
-  double tmax = locate(ws, 0, da, len, db, 1, -1);   /* where the derivative turns */
+  /* Where the slope turns. Near a maximum g is flat (g(t* + d) = g(t*) - O(d^2)),
+   * so a coarse bracket finds its height to far below any tolerance. */
+  double tmax = locate(ws, 0, da, len, db, 1, -1, fmax(ws->root_tol, 1e-4 * len));
   double gmax = probe_g(ws, tmax, 0);
-  return gmax >= 0 ? locate(ws, 0, ga, tmax, gmax, 0, 1) : -1;
+  return gmax >= 0 ? locate(ws, 0, ga, tmax, gmax, 0, 1, ws->root_tol) : -1;
 }
 
 /* ----------------------------------------------------------------- sampling --- */
