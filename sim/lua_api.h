@@ -1,0 +1,118 @@
+/* The Lua 5.4 scripting layer of the `ember` command: shared declarations of
+ * sim/lua_api.c (state, ember.* functions, running a script), sim/lua_values.c
+ * (argument checks, distributions, connectors) and sim/lua_objects.c
+ * (populations, projections, current sources). */
+#ifndef EMBER_SIM_LUA_API_H
+#define EMBER_SIM_LUA_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+#include "ember/ember.h"
+
+/* What the script layer shares with the command that runs it. The network is
+ * created and freed by the command and outlives the lua_State, so userdata only
+ * hold borrowed pointers into it. */
+typedef struct ember_lua_ctx {
+  ember_network *net;
+  int seed_fixed;          /* --seed given: ember.setup's seed is ignored */
+  int threads_fixed;       /* --threads given: ember.setup's threads are ignored */
+  int built;               /* something exists in the network: setup is refused */
+  int ran;                 /* ember.run was called at least once */
+  double default_delay;    /* ms: connect's delay when none is given */
+  ember_status failure;    /* first runtime failure of ember.run (exit 1), or OK */
+  int interrupted;         /* ember.run returned EMBER_ERR_INTERRUPTED */
+  double run_t0;           /* ms: simulated time when the current run started */
+  double run_wall;         /* s: wall time spent inside ember.run */
+} ember_lua_ctx;
+
+/* ------------------------------------------------------------- lua_api.c --- */
+
+/* A new Lua state with the standard libraries and the global table `ember`,
+ * bound to ctx (which must outlive it). NULL if out of memory. */
+lua_State *ember_lua_new(ember_lua_ctx *ctx);
+/* Loads (text only) and runs the script at path. Returns 0 on success (or
+ * os.exit(0)); -1 on an error, whose message ("path:LINE: ...") is written into
+ * msg; or the code N > 0 of os.exit(N), which stops the script. */
+int ember_lua_run_file(lua_State *L, const char *path, char *msg, size_t msglen);
+/* Makes the running script stop with an error at its next Lua instruction.
+ * Async-signal-safe (it only sets a hook), for the SIGINT handler. */
+void ember_lua_interrupt(lua_State *L);
+/* The context bound to L. */
+ember_lua_ctx *ember_lua_ctx_of(lua_State *L);
+
+/* ---------------------------------------------------------- lua_values.c --- */
+
+/* luaL_error with printf's formats (%g, %zu, ...): the message gets the
+ * script position "path:LINE: " of the calling Lua code. Never returns. */
+int ember_lua_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Raises "fname: <the network's last error>" (dropping a leading "verb: " that
+ * repeats fname). Never returns. */
+int ember_lua_fail(lua_State *L, const char *fname);
+/* Pushes a short description of the value at idx for messages: 3.5, 'text',
+ * nil, a table, population 'exc', ... Returns it. */
+const char *ember_lua_describe(lua_State *L, int idx);
+/* Raises "fname: argument K (name) must be WHAT, got VALUE". Never returns. */
+int ember_lua_arg_error(lua_State *L, int idx, int k, const char *fname, const char *name,
+                        const char *what);
+
+/* Argument checks; k is the argument number the user sees (1 = first after self). */
+double ember_lua_check_number(lua_State *L, int idx, int k, const char *fname, const char *name);
+uint64_t ember_lua_check_count(lua_State *L, int idx, int k, const char *fname, const char *name,
+                               uint64_t min, uint64_t max);
+const char *ember_lua_check_string(lua_State *L, int idx, int k, const char *fname,
+                                   const char *name);
+void ember_lua_check_table(lua_State *L, int idx, int k, const char *fname, const char *name);
+/* 1 if the value at idx is nil or none (an optional argument left out). */
+int ember_lua_absent(lua_State *L, int idx);
+
+/* Raises an error for the first key of the table at idx that is not in the
+ * NULL-terminated list allowed (options tables: typos must not pass silently). */
+void ember_lua_check_keys(lua_State *L, int idx, const char *fname, const char *what,
+                          const char *const *allowed);
+/* Optional field `key` of the options table at idx: returns 1 and stores it if
+ * present, 0 if nil; raises if it has the wrong type. */
+int ember_lua_opt_number(lua_State *L, int idx, const char *key, const char *fname, double *out);
+int ember_lua_opt_string(lua_State *L, int idx, const char *key, const char *fname,
+                         const char **out);
+int ember_lua_opt_bool(lua_State *L, int idx, const char *key, const char *fname, int *out);
+/* " (did you mean 'x'?)" for the closest of names[0..n) to word, or "". */
+const char *ember_lua_suggest(const char *word, const char *const *names, size_t n, char *buf,
+                              size_t len);
+
+/* An array table of non-negative integer ids (0-based) at idx, copied into a
+ * scratch userdata pushed on the stack (freed by the collector, so an error
+ * cannot leak it). Returns the ids and stores their count. */
+uint32_t *ember_lua_check_ids(lua_State *L, int idx, const char *fname, const char *what,
+                              size_t *n);
+/* An array table of numbers at idx, copied like ember_lua_check_ids. */
+double *ember_lua_check_numbers(lua_State *L, int idx, const char *fname, const char *what,
+                                size_t *n);
+/* Pushes a new array table holding v[0..n). */
+void ember_lua_push_numbers(lua_State *L, const double *v, size_t n);
+
+/* A per-element value: a number, a distribution, or (if arrays are allowed) an
+ * array table. For an array, *array points to a scratch copy pushed on the stack
+ * and *n_array is its length; otherwise *array is NULL and *dist is set. */
+typedef struct ember_lua_value {
+  ember_dist dist;
+  const double *array;
+  size_t n_array;
+} ember_lua_value;
+void ember_lua_check_value(lua_State *L, int idx, const char *fname, const char *what,
+                           int allow_array, ember_lua_value *out);
+/* The distribution userdata at idx, or NULL if idx is not one. */
+const ember_dist *ember_lua_todist(lua_State *L, int idx);
+/* A connector userdata at idx (raises if it is not one); list rows are filled in. */
+const ember_connector *ember_lua_check_connector(lua_State *L, int idx, int k, const char *fname,
+                                                 int *all_rows_weighted);
+/* Registers ember.uniform, ember.normal and the connectors in the table on top. */
+void ember_lua_open_values(lua_State *L);
+
+/* --------------------------------------------------------- lua_objects.c --- */
+
+/* Registers ember.population, ember.poisson, ember.spike_array, ember.dc,
+ * ember.step_current and ember.connect in the table on top, and the metatables. */
+void ember_lua_open_objects(lua_State *L);
+
+#endif

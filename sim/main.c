@@ -1,0 +1,77 @@
+/* The `ember` command: dispatches to run, info and models; help and version. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "ember/ember.h"
+
+void ember_cli_usage(FILE *f)
+{
+  fputs("usage: ember COMMAND [ARGS]\n"
+        "  ember run SCRIPT.lua [-o DIR] [--threads N] [--seed S] [--quiet]\n"
+        "                         run a Lua script (also: ember SCRIPT.lua [options])\n"
+        "  ember info DIR         populations, spike counts, rates and recorded variables\n"
+        "                         of an output directory\n"
+        "  ember models [NAME]    the neuron models, or one model's parameters, state\n"
+        "                         variables and receptors\n"
+        "  ember --version        the version\n"
+        "  ember --help           this text\n"
+        "Exit codes: 0 success, 1 a run failed, 2 bad usage or a bad script,\n"
+        "130 interrupted (Ctrl-C). Documentation: docs/scripting.md.\n", f);
+}
+
+/* The command line as typed, for provenance: arguments joined by spaces, those
+ * with spaces or quotes single-quoted. Caller frees; NULL if out of memory. */
+static char *join_args(int argc, char **argv)
+{
+  size_t len = 1;
+  for (int i = 0; i < argc; i++)
+    len += 4 * strlen(argv[i]) + 3;
+  char *s = malloc(len), *p = s;
+  for (int i = 0; s && i < argc; i++) {
+    int quote = argv[i][0] == 0 || strpbrk(argv[i], " \t\n'\"\\$") != NULL;
+    p += sprintf(p, "%s%s", i ? " " : "", quote ? "'" : "");
+    for (const char *c = argv[i]; *c; c++)
+      p += *c == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *c);
+    p += sprintf(p, "%s", quote ? "'" : "");
+  }
+  return s;
+}
+
+static int is_script(const char *arg)
+{
+  size_t n = strlen(arg);
+  return n > 4 && strcmp(arg + n - 4, ".lua") == 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    ember_cli_usage(stderr);
+    return EMBER_EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    ember_cli_usage(stdout);
+    return EMBER_EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
+    printf("ember %s\n", ember_version());
+    return EMBER_EXIT_OK;
+  }
+  if (!strcmp(cmd, "info"))
+    return ember_cli_info(argc - 1, argv + 1);
+  if (!strcmp(cmd, "models"))
+    return ember_cli_models(argc - 1, argv + 1);
+  if (!strcmp(cmd, "run") || is_script(cmd)) {
+    char *line = join_args(argc, argv);
+    /* The shorthand keeps "ember" as argv[0]: getopt skips it like "run". */
+    int code = ember_cli_run(strcmp(cmd, "run") ? argc : argc - 1,
+                             strcmp(cmd, "run") ? argv : argv + 1, line ? line : "ember");
+    free(line);
+    return code;
+  }
+  fprintf(stderr, "ember: unknown command '%s'\n", cmd);
+  ember_cli_usage(stderr);
+  return EMBER_EXIT_USAGE;
+}

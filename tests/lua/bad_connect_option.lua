@@ -1,0 +1,4 @@
+-- bad: a misspelled option of ember.connect (dealy for delay)
+local a = ember.poisson("a", 5, {rate = 10})
+local b = ember.population("b", 5, "lif_curr_exp")
+ember.connect(a, b, ember.all_to_all(), {weight = 0.1, dealy = 1})

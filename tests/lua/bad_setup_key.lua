@@ -1,0 +1,2 @@
+-- bad: an unknown key in ember.setup
+ember.setup{sead = 42}

@@ -1,0 +1,237 @@
+#!/bin/sh
+# Script-level tests of the `ember` command: bad scripts (exit code and a message
+# with the right "file.lua:LINE:"), good scripts (exact values, output files read
+# back with `ember info`), the command line, SIGINT and SIGKILL.
+# Environment: EMBER (the ember binary), SRCDIR (the repository root); both are
+# set by `make check` (TESTS_ENVIRONMENT in Makefile.am).
+# Prints one line per check, then "N passed, M failed"; exits 1 if any failed.
+
+here=$(cd "$(dirname "$0")" && pwd)
+SRCDIR=${SRCDIR:-$here/../..}
+EMBER=${EMBER:-$SRCDIR/sim/ember}
+LUADIR=$SRCDIR/tests/lua
+passed=0
+failed=0
+
+if [ ! -x "$EMBER" ]; then
+  echo "run_tests.sh: no ember binary at '$EMBER' (set EMBER)" >&2
+  exit 99
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ember-lua-tests.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+ok() { passed=$((passed + 1)); echo "ok   - $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL - $1"
+  [ -n "$2" ] && [ -f "$2" ] && sed 's/^/       | /' "$2" | head -n 20
+}
+
+# contains FILE TEXT: FILE contains TEXT literally
+contains() { grep -F -q -- "$2" "$1"; }
+
+# ------------------------------------------------------------ bad scripts ---
+# script | expected exit code | expected text | second expected text (optional)
+# The first text starts with "script.lua:LINE:", the line of the mistake.
+bad_table() {
+  cat <<'TABLE'
+bad_unknown_model.lua|2|bad_unknown_model.lua:3: ember.population: unknown neuron model 'lif_cur_exp' (did you mean 'lif_curr_exp'?)|models: lif_curr_exp
+bad_param_name.lua|2|bad_param_name.lua:2: ember.population: lif_curr_exp 'p' has no parameter 'tau_mm' (did you mean 'tau_m'?)|parameters: cm, tau_m, tau_refrac
+bad_param_range.lua|2|bad_param_range.lua:3: ember.population:|parameter 'tau_m' = -20 ms is out of range
+bad_type.lua|2|bad_type.lua:3: ember.population: argument 2 (n) must be a positive integer, got 'ten'|
+bad_delay_negative.lua|2|bad_delay_negative.lua:5: ember.connect: delay must be > 0 ms, got -1|
+bad_delay_zero.lua|2|bad_delay_zero.lua:4: ember.connect: delay must be > 0 ms, got 0|
+bad_receptor.lua|2|bad_receptor.lua:4: ember.connect:|has no receptor 'gaba' (receptors: excitatory, inhibitory)
+bad_empty_population.lua|2|bad_empty_population.lua:4: ember.population: argument 2 (n) must be a positive integer, got 0|
+bad_spike_array_unsorted.lua|2|bad_spike_array_unsorted.lua:2: ember.spike_array:|ascending
+nonexistent.lua|2|cannot read script|nonexistent.lua': No such file or directory
+bad_syntax.lua|2|bad_syntax.lua:3:|unexpected symbol near '='
+bad_connect_option.lua|2|bad_connect_option.lua:4: ember.connect: unknown option 'dealy' (did you mean 'delay'?)|allowed: weight, delay, receptor, autapses
+bad_probability.lua|2|bad_probability.lua:4: ember.fixed_probability: argument 1 (p) must be a probability from 0 to 1, got 1.5|
+bad_setup_late.lua|2|bad_setup_late.lua:3: ember.setup: must be called before anything is created|
+bad_setup_key.lua|2|bad_setup_key.lua:2: ember.setup: unknown option 'sead' (did you mean 'seed'?)|
+bad_record_variable.lua|2|bad_record_variable.lua:4: pop:record:|nothing called 'isyn_exc' to record (recordable: spikes, v, gsyn_exc, gsyn_inh)
+bad_record_ids.lua|2|bad_record_ids.lua:3: pop:record:|neuron id 5 is out of range for 'p' (ids 0..4)
+bad_weight_sign.lua|2|bad_weight_sign.lua:4: ember.connect:|weight -0.5
+bad_reset_above_threshold.lua|2|bad_reset_above_threshold.lua:3: pop:set:|v_reset (-40 mV) must be below v_thresh (-50 mV)
+bad_initialize_name.lua|2|bad_initialize_name.lua:3: pop:initialize:|no state variable 'tau_m' ('tau_m' is a parameter
+bad_method_call.lua|2|bad_method_call.lua:3: pop:record: call it as a method|
+bad_solver.lua|2|bad_solver.lua:2: ember.population:|unknown solver 'rk5'
+bad_run_duration.lua|2|bad_run_duration.lua:4: ember.run: argument 1 (t) must be a finite duration >= 0 ms, got -5|
+bad_field.lua|2|bad_field.lua:3: a population has no field or method 'lable'|
+bad_param_array_length.lua|2|bad_param_array_length.lua:2: ember.population:|has 4 neurons, got 3 values for 'i_offset'
+bad_from_list_row.lua|2|bad_from_list_row.lua:4: ember.from_list: row 2:|got -1
+bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a population named 'exc' already exists
+bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
+fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
+TABLE
+}
+
+run_bad() {
+  name=$1 code=$2 text1=$3 text2=$4
+  out="$tmp/out-$name"
+  "$EMBER" run "$LUADIR/$name" -o "$out" --quiet >"$tmp/stdout" 2>"$tmp/stderr"
+  rc=$?
+  if [ "$rc" != "$code" ]; then
+    fail "$name: exit $rc, expected $code" "$tmp/stderr"
+  elif ! contains "$tmp/stderr" "$text1"; then
+    fail "$name: message lacks \"$text1\"" "$tmp/stderr"
+  elif [ -n "$text2" ] && ! contains "$tmp/stderr" "$text2"; then
+    fail "$name: message lacks \"$text2\"" "$tmp/stderr"
+  else
+    ok "$name: exit $code, $text1"
+  fi
+}
+
+bad_table >"$tmp/table"
+while IFS='|' read -r name code text1 text2; do
+  run_bad "$name" "$code" "$text1" "$text2"
+done <"$tmp/table"
+
+# A failed run still leaves readable, closed files.
+if "$EMBER" info "$tmp/out-fail_nonfinite.lua" >"$tmp/info" 2>&1 && contains "$tmp/info" "p "; then
+  ok "fail_nonfinite.lua: the output of a failed run opens with ember info"
+else
+  fail "fail_nonfinite.lua: ember info on the output of a failed run" "$tmp/info"
+fi
+
+# ------------------------------------------------------------ good scripts ---
+# run_good NAME EXPECTED_STDOUT [extra ember options]
+run_good() {
+  name=$1 text=$2
+  shift 2
+  "$EMBER" run "$LUADIR/$name" -o "$tmp/out-$name" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+  rc=$?
+  if [ "$rc" != 0 ]; then
+    cat "$tmp/stdout" >>"$tmp/stderr"
+    fail "$name: exit $rc" "$tmp/stderr"
+  elif ! contains "$tmp/stdout" "$text"; then
+    fail "$name: output lacks \"$text\"" "$tmp/stdout"
+  else
+    ok "$name: $text"
+  fi
+}
+
+run_good good_lif_regular.lua "exact spike times ok" --quiet
+run_good good_api.lua "api ok" --quiet --threads 2
+run_good good_network.lua "simulated 500 ms"
+
+net="$tmp/out-good_network.lua"
+if [ -f "$net/spikes.h5" ] && [ -f "$net/v.h5" ]; then
+  ok "good_network.lua: wrote spikes.h5 and v.h5"
+else
+  fail "good_network.lua: spikes.h5 or v.h5 missing"
+fi
+"$EMBER" info "$net" >"$tmp/info" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && awk '$1 == "exc" && $2 == 80 && $3 > 0 { found = 1 } END { exit !found }' "$tmp/info"; then
+  ok "ember info: population exc, 80 neurons, a spike count > 0"
+else
+  fail "ember info on good_network.lua's output (exit $rc)" "$tmp/info"
+fi
+if contains "$tmp/info" "seed            11" && awk '$1 == "v" && $2 == "exc" && $3 == 3 && $4 == 5000 { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: the script's seed and the recorded variable v (3 neurons, 5000 frames)"
+else
+  fail "ember info: seed or recorded variable" "$tmp/info"
+fi
+
+# --seed wins over ember.setup's seed, and ends up in the provenance
+"$EMBER" run "$LUADIR/good_network.lua" -o "$tmp/seed" --seed 99 --quiet >/dev/null 2>&1
+if "$EMBER" info "$tmp/seed" 2>&1 | grep -q "seed  *99$"; then
+  ok "--seed 99 wins over ember.setup{seed = 11}"
+else
+  fail "--seed 99 is not the seed in the provenance"
+fi
+
+# the shorthand `ember SCRIPT.lua` and the default output directory
+(cd "$tmp" && "$EMBER" "$LUADIR/good_lif_regular.lua" --quiet >/dev/null 2>&1)
+rc=$?
+if [ "$rc" = 0 ] && [ -f "$tmp/good_lif_regular-out/spikes.h5" ]; then
+  ok "ember SCRIPT.lua writes to ./SCRIPT-out by default"
+else
+  fail "shorthand / default output directory (exit $rc)"
+fi
+
+# ------------------------------------------------------------ command line ---
+# check_cmd NAME EXPECTED_EXIT EXPECTED_TEXT (in stdout or stderr) -- ARGS...
+check_cmd() {
+  name=$1 code=$2 text=$3
+  shift 3
+  "$EMBER" "$@" >"$tmp/cmd" 2>&1
+  rc=$?
+  if [ "$rc" = "$code" ] && contains "$tmp/cmd" "$text"; then
+    ok "$name"
+  else
+    fail "$name: exit $rc (expected $code), expected \"$text\"" "$tmp/cmd"
+  fi
+}
+check_cmd "ember --version" 0 "ember " --version
+check_cmd "ember --help" 0 "ember run SCRIPT.lua" --help
+check_cmd "ember run without a script: exit 2" 2 "no script given" run
+check_cmd "ember run --threads 0: exit 2" 2 "--threads must be" run --threads 0 "$LUADIR/good_api.lua"
+check_cmd "ember run --seed -1: exit 2" 2 "--seed must be" run --seed -1 "$LUADIR/good_api.lua"
+check_cmd "ember run --bogus: exit 2" 2 "unknown option" run --bogus "$LUADIR/good_api.lua"
+check_cmd "ember frobnicate: exit 2" 2 "unknown command" frobnicate
+check_cmd "ember models lists lif_curr_exp" 0 "lif_curr_exp" models
+check_cmd "ember models lif_cond_exp shows e_rev_E" 0 "e_rev_E" models lif_cond_exp
+check_cmd "ember models poisson shows rate" 0 "rate" models poisson
+check_cmd "ember models nosuch: exit 2" 2 "unknown model 'nosuch'" models nosuch
+check_cmd "ember info on a missing directory fails" 1 "ember info:" info "$tmp/no-such-dir"
+
+# ---------------------------------------------------------- signals, crash ---
+# wait_exit PID SECONDS: waits for PID; kills it after SECONDS. Sets rc.
+wait_exit() {
+  n=0
+  while kill -0 "$1" 2>/dev/null && [ "$n" -lt $(($2 * 10)) ]; do
+    sleep 0.1
+    n=$((n + 1))
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    rc=timeout
+    return
+  fi
+  wait "$1"
+  rc=$?
+}
+
+# spikes_of POP FILE: the spike count of POP in `ember info` output
+spikes_of() { awk -v p="$1" '$1 == p && NF == 4 { print $3; exit }' "$2"; }
+
+"$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/int" --quiet >"$tmp/int.out" 2>"$tmp/int.err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait_exit "$pid" 30
+if [ "$rc" = 130 ] && contains "$tmp/int.err" "interrupted at t = "; then
+  ok "SIGINT: exit 130 and \"interrupted at t = ... ms\""
+else
+  fail "SIGINT: exit $rc, expected 130" "$tmp/int.err"
+fi
+"$EMBER" info "$tmp/int" >"$tmp/info" 2>&1
+rc=$?
+n=$(spikes_of exc "$tmp/info")
+if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+  ok "SIGINT: ember info reads the closed spikes.h5 ($n spikes of exc)"
+else
+  fail "SIGINT: ember info (exit $rc)" "$tmp/info"
+fi
+
+"$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/kill" --quiet >/dev/null 2>&1 &
+pid=$!
+sleep 2.5
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+"$EMBER" info "$tmp/kill" >"$tmp/info" 2>&1
+rc=$?
+n=$(spikes_of exc "$tmp/info")
+if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+  ok "SIGKILL after 2.5 s: ember info reads what was flushed ($n spikes of exc)"
+else
+  fail "SIGKILL: ember info (exit $rc)" "$tmp/info"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
