@@ -47,16 +47,27 @@ static int keep(const ember_connector *c, ember_population *pre, ember_populatio
   return c->allow_autapses || pre != post || i != j;
 }
 
-/* fixed_probability: each (i, j) independently with probability p; row i's draws
- * come from its own stream, so the result is independent of everything else. */
+/* fixed_probability: each (i, j) independently with probability p. Instead of
+ * one draw per pair, the gap to the next target is drawn from the geometric
+ * distribution, so the cost is proportional to the synapses made, not to
+ * n_pre x n_post. Row i's draws come from its own stream, so the result is
+ * independent of everything else. */
 static int gen_probability(pairs *out, const ember_connector *c, ember_population *pre,
                            ember_population *post, uint64_t obj)
 {
+  if (c->p <= 0)
+    return 0;
+  double log_q = log1p(-c->p);   /* -inf when p = 1: every gap is 0 */
   for (uint32_t i = 0; i < pre->n; i++) {
     rng_stream r = rng_stream_for(pre->net->seed, obj, RNG_CONNECT, i);
-    for (uint32_t j = 0; j < post->n; j++)
-      if (rng_uniform(&r) < c->p && keep(c, pre, post, i, j) && pairs_push(out, i, j))
+    for (double j = -1;;) {
+      double gap = c->p >= 1 ? 0 : floor(log1p(-rng_uniform(&r)) / log_q);
+      j += 1 + gap;
+      if (j >= (double)post->n)
+        break;
+      if (keep(c, pre, post, i, (uint32_t)j) && pairs_push(out, i, (uint32_t)j))
         return -1;
+    }
   }
   return 0;
 }

@@ -139,7 +139,7 @@ static ember_status make_dirs(ember_network *net, const char *dir)
 
 /* Provenance attributes: the caller's, then the run settings. The returned array
  * and its strings are freed with free_attrs. */
-static sonata_attr *build_attrs(ember_network *net, size_t *n)
+static sonata_attr *build_attrs(ember_network *net, size_t *n, char **vals_out)
 {
   size_t extra = 4;
   sonata_attr *a = calloc(net->n_prov + extra, sizeof *a);
@@ -149,6 +149,7 @@ static sonata_attr *build_attrs(ember_network *net, size_t *n)
     free(vals);
     return NULL;
   }
+  *vals_out = vals;
   for (size_t i = 0; i < net->n_prov; i++)
     a[i] = (sonata_attr){net->prov[i].key, net->prov[i].value};
   size_t k = net->n_prov;
@@ -162,18 +163,26 @@ static sonata_attr *build_attrs(ember_network *net, size_t *n)
       snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: %s abstol=%g reltol=%g root_tol=%g max_step=%g",
                *s ? "; " : "", net->pops[p]->label, o->method, o->abstol, o->reltol, o->root_tol, o->max_step);
     }
-  a[k++] = (sonata_attr){"seed", vals};
-  a[k++] = (sonata_attr){"threads", vals + 8192};
-  a[k++] = (sonata_attr){"min_delay", vals + 2 * 8192};
-  a[k++] = (sonata_attr){"solvers", s};
+  /* The run's own settings win over a caller's attribute of the same name: they
+   * are what was actually used. */
+  const sonata_attr own[] = {{"seed", vals}, {"threads", vals + 8192},
+                             {"min_delay", vals + 2 * 8192}, {"solvers", s}};
+  for (size_t o = 0; o < 4; o++) {
+    size_t i = 0;
+    while (i < net->n_prov && strcmp(a[i].key, own[o].key) != 0)
+      i++;
+    if (i < net->n_prov)
+      a[i].value = own[o].value;
+    else
+      a[k++] = own[o];
+  }
   *n = k;
   return a;
 }
 
-static void free_attrs(sonata_attr *a, size_t n, size_t n_user)
+static void free_attrs(sonata_attr *a, char *vals)
 {
-  if (a && n > n_user)
-    free((char *)a[n_user].value);   /* the block of generated values */
+  free(vals);
   free(a);
 }
 
@@ -280,13 +289,14 @@ ember_status record_open(ember_network *net)
   if ((st = make_dirs(net, net->outdir)))
     return st;
   size_t n_attrs;
-  sonata_attr *attrs = build_attrs(net, &n_attrs);
+  char *vals = NULL;
+  sonata_attr *attrs = build_attrs(net, &n_attrs, &vals);
   if (!attrs)
     return net_fail(net, EMBER_ERR_NOMEM, "out of memory");
   st = open_spikes(net, attrs, n_attrs);
   if (!st)
     st = open_reports(net, attrs, n_attrs);
-  free_attrs(attrs, n_attrs, net->n_prov);
+  free_attrs(attrs, vals);
   net->last_flush = wall_now();
   return st;
 }

@@ -18,10 +18,11 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
+#include "dopri5.h"
 #include "solver.h"
 
 static const solver_kind kinds[] = {
-  {"exact", -1, 0, 0},   {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
+  {"exact", -1, 0, 0},   {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
   {"rkck", 3, 0, 0},     {"rk8pd", 4, 0, 0},  {"rk1imp", 5, 1, 0},  {"rk2imp", 6, 1, 0},
   {"rk4imp", 7, 1, 0},   {"bsimp", 8, 1, 0},  {"msadams", 9, 0, 1}, {"msbdf", 10, 1, 1},
 };
@@ -47,7 +48,7 @@ const solver_kind *solver_find(const char *name)
 
 const char *solver_names(void)
 {
-  return "exact, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
+  return "exact, dopri5, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
 }
 
 struct solver_ws {
@@ -58,6 +59,7 @@ struct solver_ws {
   gsl_odeiv2_system sys;      /* params point at the current neuron's ctx */
   gsl_odeiv2_driver *drv;     /* the main stepper, control and evolve */
   gsl_odeiv2_driver *probe;   /* a second stepper for trial steps inside a step */
+  dopri5 *dp;                 /* the built-in method, with dense output */
   double *ya, *yb, *fa, *fb, *tmp, *ferr;
   int have_f;                 /* fa/fb valid for the current step */
   neuron_job *job;
@@ -90,6 +92,8 @@ solver_ws *solver_ws_new(const solver_kind *k, const ember_model *m, const ember
   ws->fb = buf + 3 * ws->dim;
   ws->tmp = buf + 4 * ws->dim;
   ws->ferr = buf + 5 * ws->dim;
+  if (k->gsl_index == -2 && !(ws->dp = dopri5_new(ws->dim, o->abstol, o->reltol)))
+    goto fail;
   if (k->gsl_index >= 0) {
     ws->drv = driver_new(ws, o);
     if (!ws->drv)
@@ -111,6 +115,7 @@ void solver_ws_free(solver_ws *ws)
     gsl_odeiv2_driver_free(ws->drv);
   if (ws->probe)
     gsl_odeiv2_driver_free(ws->probe);
+  dopri5_free(ws->dp);
   free(ws->ya);
   free(ws);
 }
@@ -120,6 +125,8 @@ void solver_ws_free(solver_ws *ws)
  * trajectory never depends on which neuron the thread handled before. */
 static void restart(solver_ws *ws)
 {
+  if (ws->dp)
+    dopri5_restart(ws->dp);
   if (!ws->drv)
     return;
   /* GSL's explicit Runge-Kutta methods carry nothing from one apply to the
@@ -161,7 +168,9 @@ static void eval_at(solver_ws *ws, double tau, double *out)
     memcpy(out, ws->yb, ws->dim * sizeof *out);
     return;
   }
-  if (!ws->drv)
+  if (ws->dp)
+    dopri5_eval(ws->dp->dense, ws->dim, tau / (ws->tb - ws->ta), out);
+  else if (!ws->drv)
     ws->m->exact(tau, out, &ws->job->ctx);
   else if (ws->kind->multistep)
     hermite(ws, tau, out);
@@ -303,7 +312,14 @@ static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, s
   ws->ta = *t;
   ws->have_f = 0;
   memcpy(ws->ya, j->y, ws->dim * sizeof *j->y);
-  if (!ws->drv) {
+  if (ws->dp) {
+    int st = dopri5_step(ws->dp, ws->m->rhs, &j->ctx, t, end, j->h, ws->max_step, j->y);
+    if (st) {
+      snprintf(msg, len, "population '%s' neuron %u: solver dopri5 failed at t = %.9g ms: %s",
+               j->label, j->id, *t, st < 0 ? "step size underflow" : "model rhs error");
+      return EMBER_ERR_SOLVER;
+    }
+  } else if (!ws->drv) {
     double dt = fmin(ws->max_step, end - *t);
     ws->m->exact(dt, j->y, &j->ctx);
     *t = (dt == end - *t) ? end : *t + dt;
@@ -435,6 +451,8 @@ static void load_pending(solver_ws *ws, neuron_job *job)
   ws->tb = *job->t_cur;
   memcpy(ws->ya, job->y_prev, ws->dim * sizeof *ws->ya);
   memcpy(ws->yb, job->y, ws->dim * sizeof *ws->yb);
+  if (ws->dp)   /* the open step's dense output: its first block is ya */
+    memcpy(ws->dp->dense, job->y_prev, SOLVER_PENDING * ws->dim * sizeof *ws->ya);
   if (ws->ta == ws->tb)   /* the state may have been set between runs */
     memcpy(ws->ya, job->y, ws->dim * sizeof *ws->ya);
   ws->have_f = 0;
@@ -446,6 +464,9 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
 {
   *job->t_prev = ws->ta;
   *job->t_cur = t;
+  if (ws->dp && ws->ta < ws->tb)
+    memcpy(job->y_prev + ws->dim, ws->dp->dense + ws->dim,
+           (SOLVER_PENDING - 1) * ws->dim * sizeof *ws->ya);
   memcpy(job->y_prev, ws->ya, ws->dim * sizeof *ws->ya);
 }
 

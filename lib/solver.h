@@ -22,6 +22,10 @@ const char *solver_names(void);
 
 typedef struct solver_ws solver_ws;
 
+/* Doubles per state variable kept for a neuron's open step: its start, and for
+ * dopri5 the four further blocks of its dense output. */
+#define SOLVER_PENDING 5
+
 /* A workspace for one population's model and solver settings, used by one thread. */
 solver_ws *solver_ws_new(const solver_kind *k, const ember_model *m, const ember_solver_opts *o);
 void solver_ws_free(solver_ws *ws);
@@ -40,7 +44,7 @@ typedef struct sample_req {
 typedef struct neuron_job {
   double *y;                 /* state at *t_cur */
   double *t_cur;             /* the neuron's time: may pass the interval's end */
-  double *t_prev, *y_prev;   /* start of its last step, to go back into it */
+  double *t_prev, *y_prev;   /* its last step (SOLVER_PENDING x n_state), to go back into it */
   ember_neuron_ctx ctx;
   double *h;                 /* step-size proposal, kept between calls */
   double *refr_until;

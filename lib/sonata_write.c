@@ -33,7 +33,7 @@ struct sonata_file {
   size_t n_pops;
   sonata_pop *pops;
   ember_status failed;  /* sticky: after a failed write the file is not appended to */
-  char msg[512];
+  char msg[1024];
 };
 
 /* ------------------------------------------------------------------ errors --- */

@@ -28,7 +28,7 @@ static int l_setup(lua_State *L)
   ember_lua_ctx *ctx = ember_lua_ctx_of(L);
   if (ctx->built)
     return ember_lua_error(L, "%s: must be called before anything is created (move it to the top of "
-                      "the script)", fn);
+                           "the script)", fn);
   ember_lua_check_table(L, 1, 1, fn, "options");
   ember_lua_check_keys(L, 1, fn, "option", keys);
   if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
@@ -36,7 +36,7 @@ static int l_setup(lua_State *L)
     lua_Integer s = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : -1;
     if (!ok || s < 0)
       return ember_lua_error(L, "%s: option 'seed' must be an integer >= 0, got %s", fn,
-                        ember_lua_describe(L, -1));
+                             ember_lua_describe(L, -1));
     if (!ctx->seed_fixed && ember_network_set_seed(ctx->net, (uint64_t)s))
       return ember_lua_fail(L, fn);
   }
@@ -45,7 +45,7 @@ static int l_setup(lua_State *L)
     lua_Integer t = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
     if (!ok || t < 1 || t > 1024)
       return ember_lua_error(L, "%s: option 'threads' must be an integer from 1 to 1024, got %s", fn,
-                        ember_lua_describe(L, -1));
+                             ember_lua_describe(L, -1));
     if (!ctx->threads_fixed && ember_network_set_threads(ctx->net, (int)t))
       return ember_lua_fail(L, fn);
   }

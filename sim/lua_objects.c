@@ -78,7 +78,7 @@ static lpop *check_self(lua_State *L, const char *fname)
   lpop *u = luaL_testudata(L, 1, POP_MT);
   if (!u || !u->pop)
     ember_lua_error(L, "%s: call it as a method, pop:%s(...), on a population (got %s)", fname,
-               strchr(fname, ':') + 1, ember_lua_describe(L, 1));
+                    strchr(fname, ':') + 1, ember_lua_describe(L, 1));
   return u;
 }
 
@@ -108,8 +108,8 @@ static void unknown_name(lua_State *L, const char *fname, const ember_population
   else if (kind == STATE && m && ember_model_param_index(m, key) >= 0)
     snprintf(note, sizeof note, " ('%s' is a parameter: set it with pop:set)", key);
   ember_lua_error(L, "%s: %s '%s' has no %s '%s'%s%s; %ss: %s", fname, ember_population_kind(pop),
-             ember_population_label(pop), what, key, note,
-             ember_lua_suggest(key, names, n, hint, sizeof hint), what, n ? list : "none");
+                  ember_population_label(pop), what, key, note,
+                  ember_lua_suggest(key, names, n, hint, sizeof hint), what, n ? list : "none");
 }
 
 /* Checks every key of the table at idx against the parameter/state names. */
@@ -220,7 +220,7 @@ static void check_model_name(lua_State *L, const char *fname, const char *model)
   if (strcmp(model, "poisson") == 0 || strcmp(model, "spike_array") == 0)
     ember_lua_error(L, "%s: '%s' is a spike source: create it with ember.%s", fname, model, model);
   ember_lua_error(L, "%s: unknown neuron model '%s'%s; models: %s", fname, model,
-             ember_lua_suggest(model, names, n, hint, sizeof hint), list);
+                  ember_lua_suggest(model, names, n, hint, sizeof hint), list);
 }
 
 /* Refuses extra arguments, then fills missing ones with nil, so that what is
@@ -230,7 +230,7 @@ static void max_args(lua_State *L, int max, const char *fname)
   int self = strchr(fname, ':') != NULL;   /* methods: the user does not count self */
   if (lua_gettop(L) > max)
     ember_lua_error(L, "%s: too many arguments (at most %d), argument %d is %s", fname, max - self,
-               max + 1 - self, ember_lua_describe(L, max + 1));
+                    max + 1 - self, ember_lua_describe(L, max + 1));
   lua_settop(L, max);
 }
 
@@ -309,7 +309,7 @@ static int pop_initialize(lua_State *L)
   ember_lua_check_table(L, 2, 1, fn, "values");
   if (!ember_population_model(u->pop))
     return ember_lua_error(L, "%s: '%s' is a spike source and has no state variables", fn,
-                      ember_population_label(u->pop));
+                           ember_population_label(u->pop));
   apply_values(L, 2, fn, u->pop, STATE);
   return 0;
 }
@@ -343,7 +343,7 @@ static void record_one(lua_State *L, lpop *u, int idx, double interval, const ui
   const char *fn = "pop:record";
   if (lua_type(L, idx) != LUA_TSTRING)
     ember_lua_error(L, "%s: what to record must be \"spikes\" or a state variable name, got %s", fn,
-               ember_lua_describe(L, idx));
+                    ember_lua_describe(L, idx));
   const char *what = lua_tostring(L, idx);
   if (ember_population_record(u->pop, what, interval, ids, n_ids))
     ember_lua_fail(L, fn);
@@ -397,7 +397,7 @@ static int pop_spikes(lua_State *L)
   lpop *u = check_self(L, fn);
   if (!u->records_spikes)
     return ember_lua_error(L, "%s: population '%s' does not record spikes; call pop:record(\"spikes\") "
-                      "before the first ember.run", fn, ember_population_label(u->pop));
+                           "before the first ember.run", fn, ember_population_label(u->pop));
   const double *t;
   const uint32_t *id;
   size_t n = ember_population_recorded_spikes(u->pop, &t, &id);
@@ -446,7 +446,7 @@ static int pop_index(lua_State *L)
     lua_pushstring(L, ember_population_solver(u->pop));
   else if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
     return ember_lua_error(L, "a population has no field or method %s (fields: label, size, model, solver; "
-                      "methods: initialize, set, get, record, spike_count, spikes)", ember_lua_describe(L, 2));
+                           "methods: initialize, set, get, record, spike_count, spikes)", ember_lua_describe(L, 2));
   return 1;
 }
 
@@ -500,7 +500,7 @@ static int l_step_current(lua_State *L)
   const double *a = ember_lua_check_numbers(L, -1, fn, "amplitudes", &na);
   if (nt != na || nt == 0)
     return ember_lua_error(L, "%s: times and amplitudes must be non-empty and of equal length, got %d and %d",
-                      fn, (int)nt, (int)na);
+                           fn, (int)nt, (int)na);
   lcur *u = new_cur_ud(L, "step_current");
   if (ember_current_source_new(net_of(L), t, a, nt, &u->src))
     return ember_lua_fail(L, fn);
@@ -559,7 +559,7 @@ static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weigh
     o->weight = v.dist;
   } else if (!rows_weighted) {
     ember_lua_error(L, "%s: option 'weight' is required (nA for current-based, uS for conductance-based "
-               "receptors; a number or a distribution)", fn);
+                    "receptors; a number or a distribution)", fn);
   }
   if (has_table && lua_getfield(L, idx, "delay") != LUA_TNIL) {
     ember_lua_check_value(L, -1, fn, "option 'delay'", 0, &v);
@@ -600,7 +600,7 @@ static lproj *check_proj(lua_State *L, const char *fname)
   lproj *u = luaL_testudata(L, 1, PROJ_MT);
   if (!u || !u->proj)
     ember_lua_error(L, "%s: call it as a method, proj:%s(...), on a projection (got %s)", fname,
-               strchr(fname, ':') + 1, ember_lua_describe(L, 1));
+                    strchr(fname, ':') + 1, ember_lua_describe(L, 1));
   return u;
 }
 
@@ -688,7 +688,7 @@ static int proj_index(lua_State *L)
     push_pop(L, ember_projection_post(u->proj));
   else if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
     return ember_lua_error(L, "a projection has no field or method %s (fields: label, size, receptor, pre, "
-                      "post; methods: weights, connections, set_weights)", ember_lua_describe(L, 2));
+                           "post; methods: weights, connections, set_weights)", ember_lua_describe(L, 2));
   return 1;
 }
 

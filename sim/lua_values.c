@@ -169,14 +169,14 @@ void ember_lua_check_keys(lua_State *L, int idx, const char *fname, const char *
     join_names(allowed, list, sizeof list);
     if (lua_type(L, -1) != LUA_TSTRING)
       ember_lua_error(L, "%s: the %s table has a key %s that is not a name (allowed: %s)", fname, what,
-                 ember_lua_describe(L, -1), list);
+                      ember_lua_describe(L, -1), list);
     const char *key = lua_tostring(L, -1);
     size_t n = 0, found = 0;
     for (; allowed[n]; n++)
       found |= strcmp(allowed[n], key) == 0;
     if (!found)
       ember_lua_error(L, "%s: unknown %s '%s'%s; allowed: %s", fname, what, key,
-                 ember_lua_suggest(key, allowed, n, hint, sizeof hint), list);
+                      ember_lua_suggest(key, allowed, n, hint, sizeof hint), list);
   }
 }
 
@@ -219,7 +219,7 @@ int ember_lua_opt_bool(lua_State *L, int idx, const char *key, const char *fname
   }
   if (t != LUA_TBOOLEAN)
     ember_lua_error(L, "%s: option '%s' must be true or false, got %s", fname, key,
-               ember_lua_describe(L, -1));
+                    ember_lua_describe(L, -1));
   *out = lua_toboolean(L, -1);
   lua_pop(L, 1);
   return 1;
@@ -233,7 +233,7 @@ uint32_t *ember_lua_check_ids(lua_State *L, int idx, const char *fname, const ch
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) != LUA_TTABLE)
     ember_lua_error(L, "%s: %s must be an array of neuron ids (integers >= 0), got %s", fname, what,
-               ember_lua_describe(L, idx));
+                    ember_lua_describe(L, idx));
   *n = lua_rawlen(L, idx);
   if (*n == 0)
     ember_lua_error(L, "%s: %s is an empty array; give at least one neuron id", fname, what);
@@ -244,7 +244,7 @@ uint32_t *ember_lua_check_ids(lua_State *L, int idx, const char *fname, const ch
                       ? lua_tointegerx(L, -1, &ok) : 0;
     if (!ok || v < 0 || v >= (lua_Integer)UINT32_MAX)
       ember_lua_error(L, "%s: %s[%d] must be a neuron id (an integer >= 0; ids are 0-based), got %s",
-                 fname, what, (int)k + 1, ember_lua_describe(L, -1));
+                      fname, what, (int)k + 1, ember_lua_describe(L, -1));
     ids[k] = (uint32_t)v;
     lua_pop(L, 1);
   }
@@ -257,13 +257,13 @@ double *ember_lua_check_numbers(lua_State *L, int idx, const char *fname, const 
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) != LUA_TTABLE)
     ember_lua_error(L, "%s: %s must be an array of numbers, got %s", fname, what,
-               ember_lua_describe(L, idx));
+                    ember_lua_describe(L, idx));
   *n = lua_rawlen(L, idx);
   double *v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
   for (size_t k = 0; k < *n; k++) {
     if (lua_rawgeti(L, idx, (lua_Integer)k + 1) != LUA_TNUMBER)
       ember_lua_error(L, "%s: %s[%d] must be a number, got %s", fname, what, (int)k + 1,
-                 ember_lua_describe(L, -1));
+                      ember_lua_describe(L, -1));
     v[k] = lua_tonumber(L, -1);
     lua_pop(L, 1);
   }
@@ -313,7 +313,7 @@ static int l_normal(lua_State *L)
   double sd = ember_lua_check_number(L, 2, 2, fn, "sigma");
   if (!isfinite(mu) || !isfinite(sd) || sd < 0)
     return ember_lua_error(L, "%s: mu must be finite and sigma finite and >= 0, got mu = %g, sigma = %g",
-                      fn, mu, sd);
+                           fn, mu, sd);
   return push_dist(L, (ember_dist){EMBER_DIST_NORMAL, mu, sd});
 }
 
@@ -341,8 +341,8 @@ void ember_lua_check_value(lua_State *L, int idx, const char *fname, const char 
     out->array = ember_lua_check_numbers(L, idx, fname, what, &out->n_array);
   } else {
     ember_lua_error(L, "%s: %s must be a number, a distribution (ember.uniform, ember.normal)%s, got %s",
-               fname, what, allow_array ? " or an array with one number per neuron" : "",
-               ember_lua_describe(L, idx));
+                    fname, what, allow_array ? " or an array with one number per neuron" : "",
+                    ember_lua_describe(L, idx));
   }
 }
 
@@ -412,13 +412,13 @@ static double row_field(lua_State *L, size_t row, int k, int is_id)
     lua_Integer id = t == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : -1;
     if (!ok || id < 0 || id >= (lua_Integer)UINT32_MAX)
       ember_lua_error(L, "ember.from_list: row %d: %s must be a neuron id (an integer >= 0; ids are "
-                 "0-based), got %s", (int)row, names[k], ember_lua_describe(L, -1));
+                      "0-based), got %s", (int)row, names[k], ember_lua_describe(L, -1));
     v = (double)id;
   } else if (t == LUA_TNUMBER) {
     v = lua_tonumber(L, -1);
   } else if (t != LUA_TNIL) {
     ember_lua_error(L, "ember.from_list: row %d: %s must be a number or nil, got %s", (int)row, names[k],
-               ember_lua_describe(L, -1));
+                    ember_lua_describe(L, -1));
   }
   lua_pop(L, 1);
   return v;
@@ -436,10 +436,10 @@ static int l_from_list(lua_State *L)
   for (size_t r = 0; r < n; r++) {
     if (lua_rawgeti(L, 1, (lua_Integer)r + 1) != LUA_TTABLE)
       return ember_lua_error(L, "%s: row %d must be a table {i, j [, w [, d]]}, got %s", fn, (int)r + 1,
-                        ember_lua_describe(L, -1));
+                             ember_lua_describe(L, -1));
     if (lua_rawlen(L, -1) > 4)
       return ember_lua_error(L, "%s: row %d has %d elements; a row is {i, j [, w [, d]]}", fn, (int)r + 1,
-                        (int)lua_rawlen(L, -1));
+                             (int)lua_rawlen(L, -1));
     ember_connection *c = &u->rows[r];
     c->pre = (uint32_t)row_field(L, r + 1, 1, 1);
     c->post = (uint32_t)row_field(L, r + 1, 2, 1);

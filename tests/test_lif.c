@@ -103,7 +103,7 @@ static void test_rkf45_vs_exact(void **state)
 /* Every GSL stepper, explicit, implicit and multistep, reaches the closed form. */
 static void test_all_steppers(void **state)
 {
-  const char *methods[] = {"rk2", "rk4", "rkf45", "rkck", "rk8pd", "rk1imp", "rk2imp",
+  const char *methods[] = {"dopri5", "rk2", "rk4", "rkf45", "rkck", "rk8pd", "rk1imp", "rk2imp",
                            "rk4imp", "bsimp", "msadams", "msbdf"};
   for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
     double t[64];
