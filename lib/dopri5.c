@@ -127,9 +127,12 @@ int dopri5_step(dopri5 *d, dopri5_rhs f, void *p, double *t, double end, double 
      * cut short to land on `end` keeps the proposal unless it would shrink
      * (0.9 err^-1/5 < 1 means err > 0.9^5), so most of those skip the pow. */
     double fac = 1.0;
-    if (!last || err > 0.59049)
+    if (isfinite(err) && (!last || err > 0.59049))
       fac = err > 0 ? fmin(5.0, fmax(0.2, 0.9 * pow(err, -0.2))) : 5.0;
-    if (err <= 1.0) {
+    /* A non-finite estimate means the state itself blew up: accept the step so
+     * the caller sees the non-finite state and reports it, instead of
+     * shrinking or growing the step forever. */
+    if (err <= 1.0 || !isfinite(err)) {
       make_dense(d, hh, y);
       for (size_t i = 0; i < d->dim; i++) {
         y[i] = d->ynew[i];

@@ -122,12 +122,16 @@ static void test_bad_input(void **state)
 }
 
 /* A current so large that v overflows, injected at t = 5.5 into neuron 7 only:
- * the run stops with EMBER_ERR_NONFINITE naming population, neuron and time. */
-static void test_nonfinite_state(void **state)
+ * the run stops with EMBER_ERR_NONFINITE naming population, neuron and time.
+ * Regression: dopri5 once looped forever on a NaN error estimate. */
+static void check_nonfinite(const char *model, const char *method)
 {
   ember_network *net = ember_network_new(1);
   ember_population *pop;
-  assert_ok(net, ember_population_new(net, "layer", 10, "lif_curr_exp", &pop));
+  assert_ok(net, ember_population_new(net, "layer", 10, model, &pop));
+  ember_solver_opts o = ember_solver_defaults(ember_population_model(pop));
+  o.method = method;
+  assert_ok(net, ember_population_set_solver(pop, &o));
   double t[] = {5.5}, amp[] = {1e308};
   ember_current_source *src;
   assert_ok(net, ember_current_source_new(net, t, amp, 1, &src));
@@ -140,6 +144,13 @@ static void test_nonfinite_state(void **state)
   assert_non_null(strstr(msg, "t = 5.5"));
   assert_int_equal(ember_network_run(net, 1.0), EMBER_ERR_STATE);   /* no silent continuation */
   ember_network_free(net);
+}
+
+static void test_nonfinite_state(void **state)
+{
+  check_nonfinite("lif_curr_exp", "exact");
+  check_nonfinite("lif_cond_exp", "dopri5");
+  check_nonfinite("lif_cond_exp", "rkf45");
 }
 
 int main(void)
