@@ -55,27 +55,31 @@ void dopri5_free(dopri5 *d)
 }
 
 /* The six stages after k[0]; the 5th-order solution goes to ynew, its
- * derivative to k[6]. */
-static int stages(dopri5 *d, dopri5_rhs f, void *p, double t, double h, const double *y)
+ * derivative to k[6]. The restrict-qualified copies of the stage pointers tell
+ * the compiler the arrays do not overlap, so it keeps them in registers. */
+static int stages(dopri5 *d, dopri5_rhs f, void *p, double t, double h, const double *restrict y)
 {
   size_t n = d->dim;
-  double **k = d->k, *z = d->ytmp;
+  const double *restrict k0 = d->k[0];
+  double *restrict k1 = d->k[1], *restrict k2 = d->k[2], *restrict k3 = d->k[3];
+  double *restrict k4 = d->k[4], *restrict k5 = d->k[5], *restrict z = d->ytmp;
   int st;
-  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * A21 * k[0][i];
-  if ((st = f(t + C2 * h, z, k[1], p))) return st;
-  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * (A31 * k[0][i] + A32 * k[1][i]);
-  if ((st = f(t + C3 * h, z, k[2], p))) return st;
-  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * (A41 * k[0][i] + A42 * k[1][i] + A43 * k[2][i]);
-  if ((st = f(t + C4 * h, z, k[3], p))) return st;
+  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * A21 * k0[i];
+  if ((st = f(t + C2 * h, z, k1, p))) return st;
+  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * (A31 * k0[i] + A32 * k1[i]);
+  if ((st = f(t + C3 * h, z, k2, p))) return st;
+  for (size_t i = 0; i < n; i++) z[i] = y[i] + h * (A41 * k0[i] + A42 * k1[i] + A43 * k2[i]);
+  if ((st = f(t + C4 * h, z, k3, p))) return st;
   for (size_t i = 0; i < n; i++)
-    z[i] = y[i] + h * (A51 * k[0][i] + A52 * k[1][i] + A53 * k[2][i] + A54 * k[3][i]);
-  if ((st = f(t + C5 * h, z, k[4], p))) return st;
+    z[i] = y[i] + h * (A51 * k0[i] + A52 * k1[i] + A53 * k2[i] + A54 * k3[i]);
+  if ((st = f(t + C5 * h, z, k4, p))) return st;
   for (size_t i = 0; i < n; i++)
-    z[i] = y[i] + h * (A61 * k[0][i] + A62 * k[1][i] + A63 * k[2][i] + A64 * k[3][i] + A65 * k[4][i]);
-  if ((st = f(t + h, z, k[5], p))) return st;
+    z[i] = y[i] + h * (A61 * k0[i] + A62 * k1[i] + A63 * k2[i] + A64 * k3[i] + A65 * k4[i]);
+  if ((st = f(t + h, z, k5, p))) return st;
+  double *restrict yn = d->ynew;
   for (size_t i = 0; i < n; i++)
-    d->ynew[i] = y[i] + h * (B1 * k[0][i] + B3 * k[2][i] + B4 * k[3][i] + B5 * k[4][i] + B6 * k[5][i]);
-  return f(t + h, d->ynew, k[6], p);
+    yn[i] = y[i] + h * (B1 * k0[i] + B3 * k2[i] + B4 * k3[i] + B5 * k4[i] + B6 * k5[i]);
+  return f(t + h, yn, d->k[6], p);
 }
 
 /* Scaled RMS norm of the error estimate: <= 1 means the step is accepted. */
