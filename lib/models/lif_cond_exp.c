@@ -13,32 +13,24 @@
  *
  * Parameters, defaults and units are PyNN's (cells.py, IF_cond_exp). */
 #include <math.h>
-#include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "ember/model.h"
+#include "lif_common.h"
 
 enum { V, GE, GI, N_STATE };
 enum {
-  CM, TAU_M, TAU_REFRAC, TAU_SYN_E, TAU_SYN_I, E_REV_E, E_REV_I,
-  V_REST, V_RESET, V_THRESH, I_OFFSET, N_PARAMS
+  CM = LIF_CM, TAU_M = LIF_TAU_M, TAU_SYN_E = LIF_TAU_SYN_E, TAU_SYN_I = LIF_TAU_SYN_I,
+  V_REST = LIF_V_REST, I_OFFSET = LIF_I_OFFSET, E_REV_E = LIF_N_COMMON, E_REV_I, N_PARAMS
 };
-/* Derived values after the parameters: reciprocals, so the rhs multiplies. */
-enum { INV_TAU_M = N_PARAMS, INV_CM, INV_TAU_E, INV_TAU_I, N_ROW };
+enum {
+  INV_TAU_M = N_PARAMS + LIF_INV_TAU_M, INV_CM = N_PARAMS + LIF_INV_CM,
+  INV_TAU_E = N_PARAMS + LIF_INV_TAU_E, INV_TAU_I = N_PARAMS + LIF_INV_TAU_I
+};
 
 static const ember_param_info params[N_PARAMS] = {
-  [CM] = {"cm", 1.0, "nF", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane capacitance"},
-  [TAU_M] = {"tau_m", 20.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN, "membrane time constant"},
-  [TAU_REFRAC] = {"tau_refrac", 0.1, "ms", 0, INFINITY, 0, "refractory period"},
-  [TAU_SYN_E] = {"tau_syn_E", 5.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN,
-                 "decay time of excitatory conductance"},
-  [TAU_SYN_I] = {"tau_syn_I", 5.0, "ms", 0, INFINITY, EMBER_RANGE_MIN_OPEN,
-                 "decay time of inhibitory conductance"},
+  LIF_COMMON_PARAMS("conductance"),
   [E_REV_E] = {"e_rev_E", 0.0, "mV", -INFINITY, INFINITY, 0, "excitatory reversal potential"},
   [E_REV_I] = {"e_rev_I", -70.0, "mV", -INFINITY, INFINITY, 0, "inhibitory reversal potential"},
-  [V_REST] = {"v_rest", -65.0, "mV", -INFINITY, INFINITY, 0, "resting potential"},
-  [V_RESET] = {"v_reset", -65.0, "mV", -INFINITY, INFINITY, 0, "potential after a spike"},
-  [V_THRESH] = {"v_thresh", -50.0, "mV", -INFINITY, INFINITY, 0, "spike threshold"},
-  [I_OFFSET] = {"i_offset", 0.0, "nA", -INFINITY, INFINITY, 0, "constant injected current"},
 };
 
 static const ember_state_info state[N_STATE] = {
@@ -54,15 +46,7 @@ static const ember_receptor_info receptors[] = {
 
 static ember_status prepare(double *p, char *msg, size_t len)
 {
-  if (!(p[V_RESET] < p[V_THRESH])) {
-    snprintf(msg, len, "v_reset (%g mV) must be below v_thresh (%g mV)", p[V_RESET], p[V_THRESH]);
-    return EMBER_ERR_INVALID;
-  }
-  p[INV_TAU_M] = 1.0 / p[TAU_M];
-  p[INV_CM] = 1.0 / p[CM];
-  p[INV_TAU_E] = 1.0 / p[TAU_SYN_E];
-  p[INV_TAU_I] = 1.0 / p[TAU_SYN_I];
-  return EMBER_OK;
+  return lif_prepare(p, N_PARAMS, msg, len);
 }
 
 static int rhs(double t, const double y[], double f[], void *params)
@@ -93,11 +77,6 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   return GSL_SUCCESS;
 }
 
-static double threshold(const double *p) { return p[V_THRESH]; }
-static double refractory_period(const double *p) { return p[TAU_REFRAC]; }
-
-static void reset(double y[], const ember_neuron_ctx *c) { y[V] = c->p[V_RESET]; }
-
 static void on_event(double y[], size_t receptor, double w, const ember_neuron_ctx *c)
 {
   y[receptor == 0 ? GE : GI] += w;
@@ -108,10 +87,10 @@ const ember_model ember_lif_cond_exp = {
   .doc = "Leaky integrate-and-fire, exponential conductance synapses (PyNN IF_cond_exp)",
   .n_state = N_STATE, .state = state,
   .n_params = N_PARAMS, .params = params,
-  .n_derived = N_ROW - N_PARAMS,
+  .n_derived = LIF_N_DERIVED,
   .n_receptors = 2, .receptors = receptors,
   .prepare = prepare, .rhs = rhs, .jacobian = jacobian,
-  .threshold = threshold, .spike_var = V, .reset = reset,
-  .refractory_period = refractory_period,
+  .threshold = lif_threshold, .spike_var = V, .reset = lif_reset,
+  .refractory_period = lif_refractory_period,
   .on_event = on_event, .exact = NULL,
 };
