@@ -7,13 +7,13 @@ virtualenv python usually does not.
     brian2_bench.py coba|cuba  [T_ms] [dt_ms] [threads]   # Brette et al. 2007 networks
     brian2_bench.py single     [T_ms] [dt_ms]             # bench/accuracy_single.lua's neuron
 
-Options: --seed S, --method M (state updater), --repeat R (run the compiled
+Options: --seed S, --delay MS, --method M (state updater), --repeat R (run the compiled
 binary R times, keep the fastest), --spikes-out FILE (write "t_ms id" lines),
 --keep (keep the standalone project directory).
 
 Prints one machine-readable line, e.g.
 
-    brian2 model=coba T=1000 dt=0.1 threads=1 wall=0.152 binary=0.301 build=21.4 spikes=78613 method=euler
+    brian2 model=coba T=1000 dt=0.1 threads=1 wall=0.119 binary=0.173 build=10.0 spikes=84389 method=euler delay=0
 
   wall    seconds spent in the simulation loop of the compiled binary
           (Brian's Network::run, written by the binary to
@@ -37,7 +37,6 @@ number carries no OpenMP overhead; threads=N>1 sets openmp_threads = N.
 """
 import argparse
 import math
-import os
 import shutil
 import sys
 import tempfile

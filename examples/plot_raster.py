@@ -112,7 +112,8 @@ def draw(spikes, traces, sizes, args):
         rate = counts / (n * args.bin * 1e-3)
         mean = t.size / (n * max(tmax - tmin, 1e-12) * 1e-3)
         label = f"{pop} ({'~' if estimated else ''}{n} neurons, {mean:.1f} Hz)"
-        ax_h.step(edges[:-1], rate, where="post", color=color, label=label)
+        # Repeat the last value so that the last bin is drawn to its right edge.
+        ax_h.step(edges, np.append(rate, rate[-1:]), where="post", color=color, label=label)
         offset += n
     ax_r.set_ylabel("neuron (populations stacked)")
     ax_r.set_ylim(-0.5, max(offset, 1) - 0.5)

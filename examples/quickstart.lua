@@ -5,7 +5,7 @@
 --     ember run examples/quickstart.lua -o /tmp/quick
 --     examples/plot_raster.py /tmp/quick            (needs python3-h5py, python3-matplotlib)
 --
--- It takes a second or two.  The script builds 320 excitatory and 80 inhibitory
+-- It takes well under a second.  The script builds 320 excitatory and 80 inhibitory
 -- conductance-based integrate-and-fire neurons, connects them at random, drives them
 -- with 100 Poisson spike trains, simulates one second and writes
 -- /tmp/quick/spikes.h5 (all spikes) and /tmp/quick/v.h5 (membrane potential of three

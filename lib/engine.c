@@ -203,7 +203,10 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
   solver_ws *ws = w->solver[pop->index];
   const event_queue *q = &pop->queue;
   char msg[512];
-  #pragma omp for schedule(dynamic, 64)
+  /* nowait: populations are independent within an interval (each neuron is
+   * written by one thread, spikes go to per-thread buffers), so the only barrier
+   * needed is the one closing the parallel region. */
+  #pragma omp for schedule(dynamic, 64) nowait
   for (size_t i = 0; i < pop->n; i++) {
     size_t a = q->offsets[i], b = q->offsets[i + 1];
     while (b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
@@ -245,7 +248,7 @@ static void settle_all(ember_network *net)
 
 static void emit_sources(ember_population *pop, thread_ws *w, double ta, double tb)
 {
-  #pragma omp for schedule(static)
+  #pragma omp for schedule(static) nowait
   for (size_t i = 0; i < pop->n; i++)
     pop->source->emit(pop, i, ta, tb, &w->spikes);
 }
