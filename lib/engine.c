@@ -47,7 +47,7 @@ static double wall_now(void)
 void engine_free(ember_network *net)
 {
   for (int t = 0; net->ws && t < net->n_ws; t++) {
-    for (size_t p = 0; p < net->n_pops; p++)
+    for (size_t p = 0; net->ws[t].solver && p < net->n_pops; p++)
       solver_ws_free(net->ws[t].solver[p]);
     free(net->ws[t].solver);
     free(net->ws[t].spikes.v);
@@ -114,15 +114,22 @@ static ember_status freeze(ember_network *net)
   ember_status st = check_delays(net, &max_delay);
   if (st)
     return st;
-  net->n_slots = (size_t)floor(max_delay / net->h) + 2;
-  for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p]->model && queue_init(&net->pops[p]->queue, net->pops[p]->n, net->n_slots))
-      return net_fail(net, EMBER_ERR_NOMEM, "out of memory for event queues");
-  if (link_projections(net) || alloc_workspaces(net))
-    return net_fail(net, EMBER_ERR_NOMEM, "out of memory for solver workspaces");
-  net->slice = (int64_t)floor(net->t / net->h);
+  /* +3, not +2: max_delay / h a hair below an integer must not wrap the ring. */
+  net->n_slots = (size_t)floor(max_delay / net->h) + 3;
+  /* Past this point a failure leaves half-built queues and links: the network
+   * is marked failed rather than retried (which would link projections twice). */
   net->frozen = 1;
-  return record_open(net);
+  net->slice = (int64_t)floor(net->t / net->h);
+  for (size_t p = 0; !st && p < net->n_pops; p++)
+    if (net->pops[p]->model && queue_init(&net->pops[p]->queue, net->pops[p]->n, net->n_slots))
+      st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for event queues");
+  if (!st && (link_projections(net) || alloc_workspaces(net)))
+    st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for solver workspaces");
+  if (!st)
+    st = record_open(net);   /* no silent runs without the output that was asked for */
+  if (st)
+    net->failed = 1;
+  return st;
 }
 
 /* --------------------------------------------------------------- timing --- */
@@ -300,7 +307,8 @@ static ember_status merge_spikes(ember_network *net, size_t *n_out)
   net->merged = m;
   n = 0;
   for (int t = 0; t < net->n_ws; t++) {
-    memcpy(m + n, net->ws[t].spikes.v, net->ws[t].spikes.n * sizeof *m);
+    if (net->ws[t].spikes.n)
+      memcpy(m + n, net->ws[t].spikes.v, net->ws[t].spikes.n * sizeof *m);
     n += net->ws[t].spikes.n;
     net->ws[t].spikes.n = 0;
   }
@@ -344,7 +352,9 @@ static ember_status take_queues(ember_network *net, double ta, double tb)
     ember_population *pop = net->pops[p];
     if (pop->model && queue_take(&pop->queue, net->slice))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-    record_begin_slice(pop, ta, tb);
+    ember_status st = record_begin_slice(pop, ta, tb);
+    if (st)
+      return st;
   }
   return EMBER_OK;
 }
@@ -370,14 +380,23 @@ static ember_status step_interval(ember_network *net, double ta, double tb, int 
     return st;
   advance_all(net, ta, tb);
   size_t n = 0;
-  if ((st = first_failure(net)) || (st = merge_spikes(net, &n)))
+  if ((st = first_failure(net)))
     return st;
-  if (!at_end)
-    for (size_t p = 0; p < net->n_pops; p++)
+  /* From here on the neurons are past ta: a failure leaves the network unusable. */
+  if (!st)
+    st = merge_spikes(net, &n);
+  if (!st && !at_end)
+    for (size_t p = 0; p < net->n_pops && !st; p++)
       if (net->pops[p]->model && queue_requeue_from(&net->pops[p]->queue, net->slice, tb))
-        return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-  if ((st = deliver(net, net->merged, n)) || (st = record_spikes(net, net->merged, n)))
+        st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+  if (!st)
+    st = deliver(net, net->merged, n);
+  if (!st)
+    st = record_spikes(net, net->merged, n);
+  if (st) {
+    net->failed = 1;
     return st;
+  }
   *spikes += n;
   net->t = tb;
   if (at_end)

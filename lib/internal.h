@@ -191,7 +191,7 @@ EMBER_HIDDEN ember_status current_schedule(ember_current_source *src, double ta,
 
 /* record.c */
 EMBER_HIDDEN ember_status record_open(ember_network *net);
-EMBER_HIDDEN void record_begin_slice(ember_population *pop, double ta, double tb);
+EMBER_HIDDEN ember_status record_begin_slice(ember_population *pop, double ta, double tb);
 EMBER_HIDDEN ember_status record_end_slice(ember_network *net, int force);
 EMBER_HIDDEN ember_status record_spikes(ember_network *net, spike_rec *s, size_t n);
 EMBER_HIDDEN void recorder_free(recorder *r);

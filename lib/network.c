@@ -132,7 +132,8 @@ double ember_network_min_delay(const ember_network *net)
     return net->min_delay_user;
   double h = INFINITY;
   for (size_t i = 0; i < net->n_projs; i++)
-    h = fmin(h, net->projs[i]->min_delay);
+    if (net->projs[i]->n_syn)   /* an empty projection delivers nothing */
+      h = fmin(h, net->projs[i]->min_delay);
   return isfinite(h) ? h : 1.0;   /* no projections: any interval works; 1 ms */
 }
 

@@ -199,12 +199,17 @@ static ember_status check_weight(ember_projection *proj, double w, size_t k)
   return EMBER_OK;
 }
 
+/* Delays below EMBER_MIN_DELAY would make the communication interval so short
+ * that a run could not finish; they are refused rather than left to hang. */
+#define EMBER_MIN_DELAY 1e-6
+
 static ember_status check_delay(ember_projection *proj, double d, size_t k)
 {
-  double lo = proj->net->min_delay_user;
-  if (!isfinite(d) || !(d > 0) || (lo > 0 && d < lo))
-    return net_fail(proj->net, EMBER_ERR_INVALID, "%s: delay %g ms (synapse %zu) must be > 0%s%.6g ms",
-                    proj->label, d, k, lo > 0 ? " and >= min_delay = " : "", lo > 0 ? lo : 0.0);
+  double lo = fmax(proj->net->min_delay_user, EMBER_MIN_DELAY);
+  if (!isfinite(d) || !(d >= lo))
+    return net_fail(proj->net, EMBER_ERR_INVALID, "%s: delay %g ms (synapse %zu) must be finite "
+                    "and >= %g ms (%s)", proj->label, d, k, lo,
+                    proj->net->min_delay_user > 0 ? "min_delay" : "the smallest delay Ember accepts");
   return EMBER_OK;
 }
 
@@ -239,8 +244,11 @@ static ember_status fill_synapses(ember_projection *proj, const pairs *p, const 
     proj->min_delay = fmin(proj->min_delay, d);
     proj->max_delay = fmax(proj->max_delay, d);
   }
-  if (p->n == 0)
+  if (p->n == 0) {   /* nothing drawn, but a constant delay is still checked */
+    ember_status st = dd->kind == EMBER_DIST_CONST ? check_delay(proj, dd->a, 0) : EMBER_OK;
     proj->min_delay = proj->max_delay = dd->a;
+    return st;
+  }
   return EMBER_OK;
 }
 

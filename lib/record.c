@@ -316,29 +316,33 @@ static uint64_t frame_at_or_after(const recorder *r, double t)
   return k;
 }
 
+/* Appends the buffered frames to the file and empties the buffer, also when the
+ * write fails (the buffer must never overflow; the error is returned). */
 static ember_status write_frames(ember_network *net, recorder *r)
 {
-  if (r->buf_frames && r->file) {
-    ember_status st = sonata_report_append(r->file, r->file_pop, r->buf, r->buf_frames);
-    if (st)
-      return net_fail(net, st, "%s", sonata_error(r->file));
-  }
+  ember_status st = EMBER_OK;
+  if (r->buf_frames && r->file && (st = sonata_report_append(r->file, r->file_pop, r->buf, r->buf_frames)))
+    net_fail(net, st, "%s", sonata_error(r->file));
   r->buf_first += r->buf_frames;
   r->buf_frames = 0;
-  return EMBER_OK;
+  return st;
 }
 
-void record_begin_slice(ember_population *pop, double ta, double tb)
+ember_status record_begin_slice(ember_population *pop, double ta, double tb)
 {
+  ember_status st = EMBER_OK;
   for (size_t i = 0; i < pop->n_rec; i++) {
     recorder *r = pop->rec[i];
     r->k_begin = r->buf_first + r->buf_frames;
     r->k_end = frame_at_or_after(r, tb);
     if (r->buf_frames + (r->k_end - r->k_begin) > r->buf_cap) {
-      write_frames(pop->net, r);   /* a failure resurfaces at the end of the interval */
+      ember_status w = write_frames(pop->net, r);
+      if (!st)
+        st = w;
       r->k_begin = r->buf_first;
     }
   }
+  return st;
 }
 
 /* Sorts one population's spikes of this interval by time for the file. */

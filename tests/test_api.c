@@ -106,6 +106,12 @@ static void test_bad_input(void **state)
   expect_error(net, ember_projection_new(net, a, b, &all, &w, &d, "inhibitory", &p), EMBER_ERR_INVALID, "<= 0");
   expect_error(net, ember_projection_new(net, a, a, &all, &neg, &d, "excitatory", &p), EMBER_ERR_INVALID, ">= 0");
   expect_error(net, ember_population_record(a, "w", 0, NULL, 0), EMBER_ERR_UNKNOWN, "recordable");
+  /* Regression: an empty projection's delay went unchecked and set the interval
+   * (0 gave a bogus out-of-memory, 1e-300 a run that never ended). */
+  ember_connector none = {.kind = EMBER_CONN_FIXED_PROBABILITY, .p = 0};
+  ember_dist zero = dist_const(0.0), tiny = dist_const(1e-300);
+  expect_error(net, ember_projection_new(net, a, b, &none, &w, &zero, "excitatory", &p), EMBER_ERR_INVALID, "delay");
+  expect_error(net, ember_projection_new(net, a, b, &all, &w, &tiny, "excitatory", &p), EMBER_ERR_INVALID, "delay");
   ember_solver_opts o = ember_solver_defaults(ember_population_model(a));
   o.method = "exact";
   expect_error(net, ember_population_set_solver(a, &o), EMBER_ERR_INVALID, "no exact");

@@ -196,6 +196,35 @@ static void test_poisson(void **state)
   assert_true(n1 != n3 || a != c);
 }
 
+/* Regression: two arrivals one ulp apart (0.15 + 0.3 and 0.25 + 0.2) once made
+ * dopri5 and the implicit steppers fail with "step size underflow". */
+static void test_events_one_ulp_apart(void **state)
+{
+  const char *methods[] = {"dopri5", "rk2imp", "rkf45"};
+  for (size_t m = 0; m < 3; m++) {
+    ember_network *net = ember_network_new(1);
+    ember_population *src, *post;
+    assert_ok(net, ember_source_population_new(net, "src", 2, "spike_array", &src));
+    double t0 = 0.15, t1 = 0.25;
+    assert_ok(net, ember_population_set_spike_times(src, 0, &t0, 1));
+    assert_ok(net, ember_population_set_spike_times(src, 1, &t1, 1));
+    assert_ok(net, ember_population_new(net, "post", 1, "lif_cond_exp", &post));
+    ember_solver_opts o = ember_solver_defaults(ember_population_model(post));
+    o.method = methods[m];
+    assert_ok(net, ember_population_set_solver(post, &o));
+    ember_connection rows[] = {{0, 0, 0.01, 0.3}, {1, 0, 0.01, 0.2}};
+    assert_true(0.15 + 0.3 != 0.25 + 0.2);   /* the premise: distinct by one ulp */
+    ember_connector c = {.kind = EMBER_CONN_FROM_LIST, .n = 2, .list = rows};
+    ember_dist w = dist_const(0.01), d = dist_const(0.2);
+    ember_projection *p;
+    assert_ok(net, ember_projection_new(net, src, post, &c, &w, &d, "excitatory", &p));
+    assert_ok(net, ember_network_run(net, 2.0));
+    /* both arrived, at 0.45 (one ulp apart), and decayed with tau_syn_E = 5 ms */
+    assert_close(get1(post, "gsyn_exc", 0), 2 * (double)0.01f * exp(-(2.0 - 0.45) / 5.0), 1e-8);
+    ember_network_free(net);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -206,6 +235,7 @@ int main(void)
     cmocka_unit_test(test_refractory_under_input),
     cmocka_unit_test(test_dc_pulse),
     cmocka_unit_test(test_poisson),
+    cmocka_unit_test(test_events_one_ulp_apart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

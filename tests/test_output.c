@@ -134,12 +134,30 @@ static void test_no_output_dir(void **state)
   assert_null(o);
 }
 
+/* Regression: when the output directory cannot be created, the first run fails
+ * and later runs are refused instead of running silently without output. */
+static void test_unwritable_output(void **state)
+{
+  char bad[300];
+  snprintf(bad, sizeof bad, "%s/file", dir);
+  FILE *f = fopen(bad, "w");   /* a file where a directory is needed */
+  assert_non_null(f);
+  fclose(f);
+  snprintf(bad + strlen(bad), sizeof bad - strlen(bad), "/out");
+  ember_network *net = build(bad);
+  assert_int_equal(ember_network_run(net, 10.0), EMBER_ERR_IO);
+  assert_non_null(strstr(ember_network_error(net), "file/out"));
+  assert_int_equal(ember_network_run(net, 10.0), EMBER_ERR_STATE);
+  ember_network_free(net);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_spikes_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_trace_closed_form, setup, teardown),
     cmocka_unit_test_setup_teardown(test_no_output_dir, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unwritable_output, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
