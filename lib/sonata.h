@@ -55,6 +55,11 @@ ember_status sonata_report_append(sonata_file *f, size_t pop, const float *frame
 ember_status sonata_flush(sonata_file *f);
 /* Flushes and closes; NULL is a no-op. Returns the first error met. */
 ember_status sonata_close(sonata_file *f);
+/* Writes a printf-style message into the caller's buffer (msg may be NULL) and
+ * returns st: the error convention of the functions with a msg argument. */
+ember_status sonata_msg(char *msg, size_t msglen, ember_status st, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+
 /* The message of the last failure on f. */
 const char *sonata_error(const sonata_file *f);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <hdf5.h>
 #include "ember/output.h"
+#include "sonata.h"
 
 typedef struct out_attr {
   char *key, *value;
@@ -45,17 +46,6 @@ struct ember_output {
   int have_attrs[2];
 };
 
-/* Writes a message into the caller's buffer (msg may be NULL); returns st. */
-static ember_status out_msg(char *msg, size_t msglen, ember_status st, const char *fmt, ...)
-{
-  if (msg && msglen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msglen, fmt, ap);
-    va_end(ap);
-  }
-  return st;
-}
 
 /* Appends a copy of s; sets l->nomem on failure. */
 static void list_add(str_list *l, const char *s)
@@ -245,7 +235,7 @@ static ember_status add_spike_pop(ember_output *o, hid_t spikes, const char *nam
   if (g < 0 || extent(g, "timestamps", 1, &nt) < 0 || extent(g, "node_ids", 1, &ni) < 0) {
     if (g >= 0)
       H5Gclose(g);
-    return out_msg(msg, msglen, EMBER_ERR_IO,
+    return sonata_msg(msg, msglen, EMBER_ERR_IO,
                    "'%s': /spikes/%s lacks a 1-D timestamps or node_ids dataset", path, name);
   }
   out_spikes *v = grow1(o->spikes, o->n_spikes, sizeof *v);
@@ -255,7 +245,7 @@ static ember_status add_spike_pop(ember_output *o, hid_t spikes, const char *nam
   if (!v || !copy) {
     free(copy);
     H5Gclose(g);
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
   }
   v[o->n_spikes++] = (out_spikes){copy, g, nt < ni ? nt : ni};
   return EMBER_OK;
@@ -267,10 +257,10 @@ static ember_status add_spikes(ember_output *o, hid_t file, const char *path, ch
 {
   hid_t g = H5Gopen2(file, "/spikes", H5P_DEFAULT);
   if (g < 0)
-    return out_msg(msg, msglen, EMBER_ERR_IO, "'%s' has no /spikes group", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_IO, "'%s' has no /spikes group", path);
   str_list names = {NULL, 0, 0};
   ember_status st = member_names(g, &names) < 0
-                        ? out_msg(msg, msglen, EMBER_ERR_IO, "cannot list /spikes in '%s'", path)
+                        ? sonata_msg(msg, msglen, EMBER_ERR_IO, "cannot list /spikes in '%s'", path)
                         : EMBER_OK;
   for (size_t i = 0; !st && i < names.n; i++)
     st = add_spike_pop(o, g, names.v[i], path, msg, msglen);
@@ -308,12 +298,12 @@ static ember_status add_report(ember_output *o, hid_t report, const char *variab
 {
   out_report *v = grow1(o->reports, o->n_reports, sizeof *v);
   if (!v)
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
   o->reports = v;
   out_report *r = &v[o->n_reports++];   /* counted now, so that free closes its group */
   r->group = H5Gopen2(report, name, H5P_DEFAULT);
   if (r->group < 0 || report_shape(r) < 0)
-    return out_msg(msg, msglen, EMBER_ERR_IO,
+    return sonata_msg(msg, msglen, EMBER_ERR_IO,
                    "'%s': /report/%s lacks a 2-D data or a 3-element mapping/time", path, name);
   hid_t d = H5Dopen2(r->group, "data", H5P_DEFAULT);
   char *units = d < 0 ? NULL : get_string_attr(d, "units");
@@ -323,7 +313,7 @@ static ember_status add_report(ember_output *o, hid_t report, const char *variab
   r->variable = strdup(variable);
   r->population = strdup(name);
   if (!r->units || !r->variable || !r->population)
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
   return EMBER_OK;
 }
 
@@ -336,10 +326,10 @@ static ember_status add_reports(ember_output *o, hid_t file, const char *variabl
     return EMBER_OK;
   hid_t g = H5Gopen2(file, "/report", H5P_DEFAULT);
   if (g < 0)
-    return out_msg(msg, msglen, EMBER_ERR_IO, "cannot open /report in '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_IO, "cannot open /report in '%s'", path);
   str_list names = {NULL, 0, 0};
   ember_status st = member_names(g, &names) < 0
-                        ? out_msg(msg, msglen, EMBER_ERR_IO, "cannot list /report in '%s'", path)
+                        ? sonata_msg(msg, msglen, EMBER_ERR_IO, "cannot list /report in '%s'", path)
                         : EMBER_OK;
   for (size_t i = 0; !st && i < names.n; i++)
     st = add_report(o, g, variable, names.v[i], path, msg, msglen);
@@ -387,18 +377,18 @@ static ember_status add_file(ember_output *o, const char *dir, const char *name,
     o->files = files;
   if (!path || !files) {
     free(path);
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory opening '%s'", dir);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory opening '%s'", dir);
   }
   hid_t *slot = &files[o->n_files++];
   size_t had = o->n_spikes + o->n_reports;
   snprintf(path, len, "%s/%s", dir, name);
   ember_status st = EMBER_OK;
   if ((*slot = open_h5(path)) < 0)
-    st = out_msg(msg, msglen, EMBER_ERR_IO,
+    st = sonata_msg(msg, msglen, EMBER_ERR_IO,
                  "cannot open '%s' as HDF5 (if its writer was killed before it started "
                  "SWMR mode, try `h5clear -s --increment`)", path);
   else if ((st = add_content(o, *slot, name, path, msg, msglen)) == EMBER_ERR_NOMEM)
-    out_msg(msg, msglen, st, "out of memory reading '%s'", path);
+    sonata_msg(msg, msglen, st, "out of memory reading '%s'", path);
   if (!st && o->n_spikes + o->n_reports == had) {
     H5Fclose(*slot);
     *slot = H5I_INVALID_HID;
@@ -417,7 +407,7 @@ static ember_status list_h5(const char *dir, str_list *names, char *msg, size_t 
 {
   DIR *d = opendir(dir);
   if (!d)
-    return out_msg(msg, msglen, EMBER_ERR_IO, "cannot open output directory '%s': %s", dir,
+    return sonata_msg(msg, msglen, EMBER_ERR_IO, "cannot open output directory '%s': %s", dir,
                    strerror(errno));
   struct dirent *e;
   while ((e = readdir(d))) {
@@ -432,7 +422,7 @@ static ember_status list_h5(const char *dir, str_list *names, char *msg, size_t 
   }
   closedir(d);
   if (names->nomem)
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory listing '%s'", dir);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory listing '%s'", dir);
   if (names->n)
     qsort(names->v, names->n, sizeof *names->v, by_name);
   return EMBER_OK;
@@ -443,15 +433,15 @@ static ember_status list_h5(const char *dir, str_list *names, char *msg, size_t 
 ember_status ember_output_open(const char *dir, ember_output **out, char *msg, size_t msglen)
 {
   if (!out)
-    return out_msg(msg, msglen, EMBER_ERR_INVALID, "ember_output_open: out is NULL");
+    return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "ember_output_open: out is NULL");
   *out = NULL;
   if (!dir)
-    return out_msg(msg, msglen, EMBER_ERR_INVALID, "ember_output_open: dir is NULL");
+    return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "ember_output_open: dir is NULL");
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* the library never prints */
   str_list names = {NULL, 0, 0};
   ember_output *o = calloc(1, sizeof *o);
   ember_status st = o ? list_h5(dir, &names, msg, msglen)
-                      : out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory");
+                      : sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory");
   for (size_t i = 0; !st && i < names.n; i++)
     st = add_file(o, dir, names.v[i], msg, msglen);
   list_free(&names);

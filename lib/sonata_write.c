@@ -109,7 +109,7 @@ static int valid_name(const char *s)
 }
 
 /* Writes a message into the caller's buffer (msg may be NULL); returns st. */
-static ember_status out_msg(char *msg, size_t msglen, ember_status st, const char *fmt, ...)
+ember_status sonata_msg(char *msg, size_t msglen, ember_status st, const char *fmt, ...)
 {
   if (msg && msglen) {
     va_list ap;
@@ -176,7 +176,7 @@ static ember_status finish_create(sonata_file *f, ember_status st, sonata_file *
                                   char *msg, size_t msglen)
 {
   if (st) {
-    out_msg(msg, msglen, st, "%s", f->msg);
+    sonata_msg(msg, msglen, st, "%s", f->msg);
     file_free(f);
     return st;
   }
@@ -490,15 +490,15 @@ ember_status sonata_spikes_create(const char *path, size_t n_pops, const char *c
                                   sonata_file **out, char *msg, size_t msglen)
 {
   if (!out || !path || (n_pops && !names) || (n_prov && !prov))
-    return out_msg(msg, msglen, EMBER_ERR_INVALID, "sonata_spikes_create: NULL argument");
+    return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "sonata_spikes_create: NULL argument");
   *out = NULL;
   for (size_t i = 0; i < n_pops; i++)
     if (!valid_name(names[i]))
-      return out_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': invalid population name '%s'",
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': invalid population name '%s'",
                      path, names[i] ? names[i] : "(null)");
   sonata_file *f = file_new(path, n_pops);
   if (!f)
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
   ember_status st = EMBER_OK;
   for (size_t i = 0; !st && i < n_pops; i++)
     st = name_pop(f, i, names[i]);
@@ -523,14 +523,14 @@ static ember_status check_report_args(const char *path, size_t n_pops,
   for (size_t i = 0; i < n_pops; i++) {
     const sonata_report_pop *p = &pops[i];
     if (!valid_name(p->name))
-      return out_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': invalid population name '%s'",
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': invalid population name '%s'",
                      path, p->name ? p->name : "(null)");
     if (!(p->dt > 0) || !isfinite(p->dt) || !isfinite(p->t_start))
-      return out_msg(msg, msglen, EMBER_ERR_INVALID,
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID,
                      "'%s': population '%s' needs a finite t_start and dt > 0 (got %g, %g)",
                      path, p->name, p->t_start, p->dt);
     if (p->n_nodes && !p->node_ids)
-      return out_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s' has no node ids",
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s' has no node ids",
                      path, p->name);
   }
   return EMBER_OK;
@@ -542,14 +542,14 @@ ember_status sonata_report_create(const char *path, const char *units, size_t n_
                                   sonata_file **out, char *msg, size_t msglen)
 {
   if (!out || !path || (n_pops && !pops) || (n_prov && !prov))
-    return out_msg(msg, msglen, EMBER_ERR_INVALID, "sonata_report_create: NULL argument");
+    return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "sonata_report_create: NULL argument");
   *out = NULL;
   ember_status st = check_report_args(path, n_pops, pops, msg, msglen);
   if (st)
     return st;
   sonata_file *f = file_new(path, n_pops);
   if (!f)
-    return out_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
   f->is_report = 1;
   for (size_t i = 0; !st && i < n_pops; i++)
     st = name_pop(f, i, pops[i].name);
