@@ -186,35 +186,43 @@ static ember_status finish_create(sonata_file *f, ember_status st, sonata_file *
 
 /* ------------------------------------------------------------- attributes --- */
 
-/* Writes a scalar variable-length UTF-8 string attribute (h5py reads it as str). */
-static herr_t attr_str(hid_t obj, const char *name, const char *value)
+/* Creates attribute `name` on obj with file type ft over space sp, writes buf
+ * (memory type mt), then closes the attribute and sp, and ft too when close_ft
+ * (a type the caller built, not a predefined one), whatever happens. ft or sp may
+ * be invalid: then nothing is created and -1 is returned. */
+static herr_t attr_write(hid_t obj, const char *name, hid_t ft, hid_t mt, hid_t sp,
+                         const void *buf, int close_ft)
 {
-  hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-  herr_t r = -1;
-  if (t >= 0 && s >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_UTF8) >= 0
-      && (a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
-    r = H5Awrite(a, t, &value);
+  hid_t a = (ft < 0 || sp < 0) ? H5I_INVALID_HID
+                               : H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t r = a < 0 ? -1 : H5Awrite(a, mt, buf);
   hid_t es = stack_save(r);
   if (a >= 0)
     H5Aclose(a);
-  H5Sclose(s);
-  H5Tclose(t);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (close_ft && ft >= 0)
+    H5Tclose(ft);
   stack_restore(es);
   return r;
+}
+
+/* Writes a scalar variable-length UTF-8 string attribute (h5py reads a str). */
+static herr_t attr_str(hid_t obj, const char *name, const char *value)
+{
+  hid_t t = H5Tcopy(H5T_C_S1);
+  if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
+    H5Tclose(t);
+    t = H5I_INVALID_HID;
+  }
+  return attr_write(obj, name, t, t, H5Screate(H5S_SCALAR), &value, 1);
 }
 
 /* Writes a uint32 attribute: scalar when n == 0, else an array of n values. */
 static herr_t attr_u32(hid_t obj, const char *name, const uint32_t *v, hsize_t n)
 {
   hid_t s = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
-  hid_t a = s < 0 ? H5I_INVALID_HID : H5Acreate2(obj, name, H5T_STD_U32LE, s, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t r = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_UINT32, v);
-  hid_t es = stack_save(r);
-  if (a >= 0)
-    H5Aclose(a);
-  H5Sclose(s);
-  stack_restore(es);
-  return r;
+  return attr_write(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, s, v, 0);
 }
 
 /* Writes `sorting` = by_time as the SONATA enum over uint8 (libsonata rejects a
@@ -222,19 +230,13 @@ static herr_t attr_u32(hid_t obj, const char *name, const uint32_t *v, hsize_t n
 static herr_t attr_sorting(hid_t group)
 {
   uint8_t v[3] = {SORTING_NONE, SORTING_BY_ID, SORTING_BY_TIME};
-  hid_t t = H5Tenum_create(H5T_STD_U8LE), s = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-  herr_t r = -1;
-  if (t >= 0 && s >= 0 && H5Tenum_insert(t, "none", &v[0]) >= 0
-      && H5Tenum_insert(t, "by_id", &v[1]) >= 0 && H5Tenum_insert(t, "by_time", &v[2]) >= 0
-      && (a = H5Acreate2(group, "sorting", t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
-    r = H5Awrite(a, t, &v[2]);
-  hid_t es = stack_save(r);
-  if (a >= 0)
-    H5Aclose(a);
-  H5Sclose(s);
-  H5Tclose(t);
-  stack_restore(es);
-  return r;
+  hid_t t = H5Tenum_create(H5T_STD_U8LE);
+  if (t >= 0 && (H5Tenum_insert(t, "none", &v[0]) < 0 || H5Tenum_insert(t, "by_id", &v[1]) < 0 ||
+                 H5Tenum_insert(t, "by_time", &v[2]) < 0)) {
+    H5Tclose(t);
+    t = H5I_INVALID_HID;
+  }
+  return attr_write(group, "sorting", t, t, H5Screate(H5S_SCALAR), &v[2], 1);
 }
 
 /* Root attributes: magic, version {0, 1} and the provenance strings. */
