@@ -401,7 +401,18 @@ static ember_status step_interval(ember_network *net, double ta, double tb, int 
   net->t = tb;
   if (at_end)
     net->slice++;
+  if (net->observer) {
+    ember_interval iv = {ta, tb, net->merged, n};
+    if (net->observer(&iv, net->observer_user))
+      net->stop_requested = 1;
+  }
   return record_end_slice(net, 0);
+}
+
+void ember_network_set_observer(ember_network *net, ember_observer_fn fn, void *user)
+{
+  net->observer = fn;
+  net->observer_user = user;
 }
 
 static void report_progress(ember_network *net, double t_stop, double wall0, uint64_t spikes,

@@ -19,11 +19,7 @@ typedef struct ember_source_type ember_source_type;
 typedef struct solver_kind solver_kind;
 
 /* One emitted spike, as exchanged at the end of an interval. */
-typedef struct spike_rec {
-  double t;          /* ms */
-  uint32_t pop;      /* population index */
-  uint32_t id;       /* neuron index within the population */
-} spike_rec;
+typedef ember_spike spike_rec;
 
 /* A growable spike list; one per thread during an interval. Growth is rare: the
  * buffers keep their capacity from interval to interval. */
@@ -163,6 +159,8 @@ struct ember_network {
   ember_progress_fn progress;
   void *progress_user;
   double progress_every;
+  ember_observer_fn observer;
+  void *observer_user;
 
   thread_ws *ws;
   int n_ws;

@@ -211,6 +211,28 @@ typedef void (*ember_progress_fn)(const ember_progress *p, void *user);
 EMBER_API void ember_network_set_progress(ember_network *net, ember_progress_fn fn,
                                           void *user, double every_wall);
 
+/* One spike: time (ms), population index (as in ember_network_population_at) and
+ * neuron index within the population. */
+typedef struct ember_spike {
+  double t;
+  uint32_t pop;
+  uint32_t id;
+} ember_spike;
+
+/* What an observer sees after each communication interval [t_begin, t_end): the
+ * spikes emitted in it, in canonical order (population, neuron, time). */
+typedef struct ember_interval {
+  double t_begin, t_end;   /* ms */
+  const ember_spike *spikes;
+  size_t n_spikes;
+} ember_interval;
+/* Returns 0 to go on; nonzero asks the run to stop (as ember_network_request_stop). */
+typedef int (*ember_observer_fn)(const ember_interval *iv, void *user);
+/* Calls fn on the running thread after every interval of every run (NULL: none).
+ * Inside fn the network may be read (ember_population_get, recorded spikes) but not
+ * changed. For live views: copy what is needed and return quickly. */
+EMBER_API void ember_network_set_observer(ember_network *net, ember_observer_fn fn, void *user);
+
 /* Advances the network by `duration` ms. Can be called again to continue. On a
  * runtime failure (solver, non-finite state) the message names the population,
  * neuron and time; what was recorded up to then is written and kept. */
