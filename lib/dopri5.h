@@ -17,7 +17,8 @@ typedef struct dopri5 {
   double atol, rtol;
   double *k[7];        /* stage derivatives; k[0] = f(t, y) at the current point */
   double *ytmp, *ynew;
-  double *dense;       /* 5 x dim coefficients of the last accepted step */
+  double *dense;       /* 5 x dim coefficients of the last accepted step (block 0 = its
+                        * start); the caller may point it at its own storage */
   int k0_valid;        /* k[0] is f at the current point (first same as last) */
 } dopri5;
 

@@ -74,6 +74,14 @@ static ember_status alloc_workspaces(ember_network *net)
         return EMBER_ERR_NOMEM;
     }
   }
+  for (size_t p = 0; p < net->n_pops; p++) {   /* each neuron's open step */
+    ember_population *pop = net->pops[p];
+    if (!pop->model)
+      continue;
+    pop->n_pending = solver_pending(pop->skind, &pop->solver);
+    if (!(pop->y_prev = calloc(pop->n * pop->n_state * pop->n_pending, sizeof *pop->y_prev)))
+      return EMBER_ERR_NOMEM;
+  }
   return EMBER_OK;
 }
 
@@ -157,7 +165,7 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
   job->y = pop->state + i * pop->n_state;
   job->t_cur = &pop->t_cur[i];
   job->t_prev = &pop->t_prev[i];
-  job->y_prev = pop->y_prev + i * pop->n_state * SOLVER_PENDING;
+  job->y_prev = pop->y_prev + i * pop->n_state * pop->n_pending;
   job->ctx.p = pop->params + i * pop->row;
   job->ctx.i_ext = pop->i_ext[i];
   job->ctx.refractory = 0;

@@ -63,7 +63,8 @@ struct ember_population {
   double *i_ext;                    /* injected current (nA) */
   double *h;                        /* per-neuron step-size proposal (ms) */
   double *t_cur;                    /* each neuron's time (may pass the interval end) */
-  double *t_prev, *y_prev;          /* each neuron's last step (n x SOLVER_PENDING x n_state) */
+  double *t_prev, *y_prev;          /* each neuron's last step (n x n_pending x n_state) */
+  size_t n_pending;                 /* solver_pending() blocks; y_prev is allocated at freeze */
   double *refr_until;               /* end of refractoriness (ms); -inf if none */
   int params_dirty;                 /* prepare() must run before the next interval */
 

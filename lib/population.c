@@ -10,7 +10,7 @@
 ember_solver_opts ember_solver_defaults(const ember_model *model)
 {
   ember_solver_opts o = {
-    .method = (model && model->exact) ? "exact" : "dopri5",
+    .method = (model && model->exact) ? "exact" : (model && model->taylor) ? "taylor" : "dopri5",
     .abstol = 1e-6,
     .reltol = 1e-6,
     .root_tol = 1e-9,
@@ -82,8 +82,7 @@ static ember_status neuron_arrays(ember_population *pop)
   pop->refr_until = malloc(pop->n * sizeof *pop->refr_until);
   pop->t_cur = calloc(pop->n, sizeof *pop->t_cur);
   pop->t_prev = calloc(pop->n, sizeof *pop->t_prev);
-  pop->y_prev = calloc(pop->n * m->n_state * SOLVER_PENDING, sizeof *pop->y_prev);
-  if (!pop->i_ext || !pop->h || !pop->refr_until || !pop->t_cur || !pop->t_prev || !pop->y_prev)
+  if (!pop->i_ext || !pop->h || !pop->refr_until || !pop->t_cur || !pop->t_prev)
     return EMBER_ERR_NOMEM;
   for (size_t i = 0; i < pop->n; i++) {
     pop->h[i] = 0.01;
@@ -178,6 +177,9 @@ ember_status ember_population_set_solver(ember_population *pop, const ember_solv
   if (strcmp(k->name, "exact") == 0 && !pop->model->exact)
     return net_fail(net, EMBER_ERR_INVALID, "model %s has no exact solution; choose one of %s",
                     pop->model->name, solver_names() + strlen("exact, "));
+  if (strcmp(k->name, "taylor") == 0 && !pop->model->taylor)
+    return net_fail(net, EMBER_ERR_INVALID, "model %s does not provide Taylor coefficients; "
+                    "choose another solver (%s)", pop->model->name, solver_names());
   if (k->implicit && !pop->model->jacobian)
     return net_fail(net, EMBER_ERR_INVALID, "solver %s needs a Jacobian, which model %s does not provide",
                     k->name, pop->model->name);

@@ -21,9 +21,10 @@
 #include <gsl/gsl_odeiv2.h>
 #include "dopri5.h"
 #include "solver.h"
+#include "taylor.h"
 
 static const solver_kind kinds[] = {
-  {"exact", -1, 0, 0},   {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
+  {"exact", -1, 0, 0},   {"taylor", -3, 0, 0},  {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
   {"rkck", 3, 0, 0},     {"rk8pd", 4, 0, 0},  {"rk1imp", 5, 1, 0},  {"rk2imp", 6, 1, 0},
   {"rk4imp", 7, 1, 0},   {"bsimp", 8, 1, 0},  {"msadams", 9, 0, 1}, {"msbdf", 10, 1, 1},
 };
@@ -47,9 +48,18 @@ const solver_kind *solver_find(const char *name)
   return NULL;
 }
 
+size_t solver_pending(const solver_kind *k, const ember_solver_opts *o)
+{
+  if (k->gsl_index == -2)
+    return 5;
+  if (k->gsl_index == -3)
+    return taylor_order(o->abstol, o->reltol) + 1;
+  return 1;
+}
+
 const char *solver_names(void)
 {
-  return "exact, dopri5, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
+  return "exact, taylor, dopri5, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
 }
 
 struct solver_ws {
@@ -61,7 +71,9 @@ struct solver_ws {
   gsl_odeiv2_driver *drv;     /* the main stepper, control and evolve */
   gsl_odeiv2_driver *probe;   /* a second stepper for trial steps inside a step */
   dopri5 *dp;                 /* the built-in method, with dense output */
-  double *ya, *yb, *fa, *fb, *tmp, *ferr;
+  taylor *tay;                /* the Taylor series method */
+  double *ya;                 /* the step's start: the neuron's own y_prev (block 0) */
+  double *buf, *yb, *fa, *fb, *tmp, *ferr;
   int have_f;                 /* fa/fb valid for the current step */
   neuron_job *job;
   double ta, tb;              /* the current step */
@@ -87,14 +99,20 @@ solver_ws *solver_ws_new(const solver_kind *k, const ember_model *m, const ember
   double *buf = calloc(6 * ws->dim, sizeof *buf);
   if (!buf)
     goto fail;
-  ws->ya = buf;
+  ws->buf = ws->ya = buf;
   ws->yb = buf + ws->dim;
   ws->fa = buf + 2 * ws->dim;
   ws->fb = buf + 3 * ws->dim;
   ws->tmp = buf + 4 * ws->dim;
   ws->ferr = buf + 5 * ws->dim;
-  if (k->gsl_index == -2 && !(ws->dp = dopri5_new(ws->dim, o->abstol, o->reltol)))
-    goto fail;
+  if (k->gsl_index == -2) {
+    if (!(ws->dp = dopri5_new(ws->dim, o->abstol, o->reltol)))
+      goto fail;
+  }
+  if (k->gsl_index == -3) {
+    if (!(ws->tay = taylor_new(ws->dim, taylor_order(o->abstol, o->reltol), o->abstol, o->reltol)))
+      goto fail;
+  }
   if (k->gsl_index >= 0) {
     ws->drv = driver_new(ws, o);
     if (!ws->drv)
@@ -117,7 +135,8 @@ void solver_ws_free(solver_ws *ws)
   if (ws->probe)
     gsl_odeiv2_driver_free(ws->probe);
   dopri5_free(ws->dp);
-  free(ws->ya);
+  taylor_free(ws->tay);
+  free(ws->buf);
   free(ws);
 }
 
@@ -128,6 +147,8 @@ static void restart(solver_ws *ws)
 {
   if (ws->dp)
     dopri5_restart(ws->dp);
+  if (ws->tay)
+    taylor_restart(ws->tay);
   if (!ws->drv)
     return;
   /* GSL's explicit Runge-Kutta methods carry nothing from one apply to the
@@ -171,6 +192,8 @@ static void eval_at(solver_ws *ws, double tau, double *out)
   }
   if (ws->dp)
     dopri5_eval(ws->dp->dense, ws->dim, tau / (ws->tb - ws->ta), out);
+  else if (ws->tay)
+    taylor_eval(ws->tay->c, ws->dim, ws->tay->order, tau, out);
   else if (!ws->drv)
     ws->m->exact(tau, out, &ws->job->ctx);
   else if (ws->kind->multistep)
@@ -320,6 +343,13 @@ static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, s
                j->label, j->id, *t, st < 0 ? "step size underflow" : "model rhs error");
       return EMBER_ERR_SOLVER;
     }
+  } else if (ws->tay) {
+    int st = taylor_step(ws->tay, ws->m, &j->ctx, t, end, j->h, ws->max_step, j->y);
+    if (st) {
+      snprintf(msg, len, "population '%s' neuron %u: solver taylor failed at t = %.9g ms: %s",
+               j->label, j->id, *t, st < 0 ? "step size underflow" : "model error");
+      return EMBER_ERR_SOLVER;
+    }
   } else if (!ws->drv) {
     double dt = fmin(ws->max_step, end - *t);
     ws->m->exact(dt, j->y, &j->ctx);
@@ -450,17 +480,21 @@ static void apply_event(solver_ws *ws, const ember_event *e)
     ws->m->on_event(j->y, e->receptor, e->w, &j->ctx);
 }
 
-/* Restores the neuron's last step, which may reach past the interval start. */
+/* Takes up the neuron's last step, which may reach past the interval start. The
+ * step's start and its dense output stay in the neuron's own y_prev: the
+ * methods write them there directly, so nothing is copied in or out. */
 static void load_pending(solver_ws *ws, neuron_job *job)
 {
   ws->job = job;
   ws->sys.params = &job->ctx;
   ws->ta = *job->t_prev;
   ws->tb = *job->t_cur;
-  memcpy(ws->ya, job->y_prev, ws->dim * sizeof *ws->ya);
+  ws->ya = job->y_prev;
+  if (ws->dp)
+    ws->dp->dense = job->y_prev;
+  if (ws->tay)
+    ws->tay->c = job->y_prev;
   memcpy(ws->yb, job->y, ws->dim * sizeof *ws->yb);
-  if (ws->dp)   /* the open step's dense output: its first block is ya */
-    memcpy(ws->dp->dense, job->y_prev, SOLVER_PENDING * ws->dim * sizeof *ws->ya);
   if (ws->ta == ws->tb)   /* the state may have been set between runs */
     memcpy(ws->ya, job->y, ws->dim * sizeof *ws->ya);
   ws->have_f = 0;
@@ -472,10 +506,6 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
 {
   *job->t_prev = ws->ta;
   *job->t_cur = t;
-  if (ws->dp && ws->ta < ws->tb)
-    memcpy(job->y_prev + ws->dim, ws->dp->dense + ws->dim,
-           (SOLVER_PENDING - 1) * ws->dim * sizeof *ws->ya);
-  memcpy(job->y_prev, ws->ya, ws->dim * sizeof *ws->ya);
 }
 
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
@@ -513,5 +543,5 @@ void solver_settle(solver_ws *ws, neuron_job *job, double t)
   else
     t = ws->tb;
   *job->t_prev = *job->t_cur = t;
-  memcpy(job->y_prev, job->y, ws->dim * sizeof *ws->ya);
+  memcpy(ws->ya, job->y, ws->dim * sizeof *ws->ya);
 }

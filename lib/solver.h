@@ -10,7 +10,7 @@
 
 struct solver_kind {
   const char *name;
-  int gsl_index;      /* into the GSL stepper table; -1 for "exact" */
+  int gsl_index;      /* into the GSL stepper table; -1 exact, -2 dopri5, -3 taylor */
   int implicit;       /* needs the model's Jacobian */
   int multistep;      /* keeps history: samples by Hermite interpolation, not re-stepping */
 };
@@ -22,9 +22,9 @@ const char *solver_names(void);
 
 typedef struct solver_ws solver_ws;
 
-/* Doubles per state variable kept for a neuron's open step: its start, and for
- * dopri5 the four further blocks of its dense output. */
-#define SOLVER_PENDING 5
+/* Blocks of n_state doubles kept per neuron for its open step: its start, and
+ * the further blocks of the method's dense output (dopri5: 4; taylor: order). */
+size_t solver_pending(const solver_kind *k, const ember_solver_opts *o);
 
 /* A workspace for one population's model and solver settings, used by one thread. */
 solver_ws *solver_ws_new(const solver_kind *k, const ember_model *m, const ember_solver_opts *o);
@@ -44,7 +44,7 @@ typedef struct sample_req {
 typedef struct neuron_job {
   double *y;                 /* state at *t_cur */
   double *t_cur;             /* the neuron's time: may pass the interval's end */
-  double *t_prev, *y_prev;   /* its last step (SOLVER_PENDING x n_state), to go back into it */
+  double *t_prev, *y_prev;   /* its last step (solver_pending x n_state), to go back into it */
   ember_neuron_ctx ctx;
   double *h;                 /* step-size proposal, kept between calls */
   double *refr_until;

@@ -101,7 +101,19 @@ typedef struct ember_model {
   /* Optional closed-form propagation of the state by dt >= 0 from y (in place).
    * Offered to users as solver "exact". May be NULL. */
   void (*exact)(double dt, double y[], const ember_neuron_ctx *ctx);
+
+  /* Optional Taylor coefficients of the solution through y, as long as no event
+   * arrives: c[k * n_state + i] = (1/k!) d^k y_i/dt^k at the current point, for
+   * k = 0 .. order (so c[0 .. n_state) = y). Offered as solver "taylor" (and its
+   * default where there is no exact solution). Returns 0 or a GSL error code.
+   * May be NULL. */
+  int (*taylor)(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx);
 } ember_model;
+
+/* The highest order the taylor solver asks for, and 1/k for k = 1 .. that order
+ * (index 0 holds 0), so that Taylor recurrences need no divisions. */
+#define EMBER_TAYLOR_MAX_ORDER 20
+EMBER_API extern const double ember_taylor_inverses[EMBER_TAYLOR_MAX_ORDER + 2];
 
 /* Registry. Returns NULL for an unknown name. */
 EMBER_API const ember_model *ember_model_find(const char *name);

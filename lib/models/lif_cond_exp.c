@@ -77,6 +77,44 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   return GSL_SUCCESS;
 }
 
+/* Taylor coefficients (see ember_model.taylor). The conductances decay
+ * exponentially, so g_k = g_(k-1) (-1/tau) / k; v's equation is linear in v with
+ * the conductances as coefficients, so v_(k+1) follows from the Cauchy product
+ * of (g_e + g_i) with v's earlier coefficients:
+ *   (k+1) v_(k+1) = [k = 0] (v_rest / tau_m + I / cm) - v_k / tau_m
+ *                   + (e_rev_E g_e,k + e_rev_I g_i,k - sum_j (g_e,j + g_i,j) v_(k-j)) / cm */
+static int taylor(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
+{
+  const double *p = ctx->p;
+  const double *inv = ember_taylor_inverses;   /* 1/k: no division in the recurrence */
+  double *v = c, *ge = c + 1, *gi = c + 2;     /* stride N_STATE */
+  double de = -p[INV_TAU_E], di = -p[INV_TAU_I], g[EMBER_TAYLOR_MAX_ORDER + 1];
+  v[0] = y[V];
+  ge[0] = y[GE];
+  gi[0] = y[GI];
+  g[0] = y[GE] + y[GI];
+  for (size_t k = 1; k <= order; k++) {
+    ge[k * N_STATE] = ge[(k - 1) * N_STATE] * de * inv[k];
+    gi[k * N_STATE] = gi[(k - 1) * N_STATE] * di * inv[k];
+    g[k] = ge[k * N_STATE] + gi[k * N_STATE];
+  }
+  if (ctx->refractory) {   /* v is clamped */
+    for (size_t k = 1; k <= order; k++)
+      v[k * N_STATE] = 0.0;
+    return GSL_SUCCESS;
+  }
+  double drive = p[V_REST] * p[INV_TAU_M] + (p[I_OFFSET] + ctx->i_ext) * p[INV_CM];
+  for (size_t k = 0; k < order; k++) {
+    double conv = 0.0;
+    for (size_t j = 0; j <= k; j++)
+      conv += g[j] * v[(k - j) * N_STATE];
+    double d = p[E_REV_E] * ge[k * N_STATE] + p[E_REV_I] * gi[k * N_STATE] - conv;
+    v[(k + 1) * N_STATE] = (drive - v[k * N_STATE] * p[INV_TAU_M] + d * p[INV_CM]) * inv[k + 1];
+    drive = 0.0;
+  }
+  return GSL_SUCCESS;
+}
+
 static void on_event(double y[], size_t receptor, double w, const ember_neuron_ctx *c)
 {
   y[receptor == 0 ? GE : GI] += w;
@@ -92,5 +130,5 @@ const ember_model ember_lif_cond_exp = {
   .prepare = prepare, .rhs = rhs, .jacobian = jacobian,
   .threshold = lif_threshold, .spike_var = V, .reset = lif_reset,
   .refractory_period = lif_refractory_period,
-  .on_event = on_event, .exact = NULL,
+  .on_event = on_event, .exact = NULL, .taylor = taylor,
 };

@@ -1,0 +1,52 @@
+/* Internal: the Taylor series method, for models that can give the Taylor
+ * coefficients of their solution (ember_model.taylor).
+ *
+ * Between events most neuron models are polynomial in their state with
+ * exponential or constant coefficients, so the coefficients of the solution's
+ * Taylor series at a point follow from a short recurrence (automatic
+ * differentiation of the right-hand side). One set of coefficients is then a
+ * whole step: its length is chosen a priori from the size of the last two
+ * coefficients (Jorba & Zou 2005, Exp. Math. 14:99), so a step is never rejected,
+ * and the polynomial is the dense output, so an event, a sample or a threshold
+ * crossing inside the step costs a Horner evaluation. In an event-driven
+ * network, where every input ends a step, that is what matters: a fresh start
+ * after an event costs one recurrence (O(order^2) flops for a LIF neuron), not a
+ * Runge-Kutta step with its rejections. */
+#ifndef EMBER_TAYLOR_H
+#define EMBER_TAYLOR_H
+
+#include <stddef.h>
+#include "ember/model.h"
+
+typedef struct taylor {
+  size_t dim, order;
+  double atol, rtol;
+  double *c;           /* (order + 1) x dim coefficients of the last step (c[0..dim) =
+                        * its start); the caller may point it at its own storage */
+  double *own;         /* the storage allocated with the stepper */
+  int valid;           /* c holds the coefficients at the current point */
+} taylor;
+
+/* The order used for tolerance tol (min of abstol and a non-zero reltol): the
+ * usual choice ~ -ln(tol)/2 + 1, which makes the steps about as long as the
+ * series allows at that accuracy. */
+size_t taylor_order(double abstol, double reltol);
+
+taylor *taylor_new(size_t dim, size_t order, double atol, double rtol);
+void taylor_free(taylor *T);
+
+/* After a discontinuity, or when c was loaded from elsewhere: the coefficients at
+ * the current point must be computed afresh. */
+static inline void taylor_restart(taylor *T) { T->valid = 0; }
+
+/* One step from (*t, y) of length at most min(hmax, end - *t) and within the
+ * tolerances; y and *t are updated, c describes the step, *h is the step-size
+ * proposal (kept between calls, grown when the series allows). Returns 0, the
+ * model's non-zero status, or -1 if the step size underflows. */
+int taylor_step(taylor *T, const ember_model *m, const ember_neuron_ctx *ctx, double *t,
+                double end, double *h, double hmax, double *y);
+
+/* The state at offset tau from the start of the step described by c. */
+void taylor_eval(const double *c, size_t dim, size_t order, double tau, double *out);
+
+#endif
