@@ -80,37 +80,40 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
 /* Taylor coefficients (see ember_model.taylor). The conductances decay
  * exponentially, so g_k = g_(k-1) (-1/tau) / k; v's equation is linear in v with
  * the conductances as coefficients, so v_(k+1) follows from the Cauchy product
- * of (g_e + g_i) with v's earlier coefficients:
+ * P = (g_e + g_i) v:
  *   (k+1) v_(k+1) = [k = 0] (v_rest / tau_m + I / cm) - v_k / tau_m
- *                   + (e_rev_E g_e,k + e_rev_I g_i,k - sum_j (g_e,j + g_i,j) v_(k-j)) / cm */
+ *                   + (e_rev_E g_e,k + e_rev_I g_i,k - P_k) / cm
+ * P is accumulated forwards: as soon as v_k is known its products with every g_j
+ * are added to P_(k+j). Those adds are independent of each other, so the chain
+ * from one coefficient to the next is a few flops long instead of k + 1 adds. */
 static int taylor(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
 {
   const double *p = ctx->p;
   const double *inv = ember_taylor_inverses;   /* 1/k: no division in the recurrence */
-  double *v = c, *ge = c + 1, *gi = c + 2;     /* stride N_STATE */
-  double de = -p[INV_TAU_E], di = -p[INV_TAU_I], g[EMBER_TAYLOR_MAX_ORDER + 1];
-  v[0] = y[V];
-  ge[0] = y[GE];
-  gi[0] = y[GI];
-  g[0] = y[GE] + y[GI];
-  for (size_t k = 1; k <= order; k++) {
-    ge[k * N_STATE] = ge[(k - 1) * N_STATE] * de * inv[k];
-    gi[k * N_STATE] = gi[(k - 1) * N_STATE] * di * inv[k];
-    g[k] = ge[k * N_STATE] + gi[k * N_STATE];
+  double de = -p[INV_TAU_E], di = -p[INV_TAU_I], ge = y[GE], gi = y[GI];
+  double g[EMBER_TAYLOR_MAX_ORDER + 1], drv[EMBER_TAYLOR_MAX_ORDER + 1];
+  double prod[EMBER_TAYLOR_MAX_ORDER + 1];
+  for (size_t k = 0; k <= order; k++) {
+    c[k * N_STATE + GE] = ge;
+    c[k * N_STATE + GI] = gi;
+    g[k] = ge + gi;
+    drv[k] = (p[E_REV_E] * ge + p[E_REV_I] * gi) * p[INV_CM];
+    prod[k] = 0.0;
+    ge *= de * inv[k + 1];
+    gi *= di * inv[k + 1];
   }
+  c[V] = y[V];
   if (ctx->refractory) {   /* v is clamped */
     for (size_t k = 1; k <= order; k++)
-      v[k * N_STATE] = 0.0;
+      c[k * N_STATE + V] = 0.0;
     return GSL_SUCCESS;
   }
-  double drive = p[V_REST] * p[INV_TAU_M] + (p[I_OFFSET] + ctx->i_ext) * p[INV_CM];
+  drv[0] += p[V_REST] * p[INV_TAU_M] + (p[I_OFFSET] + ctx->i_ext) * p[INV_CM];
   for (size_t k = 0; k < order; k++) {
-    double conv = 0.0;
-    for (size_t j = 0; j <= k; j++)
-      conv += g[j] * v[(k - j) * N_STATE];
-    double d = p[E_REV_E] * ge[k * N_STATE] + p[E_REV_I] * gi[k * N_STATE] - conv;
-    v[(k + 1) * N_STATE] = (drive - v[k * N_STATE] * p[INV_TAU_M] + d * p[INV_CM]) * inv[k + 1];
-    drive = 0.0;
+    double vk = c[k * N_STATE + V];
+    for (size_t j = 0; j + k < order; j++)
+      prod[k + j] += g[j] * vk;
+    c[(k + 1) * N_STATE + V] = (drv[k] - vk * p[INV_TAU_M] - prod[k] * p[INV_CM]) * inv[k + 1];
   }
   return GSL_SUCCESS;
 }
