@@ -34,7 +34,7 @@ local cell = {
 }
 
 -- 3. Populations.  "lif_cond_exp" is integrated between input spikes by an adaptive
---    Runge-Kutta solver (dopri5, tolerances 1e-6) and its spike times are located
+--    solver (the Taylor series method, tolerances 1e-6) and its spike times are located
 --    inside the step, so they are not rounded to any time grid.
 local exc = ember.population("exc", 320, "lif_cond_exp", cell)
 local inh = ember.population("inh", 80, "lif_cond_exp", cell)
