@@ -388,3 +388,19 @@ ember_status ember_projection_set_weights(ember_projection *proj, const ember_di
   proj->weight = nw;
   return EMBER_OK;
 }
+
+ember_status ember_projection_set_weight_array(ember_projection *proj, const double *w, size_t n)
+{
+  if (n != proj->n_syn)
+    return net_fail(proj->net, EMBER_ERR_INVALID,
+                    "%s: %zu weights given for %zu synapses (one per synapse, in storage order)",
+                    proj->label, n, proj->n_syn);
+  for (size_t k = 0; k < n; k++) {   /* all checked before any is changed */
+    ember_status st = check_weight(proj, w[k], k);
+    if (st)
+      return st;
+  }
+  for (size_t k = 0; k < n; k++)
+    proj->weight[k] = (float)w[k];
+  return EMBER_OK;
+}

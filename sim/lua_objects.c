@@ -648,8 +648,10 @@ static int proj_set_weights(lua_State *L)
   const char *fn = "proj:set_weights";
   lproj *u = check_proj(L, fn);
   ember_lua_value v;
-  ember_lua_check_value(L, 2, fn, "argument 1 (weight)", 0, &v);
-  if (ember_projection_set_weights(u->proj, &v.dist))
+  ember_lua_check_value(L, 2, fn, "argument 1 (weight)", 1, &v);
+  ember_status st = v.array ? ember_projection_set_weight_array(u->proj, v.array, v.n_array)
+                            : ember_projection_set_weights(u->proj, &v.dist);
+  if (st)
     return ember_lua_fail(L, fn);
   return 0;
 }

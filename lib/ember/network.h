@@ -161,6 +161,11 @@ EMBER_API ember_status ember_projection_get(const ember_projection *proj, size_t
                                             double *weight, double *delay);
 /* Replaces all weights (between runs). */
 EMBER_API ember_status ember_projection_set_weights(ember_projection *proj, const ember_dist *w);
+/* Replaces all weights with w[k] for synapse k in storage order (as
+ * ember_projection_get); n must be the projection's size. Every value is checked
+ * (finite, the receptor's sign) before any is changed. */
+EMBER_API ember_status ember_projection_set_weight_array(ember_projection *proj, const double *w,
+                                                        size_t n);
 
 /* ------------------------------------------------------ current sources --- */
 

@@ -69,6 +69,13 @@ check(rows[2][1] == 1 and rows[2][2] == 2 and near(rows[2][3], 0.25) and near(ro
 check(rows[3][1] == 2 and rows[3][2] == 1 and near(rows[3][3], 0.125), "row 3")
 p5:set_weights(0.3)
 for _, w in ipairs(p5:weights()) do check(near(w, 0.3, 1e-6), "set_weights") end
+p5:set_weights({0.5, 0.25, 0.75})   -- one per synapse, in storage order
+local w5 = p5:weights()
+check(near(w5[1], 0.5) and near(w5[2], 0.25) and near(w5[3], 0.75), "set_weights array")
+local ok, err = pcall(p5.set_weights, p5, {0.5, 0.25})
+check(not ok and err:find("2 weights given for 3 synapses", 1, true), "set_weights array length: " .. tostring(err))
+ok, err = pcall(p5.set_weights, p5, {0.5, -0.25, 0.1})
+check(not ok and near(p5:weights()[2], 0.25), "a rejected array changes nothing")
 local p6 = ember.connect(a, a, ember.one_to_one(), {weight = -0.1, receptor = "inhibitory"})
 check(#p6 == 4 and p6.receptor == "inhibitory", "one_to_one inhibitory")
 
