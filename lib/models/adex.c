@@ -17,13 +17,20 @@
  * infinity in finite time, and a trial stage of a Runge-Kutta step (or of an
  * implicit solve) may land far above v_spike, where exp() overflows and poisons
  * the solver with inf/NaN. The argument of the exponential is therefore clamped
- * at its value at v_spike: exp((min(v, v_spike) - v_thresh) / delta_T). Below
- * v_spike the model is unchanged; the spike is emitted at v_spike anyway, so the
- * clamp only affects trial states past the spike. prepare() requires
- * (v_spike - v_thresh) / delta_T <= 500 (e^500 ~ 1e217: finite, with room for the
- * factors in front; NEST refuses values whose exponential at V_peak could
- * overflow in the same spirit). delta_T must be > 0: the delta_T -> 0 limit (a
- * LIF with a hard threshold) is lif_cond_exp.
+ * at its value 10 delta_T above v_spike: exp((min(v, v_spike + 10 delta_T) -
+ * v_thresh) / delta_T). Up to v_spike, where the spike is emitted and v reset,
+ * the model is exact; the clamp only touches trial states past the spike. It sits
+ * above v_spike, not at it (NEST clamps V at V_peak), because a kink at v_spike
+ * itself, where dv/dt is largest, forces steps below the time resolution of a
+ * double: with v_spike = 0 mV (NEST's default V_peak) and tolerance 1e-11 every
+ * solver failed; with the headroom all pass (tests/test_models.c). prepare()
+ * requires (v_spike - v_thresh) / delta_T <= 500 so that the clamped exp() is
+ * finite with room to spare. Large values are still hard: the upstroke from
+ * v_thresh to v_spike lasts about tau_m exp(-(v_spike - v_thresh) / delta_T), and
+ * beyond about 25 (e.g. delta_T = 1, v_spike = v_thresh + 28) that is below what
+ * a double time can resolve late in a run, and dopri5 may stop with "step size
+ * underflow" (rk8pd and bsimp last longer). PyNN's default is 5.2. delta_T must
+ * be > 0: the delta_T -> 0 limit (a LIF with a hard threshold) is lif_cond_exp.
  *
  * Parameters (PyNN EIF_cond_exp_isfa_ista names, defaults and units):
  *
@@ -57,6 +64,7 @@
 #include "ember/model.h"
 
 #define EXP_ARG_LIMIT 500.0   /* largest allowed (v_spike - v_thresh) / delta_T */
+#define EXP_HEADROOM 10.0     /* the clamp sits this many delta_T above v_spike */
 
 enum { V, W, GE, GI, N_STATE };
 enum {
@@ -65,7 +73,7 @@ enum {
 };
 /* Derived values, after the parameters. */
 enum {
-  G_L = N_PARAMS, INV_CM, A_US, INV_TAU_W, INV_TAU_E, INV_TAU_I, INV_DELTA_T, END_DERIVED
+  G_L = N_PARAMS, INV_CM, A_US, INV_TAU_W, INV_TAU_E, INV_TAU_I, INV_DELTA_T, V_CLAMP, END_DERIVED
 };
 
 #define POS(NAME, DEF, UNIT, DOC) {NAME, DEF, UNIT, 0, INFINITY, EMBER_RANGE_MIN_OPEN, DOC}
@@ -125,6 +133,7 @@ static ember_status prepare(double *p, char *msg, size_t len)
   p[INV_TAU_E] = 1.0 / p[TAU_SYN_E];
   p[INV_TAU_I] = 1.0 / p[TAU_SYN_I];
   p[INV_DELTA_T] = 1.0 / p[DELTA_T];
+  p[V_CLAMP] = p[V_SPIKE] + EXP_HEADROOM * p[DELTA_T];
   return EMBER_OK;
 }
 
@@ -133,7 +142,7 @@ static ember_status prepare(double *p, char *msg, size_t len)
  * current's derivative by v. */
 static double exp_conductance(const double *p, double v)
 {
-  return p[G_L] * exp((fmin(v, p[V_SPIKE]) - p[V_THRESH]) * p[INV_DELTA_T]);
+  return p[G_L] * exp((fmin(v, p[V_CLAMP]) - p[V_THRESH]) * p[INV_DELTA_T]);
 }
 
 static int rhs(double t, const double y[], double f[], void *params)
@@ -156,7 +165,7 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
   double v = y[V], live = c->refractory ? 0.0 : p[INV_CM];
-  double g_exp = v < p[V_SPIKE] ? exp_conductance(p, v) : 0.0;
+  double g_exp = v < p[V_CLAMP] ? exp_conductance(p, v) : 0.0;
   J[0] = live * (-p[G_L] + g_exp - y[GE] - y[GI]);
   J[1] = -live;
   J[2] = live * (p[E_REV_E] - v);
