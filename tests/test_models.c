@@ -1,0 +1,697 @@
+/* The izhikevich, adex and hh_cond_exp models against closed forms and against an
+ * independent integration written here.
+ *
+ * The reference integrator (ref_run) is classical RK4 with a small fixed step; a
+ * threshold crossing inside a step is located by bisection on the length of one
+ * RK4 step from the step's start, then the reset and the refractory period are
+ * applied as the model documents. Its equations are written out again below,
+ * from the papers, not taken from the library. Each use checks the reference
+ * against itself at half the step, so its own error is known to be far below the
+ * tolerance asserted against Ember. */
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+
+/* ------------------------------------------------------------ running Ember --- */
+
+typedef struct named { const char *name; double value; } named;
+
+typedef struct setup {
+  const char *model;
+  const named *params, *init;   /* terminated by a NULL name; may be NULL */
+  const char *method;           /* NULL: the library's default */
+  double tol, root_tol;         /* <= 0: default */
+} setup;
+
+/* Builds a network with one neuron of s->model, parameters and initial state as
+ * given, spikes recorded. */
+static ember_network *build(const setup *s, ember_population **pop)
+{
+  ember_network *net = ember_network_new(1);
+  assert_ok(net, ember_population_new(net, "n", 1, s->model, pop));
+  for (const named *p = s->params; p && p->name; p++)
+    set_p(*pop, p->name, p->value);
+  for (const named *p = s->init; p && p->name; p++) {
+    ember_dist d = dist_const(p->value);
+    assert_ok(net, ember_population_set_state(*pop, p->name, &d, NULL, 0));
+  }
+  ember_solver_opts o = ember_solver_defaults(ember_population_model(*pop));
+  if (s->method)
+    o.method = s->method;
+  if (s->tol > 0)
+    o.abstol = o.reltol = s->tol;
+  if (s->root_tol > 0)
+    o.root_tol = s->root_tol;
+  assert_ok(net, ember_population_set_solver(*pop, &o));
+  assert_ok(net, ember_population_record(*pop, "spikes", 0, NULL, 0));
+  return net;
+}
+
+/* Copies the recorded spike times (at most max) into out; returns their number. */
+static size_t spikes_of(ember_population *pop, double *out, size_t max)
+{
+  const double *t;
+  const uint32_t *ids;
+  size_t n = ember_population_recorded_spikes(pop, &t, &ids);
+  assert_true(n <= max);
+  memcpy(out, t, n * sizeof *t);
+  return n;
+}
+
+/* Runs one neuron for T ms; spike times into out, returns their number. */
+static size_t run_neuron(const setup *s, double T, double *out, size_t max)
+{
+  ember_population *pop;
+  ember_network *net = build(s, &pop);
+  assert_ok(net, ember_network_run(net, T));
+  size_t n = spikes_of(pop, out, max);
+  ember_network_free(net);
+  return n;
+}
+
+/* Largest |a[k] - b[k]| over two spike trains of equal length n. */
+static double max_diff(const double *a, const double *b, size_t n)
+{
+  double d = 0;
+  for (size_t k = 0; k < n; k++)
+    d = fmax(d, fabs(a[k] - b[k]));
+  return d;
+}
+
+/* ------------------------------------------------------ reference integrator --- */
+
+#define REF_MAX_STATE 8
+
+typedef struct ref {
+  size_t n;
+  void (*f)(const struct ref *r, const double *y, double *dy);
+  void (*reset)(const struct ref *r, double *y);   /* NULL: none (HH) */
+  double th;               /* spike: y[0] crosses th upward */
+  double t_ref;            /* ms without detection after a spike */
+  int clamp;               /* y[0] frozen while refractory (LIF-style) */
+  int refractory;
+  double p[16];
+} ref;
+
+static void rk4(const ref *r, const double *y, double h, double *out)
+{
+  double k1[REF_MAX_STATE], k2[REF_MAX_STATE], k3[REF_MAX_STATE], k4[REF_MAX_STATE];
+  double tmp[REF_MAX_STATE];
+  size_t n = r->n;
+  r->f(r, y, k1);
+  for (size_t i = 0; i < n; i++) tmp[i] = y[i] + 0.5 * h * k1[i];
+  r->f(r, tmp, k2);
+  for (size_t i = 0; i < n; i++) tmp[i] = y[i] + 0.5 * h * k2[i];
+  r->f(r, tmp, k3);
+  for (size_t i = 0; i < n; i++) tmp[i] = y[i] + h * k3[i];
+  r->f(r, tmp, k4);
+  for (size_t i = 0; i < n; i++)
+    out[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+  if (r->clamp && r->refractory)
+    out[0] = y[0];
+}
+
+/* The length tau in (0, h] of an RK4 step from y that lands on the threshold. */
+static double ref_locate(const ref *r, const double *y, double h)
+{
+  double lo = 0, hi = h, tmp[REF_MAX_STATE];
+  while (hi - lo > 1e-14) {
+    double mid = 0.5 * (lo + hi);
+    rk4(r, y, mid, tmp);
+    if (tmp[0] >= r->th)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi;
+}
+
+/* Integrates r from y (in place) over [0, T] with step h; spike times into out.
+ * Returns the number of spikes. */
+static size_t ref_run(ref *r, double *y, double T, double h, double *out, size_t max)
+{
+  double t = 0, refr_end = -1, next[REF_MAX_STATE];
+  size_t ns = 0;
+  r->refractory = 0;
+  while (t < T) {
+    double step = fmin(h, T - t);
+    if (r->refractory)
+      step = fmin(step, refr_end - t);
+    rk4(r, y, step, next);
+    if (!r->refractory && y[0] < r->th && next[0] >= r->th) {
+      double tau = ref_locate(r, y, step);
+      rk4(r, y, tau, next);
+      t += tau;
+      assert_true(ns < max);
+      out[ns++] = t;
+      if (r->reset)
+        r->reset(r, next);
+      if (r->t_ref > 0) {
+        r->refractory = 1;
+        refr_end = t + r->t_ref;
+      }
+    } else {
+      t = (step == T - t) ? T : t + step;
+      if (r->refractory && t >= refr_end)
+        r->refractory = 0;
+    }
+    memcpy(y, next, r->n * sizeof *y);
+  }
+  return ns;
+}
+
+/* Runs the reference at h and at h/2 from y0 and checks they agree to self_tol
+ * (so the reference's own error is known); the h/2 train goes to out. */
+static size_t ref_checked(ref *r, const double *y0, double T, double h, double self_tol,
+                          double *out, size_t max)
+{
+  double y[REF_MAX_STATE], coarse[256];
+  assert_true(max <= 256);
+  memcpy(y, y0, r->n * sizeof *y);
+  size_t nc = ref_run(r, y, T, h, coarse, max);
+  memcpy(y, y0, r->n * sizeof *y);
+  size_t n = ref_run(r, y, T, 0.5 * h, out, max);
+  assert_int_equal(nc, n);
+  double d = max_diff(coarse, out, n);
+  print_message("  reference: %zu spikes, h vs h/2 differ by %.3g ms\n", n, d);
+  assert_true(d < self_tol);
+  return n;
+}
+
+/* --------------------------------------------------------------- izhikevich --- */
+
+/* Time for dv/dt = 0.04 v^2 + 5 v + q to go from v0 to 30 when it has no real
+ * root: 0.04 ((v + 62.5)^2 + w^2) with w^2 = q / 0.04 - 62.5^2 > 0, whose
+ * integral is an arctangent. */
+static double izh_passage(double v0, double q)
+{
+  double w = sqrt(q / 0.04 - 62.5 * 62.5);
+  return (atan((30.0 + 62.5) / w) - atan((v0 + 62.5) / w)) / (0.04 * w);
+}
+
+/* With a = 0, u only changes at spikes (by d), so v obeys a Riccati equation with
+ * constant coefficients between spikes and every spike time has a closed form:
+ * from (v0, u0) the k-th interval is izh_passage with q = 140 - u_k + I. With
+ * I = 10 and d = 0.3, u0 = -14, the neuron fires until q drops below 62.5^2 *
+ * 0.04 = 156.25: 26 spikes, then rests. */
+static void test_izhikevich_closed_form(void **state)
+{
+  const double I = 10.0, d = 0.3, c = -65.0, v0 = -70.0, u0 = -14.0;
+  double expect[64];
+  size_t ne = 0;
+  double t = 0, v = v0, u = u0;
+  while (140.0 - u + I > 156.25) {
+    t += izh_passage(v, 140.0 - u + I);
+    expect[ne++] = t;
+    v = c;
+    u += d;
+  }
+  assert_int_equal(ne, 26);
+  const named params[] = {{"a", 0.0}, {"b", 0.2}, {"c", c}, {"d", d}, {"i_offset", I / 1000.0},
+                          {NULL, 0}};
+  const named init[] = {{"v", v0}, {"u", u0}, {NULL, 0}};
+  struct { const char *method; double tol, bound; } runs[] = {
+    {"rk8pd", 1e-12, 1e-7}, {"dopri5", 1e-10, 1e-6}, {"bsimp", 1e-10, 1e-5},
+    {NULL, 0, 1e-3},   /* the defaults keep the documented 1e-3 ms */
+  };
+  for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+    setup s = {"izhikevich", params, init, runs[r].method, runs[r].tol, 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, t + 200.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  %-8s tol %-6g: max |t - closed form| = %.3g ms (bound %g)\n",
+                  runs[r].method ? runs[r].method : "default", runs[r].tol, err, runs[r].bound);
+    assert_true(err < runs[r].bound);
+  }
+}
+
+/* Below rheobase v and u settle at the stable root of 0.04 v^2 + (5 - b) v + 140
+ * + I = 0, u = b v. I = 2, b = 0.2: v* = (-4.8 - sqrt(0.32)) / 0.08 = -67.07 mV.
+ * Starting 5 mV above, the slowest eigenvalue is about -0.032/ms: 2 s is 64 time
+ * constants. */
+static void test_izhikevich_fixed_point(void **state)
+{
+  const double I = 2.0, b = 0.2;
+  double v_star = (-(5.0 - b) - sqrt((5.0 - b) * (5.0 - b) - 0.16 * (140.0 + I))) / 0.08;
+  const named params[] = {{"b", b}, {"i_offset", I / 1000.0}, {NULL, 0}};
+  const named init[] = {{"v", v_star + 5.0}, {"u", b * v_star}, {NULL, 0}};
+  const char *methods[] = {NULL, "bsimp", "msbdf"};
+  for (size_t m = 0; m < 3; m++) {
+    setup s = {"izhikevich", params, init, methods[m], 1e-9, 0};
+    ember_population *pop;
+    ember_network *net = build(&s, &pop);
+    assert_ok(net, ember_network_run(net, 2000.0));
+    assert_int_equal(ember_population_spike_count(pop), 0);
+    assert_close(get1(pop, "v", 0), v_star, 1e-6);
+    assert_close(get1(pop, "u", 0), b * v_star, 1e-6);
+    ember_network_free(net);
+  }
+}
+
+static void izh_f(const ref *r, const double *y, double *dy)
+{
+  const double *p = r->p;   /* a, b, I */
+  dy[0] = 0.04 * y[0] * y[0] + 5.0 * y[0] + 140.0 - y[1] + p[2];
+  dy[1] = p[0] * (p[1] * y[0] - y[1]);
+}
+
+static void izh_reset(const ref *r, double *y)
+{
+  y[0] = r->p[3];
+  y[1] += r->p[4];
+}
+
+/* A regular-spiking cell (a 0.02, b 0.2, c -65, d 8) at I = 10, where u evolves
+ * between spikes: against the reference integration, 300 ms. */
+static void test_izhikevich_regular_spiking(void **state)
+{
+  ref r = {.n = 2, .f = izh_f, .reset = izh_reset, .th = 30.0, .p = {0.02, 0.2, 10.0, -65.0, 8.0}};
+  double y0[2] = {-65.0, -13.0}, expect[64];
+  size_t ne = ref_checked(&r, y0, 300.0, 1e-3, 1e-8, expect, 64);
+  assert_true(ne >= 5);
+  const named params[] = {{"a", 0.02}, {"b", 0.2}, {"c", -65.0}, {"d", 8.0},
+                          {"i_offset", 0.01}, {NULL, 0}};
+  const named init[] = {{"v", -65.0}, {"u", -13.0}, {NULL, 0}};
+  const char *methods[] = {"rk8pd", "dopri5", "rk4imp"};
+  for (size_t m = 0; m < 3; m++) {
+    setup s = {"izhikevich", params, init, methods[m], 1e-11, 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, 300.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  %-8s: %zu spikes, max |t - reference| = %.3g ms\n", methods[m], n, err);
+    assert_true(err < 1e-6);
+  }
+}
+
+/* v at time t along dv/dt = 0.04 v^2 + 5 v + q with two real roots r1 < r2:
+ * 0.04 (v - r1)(v - r2), so (v - r1) / (v - r2) decays as exp(0.04 (r1 - r2) t). */
+static double izh_riccati(double v0, double q, double t)
+{
+  double disc = sqrt(25.0 - 0.16 * q);
+  double r1 = (-5.0 - disc) / 0.08, r2 = (-5.0 + disc) / 0.08;
+  double z = (v0 - r1) / (v0 - r2) * exp(0.04 * (r1 - r2) * t);
+  return (r1 - r2 * z) / (1.0 - z);
+}
+
+/* Delta synapses: a jump of w mV at the arrival time. With a = 0 and I = 0, u
+ * stays at -14 and v follows izh_riccati (roots -70 and -55). An inhibitory -5 mV
+ * jump at t = 10 is checked at t = 30; then a +200 mV jump at t = 40 fires at once
+ * (v >= 30 after an event) and resets v = c = -65, u = -14 + d = -12, checked
+ * 0.5 ms later along the new Riccati flow. */
+static void test_izhikevich_delta_synapses(void **state)
+{
+  const named params[] = {{"a", 0.0}, {"c", -65.0}, {"d", 2.0}, {NULL, 0}};
+  const named init[] = {{"v", -70.0}, {"u", -14.0}, {NULL, 0}};
+  setup s = {"izhikevich", params, init, "rk8pd", 1e-12, 1e-12};
+  ember_population *pop, *src;
+  ember_projection *proj;
+  ember_network *net = build(&s, &pop);
+  assert_ok(net, ember_source_population_new(net, "src", 2, "spike_array", &src));
+  double t_inh = 9.0, t_exc = 39.0;   /* + 1 ms delay */
+  assert_ok(net, ember_population_set_spike_times(src, 0, &t_inh, 1));
+  assert_ok(net, ember_population_set_spike_times(src, 1, &t_exc, 1));
+  ember_connection rows[] = {{0, 0, -5.0, 1.0}, {1, 0, 200.0, 1.0}};
+  ember_connector inh = {EMBER_CONN_FROM_LIST, 0, 1, 1, rows};
+  ember_connector exc = {EMBER_CONN_FROM_LIST, 0, 1, 1, rows + 1};
+  ember_dist w = dist_const(0), dl = dist_const(1.0);
+  assert_ok(net, ember_projection_new(net, src, pop, &inh, &w, &dl, "inhibitory", &proj));
+  assert_ok(net, ember_projection_new(net, src, pop, &exc, &w, &dl, "excitatory", &proj));
+  assert_ok(net, ember_network_run(net, 30.0));
+  assert_close(get1(pop, "v", 0), izh_riccati(-75.0, 154.0, 20.0), 1e-9);
+  assert_int_equal(ember_population_spike_count(pop), 0);
+  assert_ok(net, ember_network_run(net, 10.5));
+  double t[4];
+  assert_int_equal(spikes_of(pop, t, 4), 1);
+  assert_close(t[0], 40.0, 1e-12);
+  assert_close(get1(pop, "u", 0), -12.0, 1e-12);
+  assert_close(get1(pop, "v", 0), izh_riccati(-65.0, 152.0, 0.5), 1e-9);
+  ember_network_free(net);
+}
+
+/* --------------------------------------------------------------------- adex --- */
+
+/* Independent AdEx equations (Brette & Gerstner 2005) in PyNN units. p: cm,
+ * g_L, E_L, V_T, delta_T, V_spike, V_reset, t_ref, a (nS), b, tau_w, I. */
+static void adex_f(const ref *r, const double *y, double *dy)
+{
+  const double *p = r->p;
+  double v = y[0], w = y[1];
+  dy[0] = r->refractory ? 0.0
+          : (-p[1] * (v - p[2]) + p[1] * p[4] * exp((v - p[3]) / p[4]) - w + p[11]) / p[0];
+  dy[1] = (p[8] * 1e-3 * (v - p[2]) - w) / p[10];
+}
+
+static void adex_reset(const ref *r, double *y)
+{
+  y[0] = r->p[6];
+  y[1] += r->p[9];
+}
+
+#define ADEX_I 0.8   /* nA: tonic spiking with adaptation at PyNN's defaults */
+
+/* Spike times converge as the tolerance tightens: 1e-4, 1e-7, 1e-10 give errors
+ * that shrink at every step, and the tightest is within 1e-6 ms of the reference. */
+static void test_adex_convergence(void **state)
+{
+  ref r = {.n = 2, .f = adex_f, .reset = adex_reset, .th = -40.0, .t_ref = 0.1, .clamp = 1,
+           .p = {0.281, 0.281 / 9.3667, -70.6, -50.4, 2.0, -40.0, -70.6, 0.1, 4.0, 0.0805,
+                 144.0, ADEX_I}};
+  double y0[2] = {-70.6, 0.0}, expect[64];
+  size_t ne = ref_checked(&r, y0, 400.0, 1e-3, 1e-8, expect, 64);
+  assert_true(ne >= 5);
+  const named params[] = {{"i_offset", ADEX_I}, {NULL, 0}};
+  double tols[] = {1e-4, 1e-7, 1e-10}, last = INFINITY;
+  for (size_t k = 0; k < 3; k++) {
+    setup s = {"adex", params, NULL, "dopri5", tols[k], 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, 400.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  dopri5 tol %-6g: max |t - reference| = %.3g ms\n", tols[k], err);
+    assert_true(err < last);
+    last = err;
+  }
+  assert_true(last < 1e-6);
+  setup s = {"adex", params, NULL, "rk8pd", 1e-12, 1e-12};
+  double got[64];
+  assert_int_equal(run_neuron(&s, 400.0, got, 64), ne);
+  print_message("  rk8pd 1e-12: max |t - reference| = %.3g ms\n", max_diff(got, expect, ne));
+  assert_true(max_diff(got, expect, ne) < 1e-7);
+}
+
+/* w jumps by b at each spike: with a = 0, w obeys tau_w dw/dt = -w between spikes,
+ * so at T w(T) = b sum_k exp(-(T - t_k) / tau_w) over the spike times t_k. */
+static void test_adex_w_jumps(void **state)
+{
+  const double b = 0.0805, tau_w = 144.0, T = 300.0;
+  const named params[] = {{"a", 0.0}, {"b", b}, {"tau_w", tau_w}, {"i_offset", ADEX_I},
+                          {NULL, 0}};
+  setup s = {"adex", params, NULL, "dopri5", 1e-10, 1e-12};
+  ember_population *pop;
+  ember_network *net = build(&s, &pop);
+  assert_ok(net, ember_network_run(net, T));
+  double t[64], expect = 0;
+  size_t n = spikes_of(pop, t, 64);
+  assert_true(n >= 5);
+  for (size_t k = 0; k < n; k++)
+    expect += b * exp(-(T - t[k]) / tau_w);
+  assert_close(get1(pop, "w", 0), expect, 1e-9);
+  ember_network_free(net);
+}
+
+/* A stiff upstroke: NEST's default V_peak = 0 mV (exp(25.2) at the peak, an
+ * upstroke of ~1e-10 ms). Explicit, implicit and multistep solvers at tight
+ * tolerances all get through (a clamp at v_spike itself made every one of them
+ * fail) and agree with each other. */
+static void test_adex_stiff_upstroke(void **state)
+{
+  const named params[] = {{"v_spike", 0.0}, {"i_offset", 1.0}, {NULL, 0}};
+  double ref_t[64];
+  setup s = {"adex", params, NULL, "rk8pd", 1e-11, 1e-12};
+  size_t n = run_neuron(&s, 200.0, ref_t, 64);
+  assert_true(n >= 5);
+  /* msbdf's states inside a step are Hermite interpolants: a looser bound. */
+  const char *methods[] = {"dopri5", "bsimp", "msbdf", "rkf45"};
+  const double bound[] = {1e-6, 1e-6, 1e-5, 1e-6};
+  for (size_t m = 0; m < 4; m++) {
+    setup sm = {"adex", params, NULL, methods[m], 1e-11, 1e-12};
+    double got[64];
+    assert_int_equal(run_neuron(&sm, 200.0, got, 64), n);
+    print_message("  %-7s: max |t - rk8pd| = %.3g ms\n", methods[m], max_diff(got, ref_t, n));
+    assert_true(max_diff(got, ref_t, n) < bound[m]);
+  }
+}
+
+/* -------------------------------------------------------------- hh_cond_exp --- */
+
+/* The Traub-Miles rates as printed in Brette et al. (2007), plainly (the test only
+ * evaluates them away from their removable singularities). u = v - V_T. */
+static void hh_rates(double u, double *am, double *bm, double *ah, double *bh, double *an,
+                     double *bn)
+{
+  *am = 0.32 * (13.0 - u) / (exp((13.0 - u) / 4.0) - 1.0);
+  *bm = 0.28 * (u - 40.0) / (exp((u - 40.0) / 5.0) - 1.0);
+  *ah = 0.128 * exp((17.0 - u) / 18.0);
+  *bh = 4.0 / (1.0 + exp((40.0 - u) / 5.0));
+  *an = 0.032 * (15.0 - u) / (exp((15.0 - u) / 5.0) - 1.0);
+  *bn = 0.5 * exp((10.0 - u) / 40.0);
+}
+
+/* p: gNa, gK, gL, C, V_T, ENa, EK, EL, I. No synaptic input in these tests. */
+static void hh_f(const ref *r, const double *y, double *dy)
+{
+  const double *p = r->p;
+  double v = y[0], m = y[1], h = y[2], n = y[3], am, bm, ah, bh, an, bn;
+  hh_rates(v - p[4], &am, &bm, &ah, &bh, &an, &bn);
+  dy[0] = (p[2] * (p[7] - v) + p[0] * pow(m, 3) * h * (p[5] - v) + p[1] * pow(n, 4) * (p[6] - v)
+           + p[8]) / p[3];
+  dy[1] = am * (1 - m) - bm * m;
+  dy[2] = ah * (1 - h) - bh * h;
+  dy[3] = an * (1 - n) - bn * n;
+}
+
+static const double hh_defaults[9] = {20.0, 6.0, 0.01, 0.2, -63.0, 50.0, -90.0, -65.0, 0.0};
+
+/* Steady-state membrane current at v with every gate at its steady state. */
+static double hh_steady_current(double v, double *gates)
+{
+  const double *p = hh_defaults;
+  double am, bm, ah, bh, an, bn;
+  hh_rates(v - p[4], &am, &bm, &ah, &bh, &an, &bn);
+  double m = am / (am + bm), h = ah / (ah + bh), n = an / (an + bn);
+  if (gates)
+    gates[0] = m, gates[1] = h, gates[2] = n;
+  return p[2] * (p[7] - v) + p[0] * m * m * m * h * (p[5] - v) + p[1] * n * n * n * n * (p[6] - v);
+}
+
+/* The model's rhs (from the public type object) at y with parameter row p. */
+static void model_rhs(const ember_model *m, double *p, const double *y, double *f)
+{
+  char msg[256];
+  if (m->prepare)
+    assert_int_equal(m->prepare(p, msg, sizeof msg), EMBER_OK);
+  ember_neuron_ctx c = {p, 0.0, 0};
+  assert_int_equal(m->rhs(0, y, f, &c), 0);
+}
+
+static void default_row(const ember_model *m, double *p)
+{
+  for (size_t i = 0; i < m->n_params; i++)
+    p[i] = m->params[i].def;
+}
+
+/* The rest: the stable zero of the steady-state current between -80 and -62 mV
+ * (bisection; a second, unstable zero near -59 mV is the threshold). There the
+ * model's rhs vanishes, its documented initial state is that point, and a default
+ * neuron stays there for a second. */
+static void test_hh_rest(void **state)
+{
+  double lo = -80.0, hi = -62.0, gates[3];
+  assert_true(hh_steady_current(lo, NULL) > 0 && hh_steady_current(hi, NULL) < 0);
+  while (hi - lo > 1e-13) {
+    double mid = 0.5 * (lo + hi);
+    if (hh_steady_current(mid, NULL) > 0) lo = mid; else hi = mid;
+  }
+  double rest[6] = {lo, 0, 0, 0, 0, 0}, p[64], f[6];
+  hh_steady_current(lo, gates);
+  memcpy(rest + 1, gates, sizeof gates);
+  print_message("  rest v = %.9f mV, m = %.9f, h = %.9f, n = %.9f\n", lo, gates[0], gates[1],
+                gates[2]);
+  const ember_model *m = ember_model_find("hh_cond_exp");
+  assert_non_null(m);
+  default_row(m, p);
+  model_rhs(m, p, rest, f);
+  for (size_t i = 0; i < 6; i++)
+    assert_close(f[i], 0.0, 1e-12);
+  for (size_t i = 0; i < 4; i++)   /* the documented initial state, to its digits */
+    assert_close(m->state[i].def, rest[i], 1e-8);
+  setup s = {"hh_cond_exp", NULL, NULL, NULL, 0, 0};
+  ember_population *pop;
+  ember_network *net = build(&s, &pop);
+  assert_ok(net, ember_network_run(net, 1000.0));
+  assert_int_equal(ember_population_spike_count(pop), 0);
+  assert_close(get1(pop, "v", 0), lo, 1e-6);
+  ember_network_free(net);
+}
+
+/* At u = 13, 40 and 15 mV the rates alpha_m, beta_m and alpha_n are 0/0 as
+ * printed; their limits are 0.32 x 4, 0.28 x 5 and 0.032 x 5. With m = n = 0 the
+ * gates' rhs is alpha, with m = 1 it is -beta. */
+static void test_hh_singularities(void **state)
+{
+  const ember_model *m = ember_model_find("hh_cond_exp");
+  double p[64], f[6];
+  default_row(m, p);
+  double vt = p[4];   /* v_offset is the fifth parameter in PyNN's order */
+  assert_string_equal(m->params[4].name, "v_offset");
+  double y[6] = {vt + 13.0, 0.0, 0.5, 0.0, 0, 0};
+  model_rhs(m, p, y, f);
+  assert_close(f[1], 1.28, 1e-15);
+  y[0] = vt + 40.0, y[1] = 1.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[1], -1.4, 1e-15);
+  y[0] = vt + 15.0, y[3] = 0.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[3], 0.16, 1e-15);
+  /* Continuous through the singular point: 1e-7 mV away the plain formula agrees. */
+  double am, bm, ah, bh, an, bn;
+  hh_rates(13.0 + 1e-7, &am, &bm, &ah, &bh, &an, &bn);
+  y[0] = vt + 13.0 + 1e-7, y[1] = 0.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[1], am, 1e-7);
+}
+
+/* A driven neuron (i_offset 0.5 nA, about 80 Hz): explicit, implicit and
+ * multistep solvers against the reference, 150 ms. */
+static void test_hh_solvers_agree(void **state)
+{
+  ref r = {.n = 4, .f = hh_f, .th = -20.0, .t_ref = 3.0};
+  memcpy(r.p, hh_defaults, sizeof hh_defaults);
+  r.p[8] = 0.5;
+  const ember_model *mod = ember_model_find("hh_cond_exp");
+  double y0[4], expect[64];
+  for (size_t i = 0; i < 4; i++)
+    y0[i] = mod->state[i].def;
+  size_t ne = ref_checked(&r, y0, 150.0, 5e-4, 1e-8, expect, 64);
+  assert_true(ne >= 10);
+  const named params[] = {{"i_offset", 0.5}, {NULL, 0}};
+  struct { const char *method; double tol, bound; } runs[] = {
+    {"rk8pd", 1e-11, 1e-7}, {"dopri5", 1e-10, 1e-6}, {"bsimp", 1e-10, 1e-6},
+    {"msbdf", 1e-10, 1e-5}, {"rk4imp", 1e-10, 1e-6}, {NULL, 0, 1e-3},
+  };
+  for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+    setup s = {"hh_cond_exp", params, NULL, runs[k].method, runs[k].tol, 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, 150.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  %-7s tol %-6g: max |t - reference| = %.3g ms (bound %g)\n",
+                  runs[k].method ? runs[k].method : "default", runs[k].tol, err, runs[k].bound);
+    assert_true(err < runs[k].bound);
+  }
+}
+
+/* ---------------------------------------------------------------- jacobians --- */
+
+/* The analytic Jacobian against central differences of the rhs at state y. */
+static void check_jacobian(const char *model, const double *y, int refractory)
+{
+  const ember_model *m = ember_model_find(model);
+  size_t n = m->n_state;
+  double p[64], J[64], dfdt[8], fp[8], fm[8], yy[8];
+  char msg[256];
+  default_row(m, p);
+  if (m->prepare)
+    assert_int_equal(m->prepare(p, msg, sizeof msg), EMBER_OK);
+  ember_neuron_ctx c = {p, 0.1, refractory};
+  assert_int_equal(m->jacobian(0, y, J, dfdt, &c), 0);
+  for (size_t j = 0; j < n; j++) {
+    double h = 1e-6 * fmax(1.0, fabs(y[j]));
+    memcpy(yy, y, n * sizeof *y);
+    yy[j] = y[j] + h;
+    m->rhs(0, yy, fp, &c);
+    yy[j] = y[j] - h;
+    m->rhs(0, yy, fm, &c);
+    for (size_t i = 0; i < n; i++) {
+      double fd = (fp[i] - fm[i]) / (2 * h);
+      if (fabs(fd - J[i * n + j]) > 1e-6 * fmax(1.0, fabs(fd)))
+        fail_msg("%s: J[%zu][%zu] = %.12g, finite difference %.12g", model, i, j,
+                 J[i * n + j], fd);
+    }
+  }
+}
+
+static void test_jacobians(void **state)
+{
+  double iz[][2] = {{-70, -14}, {25, 3}, {-40, -5}};
+  for (size_t k = 0; k < 3; k++)
+    check_jacobian("izhikevich", iz[k], 0);
+  double ad[][4] = {{-70, 0.1, 0.01, 0.02}, {-45, 0.3, 0.05, 0.0}, {-41, 0, 0, 0.1}};
+  for (size_t k = 0; k < 3; k++) {
+    check_jacobian("adex", ad[k], 0);
+    check_jacobian("adex", ad[k], 1);
+  }
+  /* HH at rest, on the upstroke, just beside the three singular points (inside
+   * the series branch), far out. */
+  double hh[][6] = {{-64.76, 0.01, 0.99, 0.03, 0.01, 0.02}, {-30, 0.6, 0.4, 0.3, 0, 0},
+                    {-50.001, 0.2, 0.5, 0.4, 0, 0},         {-23.001, 0.9, 0.1, 0.6, 0, 0},
+                    {-48.001, 0.3, 0.6, 0.2, 0, 0},         {-150, 0, 1, 0, 0, 0}};
+  for (size_t k = 0; k < 6; k++)
+    check_jacobian("hh_cond_exp", hh[k], 0);
+}
+
+/* ------------------------------------------------------- parameter checking --- */
+
+static ember_status try_param(const char *model, const char *name, double v)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *pop;
+  assert_ok(net, ember_population_new(net, "n", 1, model, &pop));
+  ember_dist d = dist_const(v);
+  ember_status st = ember_population_set_param(pop, name, &d, NULL, 0);
+  ember_network_free(net);
+  return st;
+}
+
+/* A run whose prepare() must fail; the message must name `word`. */
+static void expect_prepare_fails(const char *model, const named *params, const char *word)
+{
+  setup s = {model, params, NULL, NULL, 0, 0};
+  ember_population *pop;
+  ember_network *net = build(&s, &pop);
+  assert_int_equal(ember_network_run(net, 1.0), EMBER_ERR_INVALID);
+  if (!strstr(ember_network_error(net), word))
+    fail_msg("message '%s' does not name %s", ember_network_error(net), word);
+  ember_network_free(net);
+}
+
+static void test_bad_parameters(void **state)
+{
+  assert_int_not_equal(try_param("izhikevich", "tau_m", 10.0), EMBER_OK);   /* unknown */
+  assert_int_not_equal(try_param("adex", "v_thres", -50.0), EMBER_OK);
+  assert_int_not_equal(try_param("hh_cond_exp", "g_Na", 20.0), EMBER_OK);
+  assert_int_equal(try_param("izhikevich", "c", 30.0), EMBER_ERR_INVALID);  /* range */
+  assert_int_equal(try_param("adex", "delta_T", 0.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("adex", "tau_w", -1.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("hh_cond_exp", "cm", 0.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("hh_cond_exp", "gbar_Na", -1.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("hh_cond_exp", "tau_refrac", -1.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("izhikevich", "a", NAN), EMBER_ERR_INVALID);
+  const named reset_high[] = {{"v_reset", -40.0}, {NULL, 0}};   /* cross-checks */
+  expect_prepare_fails("adex", reset_high, "v_reset");
+  const named thresh_high[] = {{"v_thresh", -30.0}, {NULL, 0}};
+  expect_prepare_fails("adex", thresh_high, "v_thresh");
+  const named steep[] = {{"delta_T", 0.01}, {"v_spike", 0.0}, {NULL, 0}};   /* 5040 > 500 */
+  expect_prepare_fails("adex", steep, "delta_T");
+  ember_network *net = ember_network_new(1);   /* weights: conductances are >= 0 */
+  ember_population *pop, *src;
+  ember_projection *proj;
+  assert_ok(net, ember_population_new(net, "n", 1, "hh_cond_exp", &pop));
+  assert_ok(net, ember_source_population_new(net, "s", 1, "poisson", &src));
+  ember_connector all = {EMBER_CONN_ALL_TO_ALL, 0, 0, 1, NULL};
+  ember_dist w = dist_const(-0.01), dl = dist_const(1.0);
+  assert_int_equal(ember_projection_new(net, src, pop, &all, &w, &dl, "inhibitory", &proj),
+                   EMBER_ERR_INVALID);
+  ember_network_free(net);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_izhikevich_closed_form),
+    cmocka_unit_test(test_izhikevich_fixed_point),
+    cmocka_unit_test(test_izhikevich_regular_spiking),
+    cmocka_unit_test(test_izhikevich_delta_synapses),
+    cmocka_unit_test(test_adex_convergence),
+    cmocka_unit_test(test_adex_w_jumps),
+    cmocka_unit_test(test_adex_stiff_upstroke),
+    cmocka_unit_test(test_hh_rest),
+    cmocka_unit_test(test_hh_singularities),
+    cmocka_unit_test(test_hh_solvers_agree),
+    cmocka_unit_test(test_jacobians),
+    cmocka_unit_test(test_bad_parameters),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
