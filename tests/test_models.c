@@ -211,7 +211,7 @@ static void test_izhikevich_closed_form(void **state)
                           {NULL, 0}};
   const named init[] = {{"v", v0}, {"u", u0}, {NULL, 0}};
   struct { const char *method; double tol, bound; } runs[] = {
-    {"rk8pd", 1e-12, 1e-7}, {"dopri5", 1e-10, 1e-6}, {"bsimp", 1e-10, 1e-5},
+    {"rk8pd", 1e-12, 1e-7}, {"dopri5", 1e-10, 1e-6}, {"taylor", 1e-10, 1e-6}, {"bsimp", 1e-10, 1e-5},
     {NULL, 0, 1e-3},   /* the defaults keep the documented 1e-3 ms */
   };
   for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
@@ -273,8 +273,8 @@ static void test_izhikevich_regular_spiking(void **state)
   const named params[] = {{"a", 0.02}, {"b", 0.2}, {"c", -65.0}, {"d", 8.0},
                           {"i_offset", 0.01}, {NULL, 0}};
   const named init[] = {{"v", -65.0}, {"u", -13.0}, {NULL, 0}};
-  const char *methods[] = {"rk8pd", "dopri5", "rk4imp"};
-  for (size_t m = 0; m < 3; m++) {
+  const char *methods[] = {"rk8pd", "dopri5", "taylor", "rk4imp"};
+  for (size_t m = 0; m < 4; m++) {
     setup s = {"izhikevich", params, init, methods[m], 1e-11, 1e-12};
     double got[64];
     size_t n = run_neuron(&s, 300.0, got, 64);

@@ -35,7 +35,8 @@
  * The quadratic term makes v blow up in finite time a fraction of a ms after the
  * threshold; the adaptive steppers resolve the upstroke and the crossing of 30 mV
  * is found by root finding, so spikes are not tied to a grid (the paper used
- * 0.5 ms Euler steps and clipped v at 30). Default solver: dopri5.
+ * 0.5 ms Euler steps and clipped v at 30). Default solver: taylor (the
+ * recurrence below), or dopri5 and the GSL steppers.
  *
  * Reference: Izhikevich EM (2003) Simple model of spiking neurons. IEEE Trans
  * Neural Netw 14:1569-1572. */
@@ -88,6 +89,30 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   return GSL_SUCCESS;
 }
 
+/* Taylor coefficients (see ember_model.taylor): the square of v is the Cauchy
+ * product of v's coefficients with themselves, the rest is linear:
+ *   (k+1) v_(k+1) = 0.04 (v^2)_k + 5 v_k - u_k + [k = 0] (140 + I)
+ *   (k+1) u_(k+1) = a (b v_k - u_k)
+ * Near a spike v runs towards a pole (it blows up in finite time); the series'
+ * radius shrinks with the distance to it and the step control follows. */
+static int taylor(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
+{
+  const double *p = ctx->p, *inv = ember_taylor_inverses;
+  c[V] = y[V];
+  c[U] = y[U];
+  double drive = 140.0 + NA_TO_I * (p[I_OFFSET] + ctx->i_ext);
+  for (size_t k = 0; k < order; k++) {
+    double sq = 0.0;
+    for (size_t j = 0; j <= k; j++)
+      sq += c[j * N_STATE + V] * c[(k - j) * N_STATE + V];
+    double vk = c[k * N_STATE + V], uk = c[k * N_STATE + U];
+    c[(k + 1) * N_STATE + V] = (0.04 * sq + 5.0 * vk - uk + drive) * inv[k + 1];
+    c[(k + 1) * N_STATE + U] = p[A] * (p[B] * vk - uk) * inv[k + 1];
+    drive = 0.0;
+  }
+  return GSL_SUCCESS;
+}
+
 static double threshold(const double *p) { return V_PEAK; }
 
 static void reset(double y[], const ember_neuron_ctx *c)
@@ -111,5 +136,5 @@ const ember_model ember_izhikevich = {
   .prepare = NULL, .rhs = rhs, .jacobian = jacobian,
   .threshold = threshold, .spike_var = V, .reset = reset,
   .refractory_period = NULL,
-  .on_event = on_event, .exact = NULL,
+  .on_event = on_event, .exact = NULL, .taylor = taylor,
 };
