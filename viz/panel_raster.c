@@ -22,11 +22,12 @@ static int raster_height(const vz_app *app)
 static void bin_pop(const vz_app *app, const vz_pop *p, SDL_Rect plot, uint16_t *cnt)
 {
   const vz_view *v = &app->view;
-  double t0 = vz_view_t0(v), scale_x = plot.w / v->span, scale_y = plot.h / v->rows;
-  size_t k = vz_pop_lower(p, t0), end = vz_pop_lower(p, v->t_now + 1e-12);
+  size_t k = vz_pop_lower(p, vz_view_t0(v)), end = vz_pop_lower(p, v->t_now + 1e-12);
+  /* The same expressions as vz_x_of_t and vz_y_of_row, so that bins, ticks and
+   * clicks agree to the pixel. */
   for (; k < end; k++) {
-    int x = (int)((p->t[k] - t0) * scale_x);
-    int y = (int)floor(((double)(p->row0 + p->id[k]) - v->row0) * scale_y);
+    int x = vz_x_of_t(plot, v, p->t[k]) - plot.x;
+    int y = vz_y_of_row(plot, v, (double)(p->row0 + p->id[k])) - plot.y;
     if (x >= plot.w)
       x = plot.w - 1;   /* a spike exactly at t_now */
     if (x < 0 || y < 0 || y >= plot.h)
@@ -56,7 +57,10 @@ static void paint_pop(vz_app *app, const vz_pop *p, SDL_Rect plot, const uint16_
           vz_pixel(app->canvas, plot.x + x + 1, plot.y + y, c);
         continue;
       }
-      double row = floor(v->row0 + (y + 0.5) / px_per_row);
+      /* The row whose top pixel is y (bins hold a row's spikes at its top). */
+      double row = floor(v->row0 + y / px_per_row);
+      if (vz_y_of_row(plot, v, row) - plot.y != y)
+        row += 1;
       int ya = vz_y_of_row(plot, v, row), yb = vz_y_of_row(plot, v, row + 1) - 2;
       vz_vline(app->canvas, plot.x + x, ya, yb, c);
       if (x + 1 < plot.w && !line[x + 1])
@@ -99,6 +103,7 @@ static void raster_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
     vz_fill(s, (SDL_Rect){plot.x, ya, plot.w, yb - ya > 1 ? yb - ya : 1}, VZ_SELECT);
     SDL_SetClipRect(s, NULL);
   }
+  draw_bands(app, plot);   /* separators under the spikes */
   uint16_t *cnt = calloc((size_t)plot.w * (size_t)plot.h, sizeof *cnt);
   SDL_SetClipRect(s, &plot);
   for (size_t i = 0; cnt && i < app->store->n_pops; i++) {
@@ -110,7 +115,6 @@ static void raster_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   }
   SDL_SetClipRect(s, NULL);
   free(cnt);
-  draw_bands(app, plot);
   vz_time_axis(app, plot, 0);
 }
 
