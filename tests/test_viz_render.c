@@ -172,6 +172,38 @@ static void test_trace_pixels(void **state)
   close_fixture(&f);
 }
 
+/* --follow re-reads the directory every half second and reads only what is new:
+ * a re-read of unchanged files adds no spike and no frame twice. */
+static void test_follow_rereads_once(void **state)
+{
+  char msg[512];
+  vz_store *st = vz_store_new();
+  vz_source *src = vz_file_source_new(g_tmp, 1, st, msg, sizeof msg);
+  assert_non_null(src);
+  assert_true(src->growing);
+  assert_int_equal(st->total_spikes, FIX_N_SPIKES);
+  assert_int_equal(st->traces[0].n, FIX_FRAMES);
+  usleep(600000);
+  src->ops->poll(src, st);
+  assert_string_equal(src->state, "following");
+  assert_int_equal(st->total_spikes, FIX_N_SPIKES);
+  assert_int_equal(st->pops[0].n + st->pops[1].n, FIX_N_SPIKES);
+  assert_int_equal(st->traces[0].n, FIX_FRAMES);
+  vz_source_free(src);
+  vz_store_free(st);
+  /* A directory that does not exist yet is waited for, not an error. */
+  st = vz_store_new();
+  char missing[512];
+  snprintf(missing, sizeof missing, "%s/not-yet", g_tmp);
+  src = vz_file_source_new(missing, 1, st, msg, sizeof msg);
+  assert_non_null(src);
+  assert_non_null(strstr(src->state, "waiting for"));
+  vz_source_free(src);
+  assert_null(vz_file_source_new(missing, 0, st, msg, sizeof msg));   /* replay: an error */
+  assert_non_null(strstr(msg, "not-yet"));
+  vz_store_free(st);
+}
+
 /* ---------------------------------------------------------- inspector --- */
 
 static void test_inspector_file(void **state)
@@ -365,7 +397,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_raster_pixels),  cmocka_unit_test(test_click_selects),
-    cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_inspector_file),
+    cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_follow_rereads_once),
+    cmocka_unit_test(test_inspector_file),
     cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_quit_stops_run),
     cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_frame_time)};
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,8 @@
 # The visualizer in real windows under a virtual X server (Xvfb):
 #   1. tests/test_viz_window: key events pause, screenshot and quit (replay and live);
 #   2. `ember run --viz` on a long run, interrupted with SIGINT: exit code 130 and
-#      output files that `ember info` reads (closed cleanly).
+#      output files that `ember info` reads (closed cleanly);
+#   3. `ember-viz --follow` on a run in progress, quit by SIGTERM: exit code 0.
 # Skipped (exit 77) when xvfb-run is missing. Environment (set by `make check`):
 # BUILDDIR, EMBER, SRCDIR, XVFB_RUN.
 XVFB_RUN=${XVFB_RUN:-$(command -v xvfb-run)}
@@ -38,4 +39,23 @@ fi
 grep -q "interrupted at t = " "$tmp/err" || { echo "FAIL - no 'interrupted at' message"; exit 1; }
 "$EMBER" info "$tmp/live" >"$tmp/info" 2>&1 || { echo "FAIL - ember info on the interrupted run"; cat "$tmp/info"; exit 1; }
 echo "ok   - ember run --viz: SIGINT stops the run (130), files readable"
+
+# ember-viz --follow on a run in progress; SIGTERM (SDL: a quit event) ends it with 0.
+"$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c '
+  "$1" run "$2/tests/lua/long_run.lua" -o "$3/follow" --quiet >/dev/null 2>&1 &
+  sim=$!
+  "$4/viz/ember-viz" --follow "$3/follow" >"$3/fout" 2>&1 &
+  viz=$!
+  sleep 3
+  kill -TERM $viz
+  wait $viz
+  echo $? >"$3/fcode"
+  kill -INT $sim
+  wait $sim' sh "$EMBER" "$SRCDIR" "$tmp" "$BUILDDIR"
+if [ "$(cat "$tmp/fcode" 2>/dev/null)" != 0 ]; then
+  echo "FAIL - ember-viz --follow: exit code '$(cat "$tmp/fcode" 2>/dev/null)', expected 0"
+  sed 's/^/       | /' "$tmp/fout"
+  exit 1
+fi
+echo "ok   - ember-viz --follow on a growing run, quit by SIGTERM"
 echo "viz_xvfb: all passed"

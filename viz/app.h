@@ -142,7 +142,8 @@ void vz_draw_slider(vz_app *app);
 /* Time (ms) at pixel x of the slider. */
 double vz_slider_time(const vz_app *app, int x);
 void vz_draw_help(vz_app *app);
-/* The key lines of the help overlay (NULL-terminated), e.g. for --help. */
+/* The key lines of the help overlay (NULL-terminated), e.g. for --help: the
+ * keys, a tab, the description. */
 extern const char *const vz_help_lines[];
 
 #endif

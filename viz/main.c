@@ -21,8 +21,10 @@ static void usage(FILE *f)
         "  -g, --size WxH      window or image size in pixels (default 1280x800)\n"
         "  -n, --select P:ID   select neuron ID of population P (inspector, trace)\n"
         "Keys (h in the window shows them):\n", f);
-  for (int i = 0; vz_help_lines[i]; i++)
-    fprintf(f, "  %s\n", vz_help_lines[i]);
+  for (int i = 0; vz_help_lines[i]; i++) {
+    const char *tab = strchr(vz_help_lines[i], '\t');
+    fprintf(f, "  %-15.*s%s\n", (int)(tab - vz_help_lines[i]), vz_help_lines[i], tab + 1);
+  }
   fputs("Exit codes: 0 success, 1 the files cannot be read or drawn, 2 bad usage.\n", f);
 }
 

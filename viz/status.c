@@ -7,19 +7,19 @@
 #include "draw.h"
 
 const char *const vz_help_lines[] = {
-  "space          pause / resume (a live run pauses the simulation)",
-  "+  -           faster / slower (live: cap the real-time factor)",
-  "left  right    scroll time (shift: zoom time)",
-  "up  down       scroll neurons (shift: zoom neurons)",
-  "wheel          zoom time (shift or ctrl: zoom neurons)",
-  "home  end      go to the start / follow the end",
-  "0              reset the zoom",
-  "click          select a neuron (inspector, trace); right click: clear",
-  "click slider   jump to that time",
-  "v              next traced variable",
-  "s              screenshot (PNG in the current folder)",
-  "h              this help",
-  "q  escape      quit (a live run stops cleanly, files are closed)",
+  "space\tpause / resume (a live run pauses the simulation)",
+  "+  -\tfaster / slower (live: cap the real-time factor)",
+  "left  right\tscroll time (shift: zoom time)",
+  "up  down\tscroll neurons (shift: zoom neurons)",
+  "wheel\tzoom time (shift or ctrl: zoom neurons)",
+  "home  end\tgo to the start / follow the end",
+  "0\treset the zoom",
+  "click\tselect a neuron (inspector, trace); right click: clear",
+  "click slider\tjump to that time",
+  "v\tnext traced variable",
+  "s\tscreenshot (PNG in the current folder)",
+  "h\tthis help",
+  "q  escape\tquit (a live run stops cleanly, files are closed)",
   NULL};
 
 /* "12.3k" style counts. */
@@ -68,7 +68,7 @@ void vz_draw_status(vz_app *app)
   char speed[64], sps[32], wall[48] = "";
   speed_text(app, speed, sizeof speed);
   human(sps, sizeof sps, sim_rate(app));
-  if (app->src->live) {
+  if (app->src->live && app->src->growing) {
     char w[32];
     human(w, sizeof w, app->src->wall_sps);
     snprintf(wall, sizeof wall, ", %s/s wall", w);
@@ -84,8 +84,11 @@ void vz_draw_status(vz_app *app)
                 app->store->t_end) + 16;
   x += vz_textf(app->small, app->canvas, x, y, VZ_TEXT, "%s", speed) + 16;
   x += vz_textf(app->small, app->canvas, x, y, VZ_TEXT, "%s spikes/s%s", sps, wall) + 16;
-  x += vz_textf(app->small, app->canvas, x, y, VZ_DIM, "window %.4g ms  %.1f ms/frame", v->span,
-                app->frame_ms) + 16;
+  if (app->frame_ms > 0)
+    x += vz_textf(app->small, app->canvas, x, y, VZ_DIM, "window %.4g ms  %.1f ms/frame", v->span,
+                  app->frame_ms) + 16;
+  else
+    x += vz_textf(app->small, app->canvas, x, y, VZ_DIM, "window %.4g ms", v->span) + 16;
   const char *note = vz_wall() < app->message_until ? app->message : "h: help";
   vz_text(app->small, app->canvas, r.x + r.w - 8 - vz_text_width(app->small, note), y, VZ_DIM, note);
   (void)x;
@@ -116,24 +119,25 @@ void vz_draw_slider(vz_app *app)
   vz_text(app->small, app->canvas, r.x + 6, r.y + (r.h - vz_font_height(app->small)) / 2, VZ_DIM, "time");
 }
 
-/* Draws a help line as two columns: the keys, and from the first double space
- * on, the description at x + key_w. */
+/* Draws a help line as two columns: the keys, and after the tab the description
+ * at x + key_w. */
 static void help_line(vz_app *app, int x, int y, int key_w, const char *line)
 {
-  const char *gap = strstr(line, "  ");
+  const char *gap = strchr(line, '\t');
   char keys[64];
   size_t n = gap ? (size_t)(gap - line) : strlen(line);
   snprintf(keys, sizeof keys, "%.*s", (int)n, line);
   vz_text(app->font, app->canvas, x, y, VZ_RGB(255, 200, 40), keys);
   if (gap)
-    vz_text(app->font, app->canvas, x + key_w, y, VZ_TEXT, gap + strspn(gap, " "));
+    vz_text(app->font, app->canvas, x + key_w, y, VZ_TEXT, gap + 1);
 }
 
 void vz_draw_help(vz_app *app)
 {
   int lh = vz_font_height(app->font), n = 0, w = 0, key_w = 130;
   for (; vz_help_lines[n]; n++) {
-    int tw = vz_text_width(app->font, vz_help_lines[n]);
+    const char *tab = strchr(vz_help_lines[n], '\t');
+    int tw = key_w + vz_text_width(app->font, tab ? tab + 1 : vz_help_lines[n]);
     w = tw > w ? tw : w;
   }
   SDL_Rect box = {(app->canvas->w - w) / 2 - 20, (app->canvas->h - (n + 2) * lh) / 2 - 16, w + 40,
