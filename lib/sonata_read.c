@@ -534,6 +534,20 @@ ember_status ember_output_read_spikes(const ember_output *o, size_t i, double **
   return EMBER_OK;
 }
 
+ember_status ember_output_read_spike_range(const ember_output *o, size_t i, uint64_t first,
+                                           size_t count, double *times, uint64_t *ids)
+{
+  if (!o || i >= o->n_spikes || (count && (!times || !ids)))
+    return EMBER_ERR_INVALID;
+  const out_spikes *s = &o->spikes[i];
+  if (first > s->count || count > s->count - first)
+    return EMBER_ERR_INVALID;
+  if (read_rows(s->group, "timestamps", H5T_NATIVE_DOUBLE, 1, first, count, 0, times) < 0
+      || read_rows(s->group, "node_ids", H5T_NATIVE_UINT64, 1, first, count, 0, ids) < 0)
+    return EMBER_ERR_IO;
+  return EMBER_OK;
+}
+
 size_t ember_output_report_count(const ember_output *o)
 {
   return o ? o->n_reports : 0;

@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
   libgsl-dev libhdf5-dev hdf5-tools liblua5.4-dev lua5.4 libcmocka-dev
-  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core python3 python3-h5py python3-numpy"
+  libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
+  python3 python3-h5py python3-numpy"
 
 missing=""
 for p in $PACKAGES; do

@@ -9,7 +9,8 @@ void ember_cli_usage(FILE *f)
 {
   fputs("usage: ember COMMAND [ARGS]\n"
         "  ember run SCRIPT.lua [-o DIR] [--threads N] [--seed S] [--quiet]\n"
-        "                         run a Lua script (also: ember SCRIPT.lua [options])\n"
+        "                         run a Lua script (also: ember SCRIPT.lua [options]);\n"
+        "                         --viz watches it in a window (docs/viz.md)\n"
         "  ember info DIR         populations, spike counts, rates and recorded variables\n"
         "                         of an output directory\n"
         "  ember models [NAME]    the neuron models, or one model's parameters, state\n"

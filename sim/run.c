@@ -13,6 +13,11 @@
 #include <lauxlib.h>
 #include "cli.h"
 #include "lua_api.h"
+#ifdef EMBER_WITH_VIZ
+#include <pthread.h>
+#include "../viz/app.h"
+#include "../viz/live.h"
+#endif
 
 typedef struct run_opts {
   const char *script;
@@ -21,14 +26,29 @@ typedef struct run_opts {
   int have_seed;
   uint64_t seed;
   int quiet;
+  int viz;                  /* --viz: the live window */
+  const char *shot;         /* --screenshot FILE: no window, one image at the end */
 } run_opts;
 
-/* What the SIGINT handler may touch; the only mutable global state. */
+/* What the SIGINT handler (and the visualizer's quit) may touch; the only
+ * mutable global state. viz_quit: the window asked the run to stop. */
 static struct {
   volatile sig_atomic_t hit;
+  volatile sig_atomic_t viz_quit;
   ember_network *volatile net;
   lua_State *volatile L;
 } sigint_state;
+
+#ifdef EMBER_WITH_VIZ
+/* With --viz the window thread may interrupt the script while the worker thread
+ * closes its Lua state: this lock keeps sigint_state.L valid for that call. */
+static pthread_mutex_t lua_lock = PTHREAD_MUTEX_INITIALIZER;
+#define LUA_LOCK() pthread_mutex_lock(&lua_lock)
+#define LUA_UNLOCK() pthread_mutex_unlock(&lua_lock)
+#else
+#define LUA_LOCK() ((void)0)
+#define LUA_UNLOCK() ((void)0)
+#endif
 
 static void on_sigint(int sig)
 {
@@ -65,11 +85,14 @@ static double wall_seconds(void)
 void ember_cli_run_usage(FILE *f)
 {
   fputs("usage: ember run SCRIPT.lua [-o DIR] [--threads N] [--seed S] [--quiet]\n"
+        "                 [--viz [--screenshot FILE.png]]\n"
         "       ember SCRIPT.lua [options]\n"
         "  -o, --output DIR   output directory (default: <script name>-out)\n"
         "  -t, --threads N    threads for the neuron updates (default: the script's, else 1)\n"
         "  -s, --seed S       random seed, an integer >= 0 (wins over ember.setup's seed)\n"
-        "  -q, --quiet        no progress line, no summary\n", f);
+        "  -q, --quiet        no progress line, no summary\n"
+        "  --viz              watch the run in a window (q stops it; docs/viz.md)\n"
+        "  --screenshot FILE  with --viz: no window; save the view at the end (.png, .bmp)\n", f);
 }
 
 /* Parses an unsigned decimal integer (the whole string). 0 on success. */
@@ -98,6 +121,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
   static const struct option longs[] = {
     {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
     {"seed", required_argument, NULL, 's'},   {"quiet", no_argument, NULL, 'q'},
+    {"viz", no_argument, NULL, 'V'},          {"screenshot", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   uint64_t v;
   int c;
@@ -116,6 +140,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
       o->have_seed = 1;
       break;
     case 'q': o->quiet = 1; break;
+    case 'V': o->viz = 1; break;
+    case 'S': o->shot = optarg; o->viz = 1; break;
     case 'h': ember_cli_run_usage(stdout); return 1;
     default:
       fprintf(stderr, "ember run: unknown option or missing value: %s\n", argv[optind - 1]);
@@ -129,6 +155,13 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     return -1;
   }
   o->script = argv[optind];
+#ifndef EMBER_WITH_VIZ
+  if (o->viz) {
+    fprintf(stderr, "ember run: --viz%s: this ember was built without the visualizer (SDL2 or "
+            "SDL2_ttf was not found, or configure --disable-viz)\n", o->shot ? "/--screenshot" : "");
+    return -1;
+  }
+#endif
   return 0;
 }
 
@@ -268,8 +301,10 @@ static void print_summary(const ember_lua_ctx *ctx, const char *outdir, double w
 /* The exit code after the script, and its message on stderr. */
 static int outcome(const ember_lua_ctx *ctx, int rc, const char *msg)
 {
-  if (sigint_state.hit || ctx->interrupted) {
-    fprintf(stderr, "ember: interrupted at t = %.6g ms\n", ember_network_time(ctx->net));
+  if (sigint_state.hit || sigint_state.viz_quit || ctx->interrupted) {
+    fprintf(stderr, "ember: %s at t = %.6g ms\n",
+            sigint_state.viz_quit && !sigint_state.hit ? "stopped from the visualizer" : "interrupted",
+            ember_network_time(ctx->net));
     return EMBER_EXIT_INTERRUPTED;
   }
   if (rc < 0)
@@ -294,7 +329,9 @@ static int run_script(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
   char msg[2048] = "";
   install_sigint(ctx->net, L);
   int rc = ember_lua_run_file(L, o->script, msg, sizeof msg);
+  LUA_LOCK();
   sigint_state.L = NULL;
+  LUA_UNLOCK();
   if (pl.open)
     fputc('\n', stderr);
   int code = outcome(ctx, rc, msg);
@@ -309,6 +346,96 @@ static int run_script(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
   lua_close(L);
   return code;
 }
+
+/* ------------------------------------------------------------- --viz --- */
+
+#ifdef EMBER_WITH_VIZ
+/* The simulation thread's job: the whole script (Lua runs on this one thread). */
+typedef struct viz_job {
+  ember_lua_ctx *ctx;
+  const run_opts *o;
+  const char *outdir;
+  vz_live *live;
+  int code;
+} viz_job;
+
+static void *viz_worker(void *arg)
+{
+  viz_job *job = arg;
+  job->code = run_script(job->ctx, job->o, job->outdir);
+  vz_live_finish(job->live, job->code);
+  return NULL;
+}
+
+/* The window asked to stop: the run stops at its next interval (the observer
+ * returns nonzero), a script busy in Lua at its next instruction. */
+static void stop_from_window(void)
+{
+  sigint_state.viz_quit = 1;
+  if (sigint_state.net)
+    ember_network_request_stop(sigint_state.net);
+  LUA_LOCK();
+  if (sigint_state.L)
+    ember_lua_interrupt(sigint_state.L);
+  LUA_UNLOCK();
+}
+
+/* --screenshot: after the run, one frame of its end, saved. Returns 0 or -1. */
+static int final_screenshot(vz_app *app, const char *path)
+{
+  app->src->ops->poll(app->src, app->store);
+  app->at = app->store->t_end;
+  vz_app_frame(app, 0.0);
+  char msg[512];
+  if (vz_app_screenshot(app, path, msg, sizeof msg)) {
+    fprintf(stderr, "ember run: %s\n", msg);
+    return -1;
+  }
+  fprintf(stderr, "ember: wrote %s (t = %.6g ms)\n", path, app->view.t_now);
+  return 0;
+}
+
+/* Runs the script in a worker thread and the window (or, with --screenshot, an
+ * offscreen frame) in this one. Returns the exit code. */
+static int run_with_viz(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
+{
+  if (!o->shot && SDL_Init(SDL_INIT_VIDEO) < 0) {
+    fprintf(stderr, "ember run: --viz: cannot start SDL video: %s (no display? add "
+            "--screenshot FILE for an image without a window)\n", SDL_GetError());
+    return EMBER_EXIT_RUNTIME;
+  }
+  char msg[1024] = "out of memory", title[512];
+  snprintf(title, sizeof title, "ember run %s", o->script);
+  vz_store *st = vz_store_new();
+  vz_live *live = st ? vz_live_new(ctx->net) : NULL;
+  vz_app_opts ao = {0, 0, o->shot != NULL, title, 0, NAN, NULL};
+  vz_app *app = live ? vz_app_new(st, vz_live_source(live), &ao, msg, sizeof msg) : NULL;
+  viz_job job = {ctx, o, outdir, live, EMBER_EXIT_RUNTIME};
+  pthread_t worker;
+  int started = 0;
+  if (app) {
+    ember_network_set_observer(ctx->net, vz_live_observe, live);
+    started = pthread_create(&worker, NULL, viz_worker, &job) == 0;
+  }
+  if (!started)
+    fprintf(stderr, "ember run: --viz: %s\n", app ? "cannot start the simulation thread" : msg);
+  else if (o->shot) {
+    pthread_join(worker, NULL);
+    if (final_screenshot(app, o->shot) && job.code == EMBER_EXIT_OK)
+      job.code = EMBER_EXIT_RUNTIME;
+  } else {
+    vz_app_run(app, (volatile int *)&sigint_state.hit);
+    stop_from_window();   /* no effect if the script has already ended */
+    pthread_join(worker, NULL);
+  }
+  ember_network_set_observer(ctx->net, NULL, NULL);
+  vz_app_free(app);
+  vz_source_free(live ? vz_live_source(live) : NULL);
+  vz_store_free(st);
+  SDL_Quit();
+  return started ? job.code : EMBER_EXIT_RUNTIME;
+}
+#endif
 
 int ember_cli_run(int argc, char **argv, const char *command_line)
 {
@@ -335,7 +462,11 @@ int ember_cli_run(int argc, char **argv, const char *command_line)
   else {
     ember_lua_ctx ctx = {.net = net, .seed_fixed = o.have_seed, .threads_fixed = o.threads > 0,
                          .default_delay = 1.0};
+#ifdef EMBER_WITH_VIZ
+    code = o.viz ? run_with_viz(&ctx, &o, outdir) : run_script(&ctx, &o, outdir);
+#else
     code = run_script(&ctx, &o, outdir);
+#endif
   }
   sigint_state.net = NULL;
   ember_network_free(net);

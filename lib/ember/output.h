@@ -34,6 +34,13 @@ EMBER_API uint64_t ember_output_spike_count(const ember_output *o, size_t i);
 EMBER_API ember_status ember_output_read_spikes(const ember_output *o, size_t i,
                                                 double **times, uint64_t **ids, size_t *n);
 
+/* Reads spikes [first, first + count) of population i into the caller's arrays
+ * (count doubles and count ids): for readers that follow a growing file and read
+ * only what is new. first + count must not exceed ember_output_spike_count. */
+EMBER_API ember_status ember_output_read_spike_range(const ember_output *o, size_t i,
+                                                     uint64_t first, size_t count,
+                                                     double *times, uint64_t *ids);
+
 /* Reports: one per (variable file, population). */
 EMBER_API size_t ember_output_report_count(const ember_output *o);
 typedef struct ember_report_info {

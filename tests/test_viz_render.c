@@ -1,0 +1,405 @@
+/* The visualizer without a display: a known raster and trace rendered offscreen
+ * give pixels of the population's (trace's) colour exactly where the spikes (the
+ * samples) map and nowhere else; the inspector reports the selected neuron's
+ * values (from files and from a live run); the PNG encoder's output inflates back
+ * to the pixels; and the frame time of a large raster (printed, not asserted). */
+#define _GNU_SOURCE
+#include <ftw.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "helpers.h"
+#include "viz_fixture.h"
+#include "../viz/app.h"
+#include "../viz/draw.h"
+#include "../viz/inspect.h"
+#include "../viz/live.h"
+#include "../viz/png.h"
+
+static char g_tmp[256];
+
+static int setup(void **state)
+{
+  const char *base = getenv("TMPDIR");
+  snprintf(g_tmp, sizeof g_tmp, "%s/ember_viz_XXXXXX", base && *base ? base : "/tmp");
+  if (!mkdtemp(g_tmp) || fixture_write(g_tmp))
+    return -1;
+  return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+  return remove(path);
+}
+
+static int teardown(void **state)
+{
+  return nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+typedef struct fixture_app {
+  vz_store *st;
+  vz_source *src;
+  vz_app *app;
+} fixture_app;
+
+/* The fixture replayed headless at 800 x 600, window [0, 100] ms. */
+static fixture_app open_fixture(void)
+{
+  char msg[512];
+  fixture_app f;
+  f.st = vz_store_new();
+  f.src = vz_file_source_new(g_tmp, 0, f.st, msg, sizeof msg);
+  if (!f.src)
+    fail_msg("file source: %s", msg);
+  vz_app_opts o = {800, 600, 1, NULL, 100.0, 100.0, NULL};
+  f.app = vz_app_new(f.st, f.src, &o, msg, sizeof msg);
+  if (!f.app)
+    fail_msg("app: %s", msg);
+  vz_app_frame(f.app, 0.0);
+  return f;
+}
+
+static void close_fixture(fixture_app *f)
+{
+  vz_app_free(f->app);
+  vz_source_free(f->src);
+  vz_store_free(f->st);
+}
+
+/* ------------------------------------------------------------- raster --- */
+
+/* Marks the pixels where spike (pop, id, t) must be drawn: its column (and the
+ * next, the 2-pixel mark) over its row band less the 1-pixel gap. */
+static void expect_mark(const vz_app *app, SDL_Rect plot, uint8_t *mask, size_t pop, uint64_t id, double t)
+{
+  const vz_view *v = &app->view;
+  double row = (double)(app->store->pops[pop].row0 + id);
+  int x = vz_x_of_t(plot, v, t), ya = vz_y_of_row(plot, v, row), yb = vz_y_of_row(plot, v, row + 1) - 2;
+  assert_true(yb - ya >= 2);   /* the fixture's rows are tall: ticks, not dots */
+  if (getenv("VZ_DEBUG"))
+    fprintf(stderr, "plot %d %d %d %d: pop %zu id %llu t %g -> x %d y %d..%d\n", plot.x, plot.y, plot.w,
+            plot.h, pop, (unsigned long long)id, t, x, ya, yb);
+  for (int y = ya; y <= yb; y++)
+    for (int dx = 0; dx < 2; dx++)
+      mask[(size_t)(y - plot.y) * plot.w + (x + dx - plot.x)] = (uint8_t)(pop + 1);
+}
+
+static void test_raster_pixels(void **state)
+{
+  fixture_app f = open_fixture();
+  vz_app *app = f.app;
+  assert_int_equal(f.st->n_pops, 2);
+  assert_int_equal(f.st->pops[0].size, 10);
+  assert_int_equal(f.st->pops[1].size, 5);
+  SDL_Rect plot = app->layout.plot[0];   /* the raster is the first panel */
+  uint8_t *mask = calloc((size_t)plot.w * plot.h, 1);
+  size_t expected = 0;
+  for (size_t k = 0; k < FIX_N_SPIKES; k++)
+    if (FIX_SPIKES[k].t <= 100.0) {
+      expect_mark(app, plot, mask, (size_t)FIX_SPIKES[k].pop, FIX_SPIKES[k].id, FIX_SPIKES[k].t);
+      expected++;
+    }
+  assert_int_equal(expected, FIX_N_SPIKES - 1);
+  size_t hits[2] = {0, 0};
+  for (int y = 0; y < plot.h; y++)
+    for (int x = 0; x < plot.w; x++) {
+      uint32_t c = vz_get(app->canvas, plot.x + x, plot.y + y);
+      uint8_t want = mask[(size_t)y * plot.w + x];
+      for (size_t p = 0; p < 2; p++) {
+        if (c == f.st->pops[p].color && want != p + 1)
+          fail_msg("colour of population %zu at (%d, %d), where %s", p, plot.x + x, plot.y + y,
+                   want ? "the other population's spike is" : "no spike is");
+        hits[p] += c == f.st->pops[p].color;
+      }
+      if (want && c != f.st->pops[want - 1].color)
+        fail_msg("no spike of population %d at (%d, %d): 0x%08x", want - 1, plot.x + x, plot.y + y, c);
+    }
+  assert_true(hits[0] > 0 && hits[1] > 0);
+  free(mask);
+  close_fixture(&f);
+}
+
+/* Clicking a spike's row selects that neuron. */
+static void test_click_selects(void **state)
+{
+  fixture_app f = open_fixture();
+  SDL_Rect plot = f.app->layout.plot[0];
+  int y = vz_y_of_row(plot, &f.app->view, f.st->pops[1].row0 + 4 + 0.5);
+  SDL_Event e = {0};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.x = plot.x + plot.w / 2;
+  e.button.y = y;
+  vz_app_handle(f.app, &e);
+  assert_int_equal(f.app->view.sel_pop, 1);
+  assert_int_equal(f.app->view.sel_id, 4);
+  close_fixture(&f);
+}
+
+/* -------------------------------------------------------------- trace --- */
+
+static void test_trace_pixels(void **state)
+{
+  fixture_app f = open_fixture();
+  vz_app *app = f.app;
+  assert_int_equal(f.st->n_traces, 1);
+  const vz_trace *tr = &f.st->traces[0];
+  assert_string_equal(tr->var, "v");
+  assert_string_equal(tr->units, "mV");
+  assert_int_equal(tr->n, FIX_FRAMES);
+  SDL_Rect plot = app->layout.plot[2];   /* raster, rate, traces */
+  /* The value axis spans the visible samples (k = 0..99) padded by 5%. */
+  double lo = -70.0, hi = (double)(float)(-70.0 + 0.1 * 99), pad = 0.05 * (hi - lo);
+  lo -= pad;
+  hi += pad;
+  uint32_t c = vz_trace_color(0);
+  for (int k = 0; k < 100; k++) {
+    double v = (double)(float)(-70.0 + 0.1 * k);
+    int x = vz_x_of_t(plot, &app->view, (double)k);
+    int y = plot.y + plot.h - 1 - (int)lround((v - lo) / (hi - lo) * (plot.h - 1));
+    if (vz_get(app->canvas, x, y) != c)
+      fail_msg("sample %d (v = %g) not drawn at (%d, %d): 0x%08x", k, v, x, y, vz_get(app->canvas, x, y));
+  }
+  /* Nothing of the trace's colour right of the playhead's column or in the raster. */
+  int xend = vz_x_of_t(plot, &app->view, 99.0);
+  for (int y = plot.y; y < plot.y + plot.h; y++)
+    for (int x = xend + 1; x < plot.x + plot.w; x++)
+      assert_int_not_equal(vz_get(app->canvas, x, y), c);
+  close_fixture(&f);
+}
+
+/* --follow re-reads the directory every half second and reads only what is new:
+ * a re-read of unchanged files adds no spike and no frame twice. */
+static void test_follow_rereads_once(void **state)
+{
+  char msg[512];
+  vz_store *st = vz_store_new();
+  vz_source *src = vz_file_source_new(g_tmp, 1, st, msg, sizeof msg);
+  assert_non_null(src);
+  assert_true(src->growing);
+  assert_int_equal(st->total_spikes, FIX_N_SPIKES);
+  assert_int_equal(st->traces[0].n, FIX_FRAMES);
+  usleep(600000);
+  src->ops->poll(src, st);
+  assert_string_equal(src->state, "following");
+  assert_int_equal(st->total_spikes, FIX_N_SPIKES);
+  assert_int_equal(st->pops[0].n + st->pops[1].n, FIX_N_SPIKES);
+  assert_int_equal(st->traces[0].n, FIX_FRAMES);
+  vz_source_free(src);
+  vz_store_free(st);
+  /* A directory that does not exist yet is waited for, not an error. */
+  st = vz_store_new();
+  char missing[512];
+  snprintf(missing, sizeof missing, "%s/not-yet", g_tmp);
+  src = vz_file_source_new(missing, 1, st, msg, sizeof msg);
+  assert_non_null(src);
+  assert_non_null(strstr(src->state, "waiting for"));
+  vz_source_free(src);
+  assert_null(vz_file_source_new(missing, 0, st, msg, sizeof msg));   /* replay: an error */
+  assert_non_null(strstr(msg, "not-yet"));
+  vz_store_free(st);
+}
+
+/* ---------------------------------------------------------- inspector --- */
+
+static void test_inspector_file(void **state)
+{
+  fixture_app f = open_fixture();
+  vz_app_select(f.app, 0, 3);
+  vz_inspect in;
+  vz_inspect_fill(f.st, &f.app->view, &in);
+  assert_true(in.valid);
+  assert_string_equal(in.pop, "a");
+  assert_string_equal(in.kind, "lif_curr_exp");
+  assert_int_equal(in.id, 3);
+  assert_int_equal(in.pop_size, 10);
+  assert_int_equal(in.spikes, 4);          /* 10, 25, 55, 85 ms */
+  assert_int_equal(in.spikes_window, 4);
+  assert_close(in.rate_window, 4 / 0.1, 1e-9);
+  assert_close(in.last_spike, 85.0, 0);
+  assert_int_equal(in.n_params, 0);        /* parameters are not in the files */
+  /* Neuron 2 has a trace: its value at the playhead (100 ms) is frame 100. */
+  vz_app_select(f.app, 0, 2);
+  vz_inspect_fill(f.st, &f.app->view, &in);
+  assert_int_equal(in.spikes, 0);
+  assert_true(isnan(in.last_spike));
+  assert_int_equal(in.n_values, 1);
+  assert_string_equal(in.var[0], "v");
+  assert_string_equal(in.var_unit[0], "mV");
+  assert_close(in.value[0], -60.0, 1e-4);
+  vz_app_render(f.app);   /* the panel draws without trouble */
+  assert_true(f.app->layout.inspector.w > 0);
+  close_fixture(&f);
+}
+
+/* A live run (observer on this thread): spikes of a spike_array source arrive at
+ * their times, the parameters of every neuron are known, and the watched neuron
+ * is sampled. */
+static void test_inspector_live(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *src, *pop;
+  assert_ok(net, ember_source_population_new(net, "in", 2, "spike_array", &src));
+  assert_ok(net, ember_population_new(net, "cells", 3, "lif_curr_exp", &pop));
+  double times[] = {1.5, 4.25, 7.0};
+  assert_ok(net, ember_population_set_spike_times(src, 1, times, 3));
+  double tau[] = {10.0, 20.0, 30.0};
+  assert_ok(net, ember_population_set_param_array(pop, "tau_m", tau, NULL, 3));
+  ember_connector conn = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.5), d = dist_const(1.0);
+  ember_projection *proj;
+  assert_ok(net, ember_projection_new(net, src, pop, &conn, &w, &d, "excitatory", &proj));
+  vz_live *live = vz_live_new(net);
+  vz_store *st = vz_store_new();
+  ember_network_set_observer(net, vz_live_observe, live);
+  assert_ok(net, ember_network_run(net, 10.0));
+  vz_live_finish(live, 0);
+  vz_source *s = vz_live_source(live);
+  s->ops->poll(s, st);
+  assert_int_equal(st->n_pops, 2);
+  assert_int_equal(st->pops[0].n, 3);
+  for (int k = 0; k < 3; k++) {
+    assert_close(st->pops[0].t[k], times[k], 0);
+    assert_int_equal(st->pops[0].id[k], 1);
+  }
+  assert_close(st->t_end, 10.0, 1e-9);
+  assert_int_equal(s->growing, 0);
+  vz_view v = {.t_now = 10.0, .span = 10.0, .sel_pop = 1, .sel_id = 2};
+  vz_inspect in;
+  vz_inspect_fill(st, &v, &in);
+  assert_string_equal(in.kind, "lif_curr_exp");
+  assert_true(in.n_params > 0);
+  assert_close(in.tau, 30.0, 0);
+  /* Neuron 0 of the first model population is watched by default: v is sampled
+   * at every interval end. */
+  int tr = vz_store_find_trace(st, 1, 0, "v");
+  assert_true(tr >= 0);
+  assert_true(st->traces[tr].n >= 5);
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  vz_store_free(st);
+  ember_network_free(net);
+}
+
+/* The observer's nonzero return stops a run as an interruption. */
+static void test_live_quit_stops_run(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *pop;
+  assert_ok(net, ember_population_new(net, "cells", 3, "lif_curr_exp", &pop));
+  assert_ok(net, ember_network_set_min_delay(net, 1.0));
+  vz_live *live = vz_live_new(net);
+  ember_network_set_observer(net, vz_live_observe, live);
+  vz_source *s = vz_live_source(live);
+  s->ops->quit(s);
+  assert_int_equal(ember_network_run(net, 100.0), EMBER_ERR_INTERRUPTED);
+  assert_true(ember_network_time(net) <= 1.0 + 1e-9);
+  assert_true(vz_live_stop_requested(live));
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  ember_network_free(net);
+}
+
+/* ---------------------------------------------------------------- png --- */
+
+static uint32_t get32(const unsigned char *p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void test_png_round_trip(void **state)
+{
+  SDL_Surface *s = vz_surface_new(37, 11);
+  for (int y = 0; y < 11; y++)
+    for (int x = 0; x < 37; x++)
+      vz_pixel(s, x, y, VZ_RGB(x * 7, y * 20, (x * y) & 255));
+  char path[512], msg[256];
+  snprintf(path, sizeof path, "%s/t.png", g_tmp);
+  assert_int_equal(vz_png_write(path, s, msg, sizeof msg), 0);
+  FILE *f = fopen(path, "rb");
+  unsigned char buf[65536];
+  size_t n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  assert_memory_equal(buf, "\x89PNG\r\n\x1a\n", 8);
+  assert_memory_equal(buf + 12, "IHDR", 4);
+  assert_int_equal(get32(buf + 16), 37);
+  assert_int_equal(get32(buf + 20), 11);
+  size_t at = 33;   /* after the signature and IHDR */
+  assert_memory_equal(buf + at + 4, "IDAT", 4);
+  uint32_t zlen = get32(buf + at);
+  assert_int_equal(get32(buf + at + 8 + zlen), (uint32_t)crc32(crc32(0, buf + at + 4, 4), buf + at + 8, zlen));
+  unsigned char raw[11 * (1 + 37 * 3)];
+  uLongf rawlen = sizeof raw;
+  assert_int_equal(uncompress(raw, &rawlen, buf + at + 8, zlen), Z_OK);
+  assert_int_equal(rawlen, sizeof raw);
+  for (int y = 0; y < 11; y++) {
+    const unsigned char *r = raw + y * (1 + 37 * 3);
+    assert_int_equal(r[0], 0);
+    for (int x = 0; x < 37; x++) {
+      assert_int_equal(r[1 + 3 * x], (x * 7) & 255);
+      assert_int_equal(r[2 + 3 * x], (y * 20) & 255);
+      assert_int_equal(r[3 + 3 * x], (x * y) & 255);
+    }
+  }
+  assert_memory_equal(buf + n - 8, "IEND", 4);
+  assert_int_not_equal(vz_screenshot_save("x.gif", s, msg, sizeof msg), 0);
+  SDL_FreeSurface(s);
+}
+
+/* ---------------------------------------------------------- frame time --- */
+
+/* 10 000 neurons firing 100 000 spikes/s in total for 10 s: frames of a 1 s and
+ * of a 10 s window at 1280 x 800. Prints ms per frame (the target is < 33 ms). */
+static void test_frame_time(void **state)
+{
+  vz_store *st = vz_store_new();
+  int p = vz_store_pop(st, "big", "lif_curr_exp", 10000);
+  enum { N = 1000000 };
+  double *t = malloc(N * sizeof *t);
+  uint32_t *id = malloc(N * sizeof *id);
+  uint64_t x = 88172645463325252ull;
+  for (size_t k = 0; k < N; k++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    t[k] = 10000.0 * (double)k / N;
+    id[k] = (uint32_t)(x % 10000);
+  }
+  assert_int_equal(vz_store_add_spikes(st, (size_t)p, t, id, N), 0);
+  free(t);
+  free(id);
+  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL};
+  vz_source src = {.ops = &none};
+  char msg[256];
+  for (int w = 0; w < 2; w++) {
+    double span = w ? 10000.0 : 1000.0;
+    vz_app_opts o = {1280, 800, 1, NULL, span, 10000.0, NULL};
+    vz_app *app = vz_app_new(st, &src, &o, msg, sizeof msg);
+    assert_non_null(app);
+    vz_app_frame(app, 0);
+    double t0 = vz_wall();
+    for (int k = 0; k < 20; k++)
+      vz_app_frame(app, 0);
+    double ms = (vz_wall() - t0) * 1000.0 / 20;
+    printf("# frame time, 10 000 neurons, %.0f spikes in a %.0f ms window, 1280x800: %.2f ms\n",
+           span * 100.0, span, ms);
+    assert_true(ms < 1000.0);
+    vz_app_free(app);
+  }
+  vz_store_free(st);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_raster_pixels),  cmocka_unit_test(test_click_selects),
+    cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_follow_rereads_once),
+    cmocka_unit_test(test_inspector_file),
+    cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_quit_stops_run),
+    cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_frame_time)};
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,36 @@
+/* The neuron inspector: what the side panel shows about the selected neuron,
+ * computed apart from drawing so that tests can check the values themselves. */
+#ifndef EMBER_VIZ_INSPECT_H
+#define EMBER_VIZ_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "app.h"
+
+#define VZ_INSPECT_MAX 24
+
+typedef struct vz_inspect {
+  int valid;                 /* 0: nothing selected */
+  const char *pop, *kind;
+  uint32_t id;
+  size_t pop_size;
+  uint64_t spikes;           /* spikes of this neuron in the data so far */
+  double rate;               /* Hz: spikes over the data's duration */
+  size_t spikes_window;      /* spikes in the visible time window */
+  double rate_window;        /* Hz */
+  double last_spike;         /* ms, at or before t_now; NAN if none */
+  size_t n_params;           /* known only for live runs */
+  const char *param_name[VZ_INSPECT_MAX], *param_unit[VZ_INSPECT_MAX];
+  double param[VZ_INSPECT_MAX];
+  double tau;                /* ms: the membrane time constant where the model has one, else NAN */
+  size_t n_values;           /* state at t_now from the neuron's traces */
+  const char *var[VZ_INSPECT_MAX], *var_unit[VZ_INSPECT_MAX];
+  double value[VZ_INSPECT_MAX];
+} vz_inspect;
+
+/* Fills out for the view's selection. */
+void vz_inspect_fill(const vz_store *st, const vz_view *v, vz_inspect *out);
+/* Draws the inspector panel into r. */
+void vz_inspect_draw(vz_app *app, SDL_Rect r);
+
+#endif

@@ -1,0 +1,467 @@
+/* The live source (see live.h). Two sides share one mutex-protected block:
+ * the simulation thread appends (observer) and the window thread swaps the
+ * buffers out (poll), so each side only ever waits for the other's short copy. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "app.h"
+#include "live.h"
+
+enum { MAX_WATCH = 4 };
+
+/* What the window needs to know of one population, captured on the simulation
+ * thread (the only one that may read the network while it runs). */
+typedef struct meta_pop {
+  char *label, *kind;
+  size_t size;
+  size_t n_params;
+  const char **pnames, **punits;   /* point into the model's static tables */
+  double *params;                  /* n_params x size */
+  size_t n_state;
+  const ember_state_info *state;   /* the model's static table; NULL for sources */
+} meta_pop;
+
+/* A watched neuron's state variable at the end of an interval. */
+typedef struct sample {
+  uint32_t pop, id, var;
+  float v;
+  double t;
+} sample;
+
+typedef struct watch {
+  uint32_t pop, id;
+} watch;
+
+/* A growing array of `size`-byte elements. */
+typedef struct vec {
+  void *v;
+  size_t n, cap;
+} vec;
+
+struct vz_live {
+  vz_source base;
+  ember_network *net;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  /* Shared, under mu. */
+  vec spk, seg, smp;               /* ember_spike, size_t (end of each interval), sample */
+  meta_pop *meta;
+  size_t n_meta;
+  unsigned meta_version;
+  watch watch[MAX_WATCH];
+  size_t n_watch;
+  double t_sim, t_start;
+  uint64_t spikes;
+  int paused, stop, finished, code;
+  double cap;
+  /* Simulation thread only. */
+  size_t known_pops;
+  double **scratch;                /* one buffer of `size` doubles per population */
+  watch my_watch[MAX_WATCH];
+  size_t my_n_watch;
+  double ref_wall, ref_sim, cap_seen;
+  vec my_smp;
+  /* Window thread only. */
+  vec rx_spk, rx_seg, rx_smp;
+  unsigned meta_seen;
+  double stat_wall, stat_sim;
+  uint64_t stat_spikes;
+};
+
+/* Appends n elements of size sz; 0, or -1 if out of memory (nothing appended). */
+static int vec_push(vec *a, const void *x, size_t n, size_t sz)
+{
+  if (a->n + n > a->cap) {
+    size_t c = a->cap ? a->cap : 4096;
+    while (c < a->n + n)
+      c *= 2;
+    void *v = realloc(a->v, c * sz);
+    if (!v)
+      return -1;
+    a->v = v;
+    a->cap = c;
+  }
+  memcpy((char *)a->v + a->n * sz, x, n * sz);
+  a->n += n;
+  return 0;
+}
+
+static void vec_swap(vec *a, vec *b)
+{
+  vec t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static double wall_now(void)
+{
+  return vz_wall();
+}
+
+/* ------------------------------------------------- the simulation side --- */
+
+static void meta_free(meta_pop *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(m[i].label);
+    free(m[i].kind);
+    free(m[i].pnames);
+    free(m[i].punits);
+    free(m[i].params);
+  }
+  free(m);
+}
+
+/* Labels, sizes, kinds, every neuron's parameters and the state tables. */
+static meta_pop *build_meta(ember_network *net, size_t n)
+{
+  meta_pop *m = calloc(n ? n : 1, sizeof *m);
+  for (size_t i = 0; m && i < n; i++) {
+    const ember_population *p = ember_network_population_at(net, i);
+    const ember_model *model = ember_population_model(p);
+    meta_pop *x = &m[i];
+    x->label = strdup(ember_population_label(p));
+    x->kind = strdup(ember_population_kind(p));
+    x->size = ember_population_size(p);
+    x->n_params = ember_population_param_count(p);
+    x->pnames = calloc(x->n_params + 1, sizeof *x->pnames);
+    x->punits = calloc(x->n_params + 1, sizeof *x->punits);
+    x->params = malloc((x->n_params * x->size + 1) * sizeof *x->params);
+    if (!x->label || !x->kind || !x->pnames || !x->punits || !x->params) {
+      meta_free(m, i + 1);
+      return NULL;
+    }
+    for (size_t k = 0; k < x->n_params; k++) {
+      const ember_param_info *pi = ember_population_param_info(p, k);
+      x->pnames[k] = pi->name;
+      x->punits[k] = pi->unit;
+      if (ember_population_get(p, pi->name, x->params + k * x->size))
+        memset(x->params + k * x->size, 0, x->size * sizeof *x->params);
+    }
+    x->n_state = model ? model->n_state : 0;
+    x->state = model ? model->state : NULL;
+  }
+  return m;
+}
+
+/* New populations since the last interval (the first one, in practice). */
+static void refresh_meta(vz_live *L)
+{
+  size_t n = ember_network_population_count(L->net);
+  meta_pop *m = build_meta(L->net, n);
+  double **scratch = calloc(n ? n : 1, sizeof *scratch);
+  for (size_t i = 0; scratch && i < n; i++)
+    scratch[i] = malloc((ember_population_size(ember_network_population_at(L->net, i)) + 1) * sizeof **scratch);
+  if (!m || !scratch) {
+    meta_free(m, m ? n : 0);
+    free(scratch);
+    return;   /* tried again at the next interval */
+  }
+  for (size_t i = 0; i < L->known_pops; i++)
+    free(L->scratch[i]);
+  free(L->scratch);
+  L->scratch = scratch;
+  pthread_mutex_lock(&L->mu);
+  meta_pop *old = L->meta;
+  size_t n_old = L->n_meta;
+  L->meta = m;
+  L->n_meta = n;
+  L->meta_version++;
+  for (size_t i = 0; L->n_watch == 0 && i < n; i++)
+    if (m[i].n_state)   /* watch neuron 0 of the first model population by default */
+      L->watch[L->n_watch++] = (watch){(uint32_t)i, 0};
+  pthread_mutex_unlock(&L->mu);
+  meta_free(old, n_old);
+  L->known_pops = n;
+}
+
+/* The watched neurons' state variables now, into L->my_smp. */
+static void sample_watched(vz_live *L, double t)
+{
+  L->my_smp.n = 0;
+  for (size_t w = 0; w < L->my_n_watch; w++) {
+    watch x = L->my_watch[w];
+    if (x.pop >= L->known_pops)
+      continue;
+    const ember_population *p = ember_network_population_at(L->net, x.pop);
+    const ember_model *m = ember_population_model(p);
+    for (size_t k = 0; m && x.id < ember_population_size(p) && k < m->n_state; k++)
+      if (L->scratch[x.pop] && !ember_population_get(p, m->state[k].name, L->scratch[x.pop])) {
+        sample s = {x.pop, x.id, (uint32_t)k, (float)L->scratch[x.pop][x.id], t};
+        vec_push(&L->my_smp, &s, 1, sizeof s);
+      }
+  }
+}
+
+/* Sleeps so that simulated time runs at most `cap` times wall time. */
+static void throttle(vz_live *L, double cap, double t)
+{
+  if (!(cap > 0)) {
+    L->cap_seen = 0;
+    return;
+  }
+  double now = wall_now();
+  if (cap != L->cap_seen) {
+    L->cap_seen = cap;
+    L->ref_wall = now;
+    L->ref_sim = t;
+  }
+  double target = L->ref_wall + (t - L->ref_sim) / 1000.0 / cap;
+  while (now < target && !vz_live_stop_requested(L)) {
+    double d = fmin(target - now, 0.05);
+    struct timespec ts = {(time_t)d, (long)((d - floor(d)) * 1e9)};
+    nanosleep(&ts, NULL);
+    now = wall_now();
+  }
+}
+
+int vz_live_observe(const ember_interval *iv, void *user)
+{
+  vz_live *L = user;
+  if (ember_network_population_count(L->net) != L->known_pops)
+    refresh_meta(L);
+  sample_watched(L, iv->t_end);
+  pthread_mutex_lock(&L->mu);
+  size_t end = L->spk.n + iv->n_spikes;
+  /* Out of memory drops this interval's data; the run itself goes on. */
+  if (!vec_push(&L->spk, iv->spikes, iv->n_spikes, sizeof *iv->spikes)
+      && vec_push(&L->seg, &end, 1, sizeof end))
+    L->spk.n -= iv->n_spikes;
+  vec_push(&L->smp, L->my_smp.v, L->my_smp.n, sizeof(sample));
+  memcpy(L->my_watch, L->watch, sizeof L->watch);
+  L->my_n_watch = L->n_watch;
+  if (L->spikes == 0 && L->t_sim == 0)
+    L->t_start = iv->t_begin;
+  L->t_sim = iv->t_end;
+  L->spikes += iv->n_spikes;
+  double cap = L->cap;
+  int waited = 0;
+  while (L->paused && !L->stop) {
+    pthread_cond_wait(&L->cv, &L->mu);
+    waited = 1;
+  }
+  int stop = L->stop;
+  pthread_mutex_unlock(&L->mu);
+  if (waited)
+    L->cap_seen = -1;   /* the pause is not time to catch up */
+  throttle(L, cap, iv->t_end);
+  return stop || vz_live_stop_requested(L);
+}
+
+void vz_live_finish(vz_live *L, int code)
+{
+  pthread_mutex_lock(&L->mu);
+  L->finished = 1;
+  L->code = code;
+  pthread_mutex_unlock(&L->mu);
+}
+
+int vz_live_stop_requested(vz_live *L)
+{
+  pthread_mutex_lock(&L->mu);
+  int s = L->stop;
+  pthread_mutex_unlock(&L->mu);
+  return s;
+}
+
+/* ----------------------------------------------------- the window side --- */
+
+/* Copies the populations (names, sizes, parameters) into the store. Under mu. */
+static void copy_meta(vz_live *L, vz_store *st)
+{
+  for (size_t i = 0; i < L->n_meta; i++) {
+    const meta_pop *m = &L->meta[i];
+    int p = vz_store_pop(st, m->label, m->kind, m->size);
+    if (p < 0)
+      continue;
+    vz_store_set_size(st, (size_t)p, m->size);
+    vz_store_set_params(st, (size_t)p, m->n_params, m->pnames, m->punits, m->params);
+  }
+}
+
+/* Within one interval the engine gives spikes by (population, neuron, time). */
+static int by_pop_time(const void *a, const void *b)
+{
+  const ember_spike *x = a, *y = b;
+  if (x->pop != y->pop)
+    return x->pop < y->pop ? -1 : 1;
+  if (x->t != y->t)
+    return x->t < y->t ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sorts each interval by (population, time) and appends each population's run.
+ * Intervals come in time order, so every population's spikes stay sorted. */
+static void take_spikes(vz_live *L, vz_store *st)
+{
+  ember_spike *s = L->rx_spk.v;
+  const size_t *seg = L->rx_seg.v;
+  double t[512];
+  uint32_t id[512];
+  for (size_t g = 0, a = 0; g < L->rx_seg.n; a = seg[g++]) {
+    qsort(s + a, seg[g] - a, sizeof *s, by_pop_time);
+    for (size_t k = a; k < seg[g];) {
+      uint32_t pop = s[k].pop;
+      size_t n = 0;
+      while (k < seg[g] && s[k].pop == pop && n < 512) {
+        t[n] = s[k].t;
+        id[n++] = s[k++].id;
+      }
+      if (pop < st->n_pops)
+        vz_store_add_spikes(st, pop, t, id, n);
+    }
+  }
+  L->rx_spk.n = L->rx_seg.n = 0;
+}
+
+/* Appends the samples to their traces (irregular times: interval ends). */
+static void take_samples(vz_live *L, vz_store *st, const meta_pop *meta, size_t n_meta)
+{
+  const sample *s = L->rx_smp.v;
+  for (size_t k = 0; k < L->rx_smp.n; k++) {
+    if (s[k].pop >= n_meta || s[k].pop >= st->n_pops || s[k].var >= meta[s[k].pop].n_state)
+      continue;
+    const ember_state_info *si = &meta[s[k].pop].state[s[k].var];
+    int tr = vz_store_trace(st, s[k].pop, s[k].id, si->name, si->unit, 0, 0);
+    if (tr >= 0)
+      vz_trace_add(&st->traces[tr], &s[k].v, &s[k].t, 1);
+  }
+  L->rx_smp.n = 0;
+}
+
+/* Real-time factor and spikes per wall second, over at least half a second. */
+static void measure(vz_live *L, double t_sim, uint64_t spikes, int finished)
+{
+  double now = wall_now(), dt = now - L->stat_wall;
+  if (finished) {
+    L->base.wall_rtf = L->base.wall_sps = 0;
+    return;
+  }
+  if (dt < 0.5)
+    return;
+  if (L->stat_wall > 0) {
+    L->base.wall_rtf = (t_sim - L->stat_sim) / 1000.0 / dt;
+    L->base.wall_sps = (double)(spikes - L->stat_spikes) / dt;
+  }
+  L->stat_wall = now;
+  L->stat_sim = t_sim;
+  L->stat_spikes = spikes;
+}
+
+static int live_poll(vz_source *src, vz_store *st)
+{
+  vz_live *L = (vz_live *)src;
+  pthread_mutex_lock(&L->mu);
+  if (L->meta_version != L->meta_seen) {
+    copy_meta(L, st);
+    L->meta_seen = L->meta_version;
+  }
+  vec_swap(&L->spk, &L->rx_spk);
+  vec_swap(&L->seg, &L->rx_seg);
+  vec_swap(&L->smp, &L->rx_smp);
+  double t_sim = L->t_sim, t_start = L->t_start;
+  uint64_t spikes = L->spikes;
+  int finished = L->finished, code = L->code, stop = L->stop;
+  /* Samples name their variables through the metadata, which the simulation
+   * thread replaces under mu, so they are converted under mu too (a short loop). */
+  take_samples(L, st, L->meta, L->n_meta);
+  pthread_mutex_unlock(&L->mu);
+  int changed = L->rx_seg.n > 0;
+  take_spikes(L, st);
+  st->t_begin = t_start;
+  if (t_sim > st->t_end)
+    st->t_end = t_sim;
+  measure(L, t_sim, spikes, finished);
+  L->base.growing = !finished;
+  if (finished)
+    snprintf(L->base.state, sizeof L->base.state, stop ? "stopped" : code ? "finished (exit code %d)" : "finished",
+             code);
+  else
+    snprintf(L->base.state, sizeof L->base.state, stop ? "stopping" : "running");
+  return changed;
+}
+
+static void live_select(vz_source *src, vz_store *st, int pop, uint32_t id)
+{
+  vz_live *L = (vz_live *)src;
+  if (pop < 0)
+    return;
+  pthread_mutex_lock(&L->mu);
+  watch w = {(uint32_t)pop, id};
+  size_t n = 0;
+  watch keep[MAX_WATCH];
+  keep[n++] = w;
+  for (size_t k = 0; k < L->n_watch && n < MAX_WATCH; k++)
+    if (L->watch[k].pop != w.pop || L->watch[k].id != w.id)
+      keep[n++] = L->watch[k];
+  memcpy(L->watch, keep, sizeof keep);
+  L->n_watch = n;
+  pthread_mutex_unlock(&L->mu);
+}
+
+static void live_set_paused(vz_source *src, int paused)
+{
+  vz_live *L = (vz_live *)src;
+  pthread_mutex_lock(&L->mu);
+  L->paused = paused;
+  pthread_cond_broadcast(&L->cv);
+  pthread_mutex_unlock(&L->mu);
+}
+
+static void live_set_speed(vz_source *src, double rtf)
+{
+  vz_live *L = (vz_live *)src;
+  pthread_mutex_lock(&L->mu);
+  L->cap = rtf;
+  pthread_mutex_unlock(&L->mu);
+}
+
+static void live_quit(vz_source *src)
+{
+  vz_live *L = (vz_live *)src;
+  pthread_mutex_lock(&L->mu);
+  L->stop = 1;
+  L->paused = 0;
+  pthread_cond_broadcast(&L->cv);
+  pthread_mutex_unlock(&L->mu);
+}
+
+static void live_free(vz_source *src)
+{
+  vz_live *L = (vz_live *)src;
+  vec *all[] = {&L->spk, &L->seg, &L->smp, &L->my_smp, &L->rx_spk, &L->rx_seg, &L->rx_smp};
+  for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+    free(all[k]->v);
+  meta_free(L->meta, L->n_meta);
+  for (size_t i = 0; i < L->known_pops; i++)
+    free(L->scratch[i]);
+  free(L->scratch);
+  pthread_cond_destroy(&L->cv);
+  pthread_mutex_destroy(&L->mu);
+  free(L);
+}
+
+static const vz_source_ops live_ops = {"live",          live_poll,      live_select, live_set_paused,
+                                       live_set_speed,  live_quit,      live_free};
+
+vz_live *vz_live_new(ember_network *net)
+{
+  vz_live *L = calloc(1, sizeof *L);
+  if (!L)
+    return NULL;
+  L->base.ops = &live_ops;
+  L->base.live = 1;
+  L->base.growing = 1;
+  snprintf(L->base.state, sizeof L->base.state, "starting");
+  L->net = net;
+  pthread_mutex_init(&L->mu, NULL);
+  pthread_cond_init(&L->cv, NULL);
+  return L;
+}
+
+vz_source *vz_live_source(vz_live *live)
+{
+  return &live->base;
+}
