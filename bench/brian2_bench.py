@@ -4,7 +4,7 @@
 Run with Debian's /usr/bin/python3, which sees python3-brian (2.5.1); a
 virtualenv python usually does not.
 
-    brian2_bench.py coba|cuba  [T_ms] [dt_ms] [threads]   # Brette et al. 2007 networks
+    brian2_bench.py coba|cuba|cobahh  [T_ms] [dt_ms] [threads]   # Brette et al. 2007 networks
     brian2_bench.py single     [T_ms] [dt_ms]             # bench/accuracy_single.lua's neuron
 
 Options: --seed S, --delay MS, --method M (state updater), --repeat R (run the compiled
@@ -27,10 +27,11 @@ Prints one machine-readable line, e.g.
   build   seconds for code generation plus compilation (reported, never compared).
 
 The models follow the Brian scripts of the benchmark review (Brette et al.
-2007, J Comput Neurosci 23:349, benchmarks 1 and 2, after Vogels & Abbott
-2005) and Brian2's documented CUBA example, rewritten for Brian2's C++
-standalone mode.  Parameters are the ones in examples/coba.lua and
-examples/cuba.lua; any change there must be made here too.
+2007, J Comput Neurosci 23:349, benchmarks 1, 2 and 3, after Vogels & Abbott
+2005) and Brian2's documented CUBA and COBAHH examples, rewritten for Brian2's
+C++ standalone mode.  Parameters are the ones in examples/coba.lua,
+examples/cuba.lua and examples/cobahh.lua; any change there must be made here
+too.
 
 Threads: threads=1 compiles without OpenMP (openmp_threads = 0), so the 1-thread
 number carries no OpenMP overhead; threads=N>1 sets openmp_threads = N.
@@ -52,13 +53,14 @@ N_EXC, N_INH, P_CONN = 3200, 800, 0.02
 
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("model", choices=["coba", "cuba", "single"])
+    ap.add_argument("model", choices=["coba", "cuba", "cobahh", "single"])
     ap.add_argument("T", nargs="?", type=float, default=1000.0, help="duration (ms)")
     ap.add_argument("dt", nargs="?", type=float, default=0.1, help="time step (ms)")
     ap.add_argument("threads", nargs="?", type=int, default=1)
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--method", default=None,
-                    help="state updater (default: euler for coba/single, exact for cuba)")
+                    help="state updater (default: euler for coba/single, exact for cuba, "
+                         "exponential_euler for cobahh)")
     ap.add_argument("--delay", type=float, default=0.0,
                     help="synaptic delay in ms for coba/cuba (default 0: none, as in the "
                          "benchmark; Ember's scripts use 0.1)")
@@ -109,6 +111,42 @@ def build_cuba(method, delay_ms):
                            reset="v = V_reset", refractory=5 * b2.ms,
                            method=method or "exact", namespace=ns)
     group.v = "V_reset + rand() * (V_th - V_reset)"   # U(-60, -50) mV
+    return group, connect_ei(group, "g_e += w_e", "g_i += w_i", ns, delay_ms)
+
+
+def build_cobahh(method, delay_ms):
+    """Benchmark 3: 4000 Hodgkin-Huxley neurons (Traub-Miles channels, V_T = -63 mV),
+    the COBA synapses (6 nS / 67 nS, tau 5 / 10 ms).  A spike is an upward crossing
+    of -20 mV; 3 ms refractory for detection only (no reset, v keeps evolving).
+    Initial state as examples/cobahh.lua: v ~ N(-65, 5) mV, conductances as COBA
+    with negative draws set to 0, gates at 0."""
+    ns = dict(C=200 * b2.pF, g_L=10 * b2.nS, E_L=-60 * b2.mV, E_K=-90 * b2.mV,
+              E_Na=50 * b2.mV, g_Na=20 * b2.uS, g_K=6 * b2.uS, V_T=-63 * b2.mV,
+              E_e=0 * b2.mV, E_i=-80 * b2.mV, tau_e=5 * b2.ms, tau_i=10 * b2.ms,
+              w_e=6 * b2.nS, w_i=67 * b2.nS)
+    # u = (v - V_T)/mV; rates in 1/ms (Brette et al. 2007, Traub & Miles 1991).
+    model = """
+        dv/dt = (g_L*(E_L - v) + g_e*(E_e - v) + g_i*(E_i - v)
+                 + g_Na*m**3*h*(E_Na - v) + g_K*n**4*(E_K - v)) / C : volt
+        dm/dt = a_m*(1 - m) - b_m*m : 1
+        dh/dt = a_h*(1 - h) - b_h*h : 1
+        dn/dt = a_n*(1 - n) - b_n*n : 1
+        dg_e/dt = -g_e / tau_e : siemens
+        dg_i/dt = -g_i / tau_i : siemens
+        u = (v - V_T) / mV : 1
+        a_m = 0.32*(13 - u) / (exp((13 - u)/4) - 1) / ms : Hz
+        b_m = 0.28*(u - 40) / (exp((u - 40)/5) - 1) / ms : Hz
+        a_h = 0.128*exp((17 - u)/18) / ms : Hz
+        b_h = 4 / (1 + exp((40 - u)/5)) / ms : Hz
+        a_n = 0.032*(15 - u) / (exp((15 - u)/5) - 1) / ms : Hz
+        b_n = 0.5*exp((10 - u)/40) / ms : Hz
+    """
+    group = b2.NeuronGroup(N_EXC + N_INH, model, threshold="v > -20*mV",
+                           refractory=3 * b2.ms, method=method or "exponential_euler",
+                           namespace=ns)
+    group.v = "-65*mV + 5*mV*randn()"
+    group.g_e = "clip((4 + 1.5*randn()) * g_L, 0*nS, inf*nS)"
+    group.g_i = "clip((20 + 12*randn()) * g_L, 0*nS, inf*nS)"
     return group, connect_ei(group, "g_e += w_e", "g_i += w_i", ns, delay_ms)
 
 
@@ -181,6 +219,8 @@ def main(argv):
             group, others = build_coba(a.method, a.delay)
         elif a.model == "cuba":
             group, others = build_cuba(a.method, a.delay)
+        elif a.model == "cobahh":
+            group, others = build_cobahh(a.method, a.delay)
         else:
             group, others = build_single(a.method, a.T)
         mon = b2.SpikeMonitor(group)

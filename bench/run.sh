@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh: Ember's CUBA/COBA benchmarks, Brian2 on the same networks, and a
+# bench/run.sh: Ember's CUBA/COBA/COBAHH benchmarks, Brian2 on the same networks, and a
 # single-neuron spike-time accuracy check.  `make bench` runs `bench/run.sh sim/ember`.
 #
 #   bench/run.sh PATH_TO_EMBER
@@ -7,7 +7,8 @@
 # Prints markdown tables (paste them into bench/RESULTS.md).  Plain POSIX sh, since
 # make runs it with $(SHELL).  Needs /usr/bin/python3 with h5py to read the output
 # files; the Brian2 rows appear only when that python can import brian2 (Debian:
-# python3-brian).  Bounded to roughly ten minutes on 2 cores; knobs:
+# python3-brian).  Bounded to roughly fifteen minutes on 2 cores (COBAHH at 10 s
+# is skipped by BENCH_LONG_LIMIT); knobs:
 #
 #   BENCH_DURATIONS="1000 10000"  simulated ms per network run
 #   BENCH_THREADS="1 2"           thread counts for Ember and Brian2
@@ -116,7 +117,7 @@ echo
 echo "| model | T (ms) | threads | Ember wall (s) | Ember run (s) | Ember spikes | events/s | Brian2 loop (s) | Brian2 binary (s) | Brian2 spikes | ratio |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 
-for model in cuba coba; do
+for model in cuba coba cobahh; do
   for t in $DURATIONS; do
     for th in $THREADS; do
       dir="$TMP/$model-$t-$th"
@@ -150,7 +151,7 @@ fi
 # Ember promises the same spikes for any number of threads (docs/engine.md).
 echo
 echo "Same spikes at 1 and 2 threads (1000 ms):"
-for model in cuba coba; do
+for model in cuba coba cobahh; do
   a="$TMP/$model-1000-1" b="$TMP/$model-1000-2"
   if [ -f "$a/spikes.h5" ] && [ -f "$b/spikes.h5" ]; then
     same=$("$PY" - "$a/spikes.h5" "$b/spikes.h5" <<'EOF'

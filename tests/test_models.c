@@ -541,6 +541,12 @@ static void test_hh_singularities(void **state)
   y[0] = vt + 13.0 + 1e-7, y[1] = 0.0;
   model_rhs(m, p, y, f);
   assert_close(f[1], am, 1e-7);
+  /* The guard: a wild trial state (gates far outside [0, 1], v at -1e5 mV) still
+   * gives a finite rhs, so a step-size controller can reject the step. */
+  double wild[6] = {-1e5, 1e60, -1e40, 1e80, 1.0, 1.0};
+  model_rhs(m, p, wild, f);
+  for (size_t i = 0; i < 6; i++)
+    assert_true(isfinite(f[i]));
 }
 
 /* A driven neuron (i_offset 0.5 nA, about 80 Hz): explicit, implicit and

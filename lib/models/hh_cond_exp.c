@@ -25,6 +25,18 @@
  * series near 0 and by expm1 elsewhere, so neither the rates nor the Jacobian
  * lose precision or become 0/0 there.
  *
+ * Guard for trial states. An explicit stepper proposing too long a step (HH is
+ * mildly stiff) produces trial states far outside the physical range; there m^3 h
+ * and n^4 of gates far outside [0, 1], and the exponentials of the rates at
+ * |u| of thousands of mV, overflow, and a step whose error estimate is inf or NaN
+ * may be accepted instead of rejected (the built-in dopri5 accepts such steps on
+ * the assumption that the state itself blew up). So the rhs evaluates the
+ * conductances with each gate clamped to [0, 1] and the rates with u clamped to
+ * [-1000, 1000] mV: any finite state then gives a finite rhs, the error estimate
+ * is finite and large, and the step is rejected. Inside the physical range (gates
+ * in [0, 1], |u| < 1000 mV) nothing changes; the Jacobian is that of the clamped
+ * rhs.
+ *
  * Spikes. HH has no reset: the action potential is part of the dynamics. A spike
  * is emitted when v crosses v_spike upward (default -20 mV, as in COBAHH), and no
  * further spike is detected during tau_refrac ms (default 3 ms, COBAHH's
@@ -160,6 +172,26 @@ static void rates(double u, gate_rates *m, gate_rates *h, gate_rates *n)
   n->dbeta = -n->beta / 40.0;
 }
 
+#define U_GUARD 1000.0   /* mV: rates are evaluated with |u| <= this */
+
+/* A gate clamped to [0, 1] for the conductances (see the top), and whether it
+ * was inside (1) or clamped (0), for the Jacobian. */
+static double gate_clamp(double x, double *inside)
+{
+  *inside = (x >= 0.0 && x <= 1.0) ? 1.0 : 0.0;
+  return fmin(fmax(x, 0.0), 1.0);
+}
+
+/* The rates at v, with u clamped (see the top); *live = 0 where clamped. */
+static void rates_at(const double *p, double v, gate_rates *m, gate_rates *h, gate_rates *n)
+{
+  double u = v - p[V_OFFSET];
+  rates(fmin(fmax(u, -U_GUARD), U_GUARD), m, h, n);
+  if (fabs(u) > U_GUARD) {
+    m->dalpha = m->dbeta = h->dalpha = h->dbeta = n->dalpha = n->dbeta = 0.0;
+  }
+}
+
 static double gate_rhs(const gate_rates *r, double x)
 {
   return r->alpha * (1.0 - x) - r->beta * x;
@@ -169,15 +201,16 @@ static int rhs(double t, const double y[], double f[], void *params)
 {
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
-  double v = y[V], m = y[M], h = y[H], n = y[N], n2 = n * n;
+  double v = y[V], in, m = gate_clamp(y[M], &in), h = gate_clamp(y[H], &in);
+  double n = gate_clamp(y[N], &in), n2 = n * n;
   gate_rates rm, rh, rn;
-  rates(v - p[V_OFFSET], &rm, &rh, &rn);
+  rates_at(p, v, &rm, &rh, &rn);
   f[V] = (p[G_LEAK] * (p[E_REV_LEAK] - v) + p[GBAR_NA] * m * m * m * h * (p[E_REV_NA] - v) +
           p[GBAR_K] * n2 * n2 * (p[E_REV_K] - v) + y[GE] * (p[E_REV_E] - v) +
           y[GI] * (p[E_REV_I] - v) + p[I_OFFSET] + c->i_ext) * p[INV_CM];
-  f[M] = gate_rhs(&rm, m);
-  f[H] = gate_rhs(&rh, h);
-  f[N] = gate_rhs(&rn, n);
+  f[M] = gate_rhs(&rm, y[M]);
+  f[H] = gate_rhs(&rh, y[H]);
+  f[N] = gate_rhs(&rn, y[N]);
   f[GE] = -y[GE] * p[INV_TAU_E];
   f[GI] = -y[GI] * p[INV_TAU_I];
   return GSL_SUCCESS;
@@ -194,22 +227,23 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
 {
   const ember_neuron_ctx *c = params;
   const double *p = c->p;
-  double v = y[V], m = y[M], h = y[H], n = y[N], k = p[INV_CM];
+  double v = y[V], k = p[INV_CM], in_m, in_h, in_n;
+  double m = gate_clamp(y[M], &in_m), h = gate_clamp(y[H], &in_h), n = gate_clamp(y[N], &in_n);
   gate_rates rm, rh, rn;
-  rates(v - p[V_OFFSET], &rm, &rh, &rn);
+  rates_at(p, v, &rm, &rh, &rn);
   for (size_t i = 0; i < N_STATE * N_STATE; i++)
     J[i] = 0.0;
   double *row = J;   /* dv/dt */
   row[V] = -k * (p[G_LEAK] + p[GBAR_NA] * m * m * m * h + p[GBAR_K] * n * n * n * n + y[GE] +
                  y[GI]);
-  row[M] = k * 3.0 * p[GBAR_NA] * m * m * h * (p[E_REV_NA] - v);
-  row[H] = k * p[GBAR_NA] * m * m * m * (p[E_REV_NA] - v);
-  row[N] = k * 4.0 * p[GBAR_K] * n * n * n * (p[E_REV_K] - v);
+  row[M] = in_m * k * 3.0 * p[GBAR_NA] * m * m * h * (p[E_REV_NA] - v);
+  row[H] = in_h * k * p[GBAR_NA] * m * m * m * (p[E_REV_NA] - v);
+  row[N] = in_n * k * 4.0 * p[GBAR_K] * n * n * n * (p[E_REV_K] - v);
   row[GE] = k * (p[E_REV_E] - v);
   row[GI] = k * (p[E_REV_I] - v);
-  gate_row(J + M * N_STATE, M, &rm, m);
-  gate_row(J + H * N_STATE, H, &rh, h);
-  gate_row(J + N * N_STATE, N, &rn, n);
+  gate_row(J + M * N_STATE, M, &rm, y[M]);
+  gate_row(J + H * N_STATE, H, &rh, y[H]);
+  gate_row(J + N * N_STATE, N, &rn, y[N]);
   J[GE * N_STATE + GE] = -p[INV_TAU_E];
   J[GI * N_STATE + GI] = -p[INV_TAU_I];
   for (size_t i = 0; i < N_STATE; i++)
