@@ -110,6 +110,14 @@ static void make_dense(dopri5 *d, double h, const double *y)
   }
 }
 
+static int finite_state(const double *y, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(y[i]))
+      return 0;
+  return 1;
+}
+
 int dopri5_step(dopri5 *d, dopri5_rhs f, void *p, double *t, double end, double *h,
                 double hmax, double *y)
 {
@@ -133,10 +141,15 @@ int dopri5_step(dopri5 *d, dopri5_rhs f, void *p, double *t, double end, double 
     double fac = 1.0;
     if (isfinite(err) && (!last || err > 0.59049))
       fac = err > 0 ? fmin(5.0, fmax(0.2, 0.9 * pow(err, -0.2))) : 5.0;
-    /* A non-finite estimate means the state itself blew up: accept the step so
-     * the caller sees the non-finite state and reports it, instead of
-     * shrinking or growing the step forever. */
-    if (err <= 1.0 || !isfinite(err)) {
+    /* A non-finite estimate with a non-finite new state means the solution
+     * blew up: accept the step so the caller sees it and reports it, instead of
+     * shrinking the step forever. A finite state with a non-finite estimate
+     * only means the rhs overflowed at some stage of a far too long step:
+     * shrink (fac stays 1 for a NaN estimate, so shrink by the minimum). */
+    int blown = !isfinite(err) && !finite_state(d->ynew, d->dim);
+    if (!isfinite(err) && !blown)
+      fac = 0.2;
+    if (err <= 1.0 || blown) {
       make_dense(d, hh, y);
       for (size_t i = 0; i < d->dim; i++) {
         y[i] = d->ynew[i];
