@@ -201,7 +201,8 @@ ember_status ember_ltc_reset(ember_ltc *c, const double *v0)
   if (!st) {
     c->t = 0;
     c->n_rhs = 0;
-    c->input_dirty = 1;
+    c->h = 1e-3;          /* the same start as a fresh solver: a run after a reset */
+    c->input_dirty = 1;   /* does not depend on the runs before it */
   }
   return st;
 }

@@ -50,7 +50,7 @@ ember_status ltc_solver_setup(ember_ltc *c)
     ltc_solver_free(c);
     return ltc_fail(c, EMBER_ERR_NOMEM, "out of memory for the %s solver", c->opt.method);
   }
-  c->h = 1e-3;
+  c->h = 1e-3;   /* as ember_ltc_reset */
   return EMBER_OK;
 }
 
