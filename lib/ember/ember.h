@@ -6,4 +6,5 @@
 #include "ember/model.h"
 #include "ember/network.h"
 #include "ember/output.h"
+#include "ember/ltc.h"
 #endif
