@@ -519,10 +519,8 @@ ember_status ember_output_read_spikes(const ember_output *o, size_t i, double **
   size_t len = s->count ? (size_t)s->count : 1;   /* never NULL on success */
   double *t = malloc(len * sizeof *t);
   uint64_t *id = malloc(len * sizeof *id);
-  ember_status st = (t && id) ? EMBER_OK : EMBER_ERR_NOMEM;
-  if (!st && (read_rows(s->group, "timestamps", H5T_NATIVE_DOUBLE, 1, 0, s->count, 0, t) < 0
-              || read_rows(s->group, "node_ids", H5T_NATIVE_UINT64, 1, 0, s->count, 0, id) < 0))
-    st = EMBER_ERR_IO;
+  ember_status st = (t && id) ? ember_output_read_spike_range(o, i, 0, (size_t)s->count, t, id)
+                              : EMBER_ERR_NOMEM;
   if (st) {
     free(t);
     free(id);
