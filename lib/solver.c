@@ -22,6 +22,7 @@
 #include "dopri5.h"
 #include "solver.h"
 #include "taylor.h"
+#include "taylor_kernel.h"
 
 static const solver_kind kinds[] = {
   {"exact", -1, 0, 0},   {"taylor", -3, 0, 0},  {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
@@ -511,6 +512,9 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
 {
+  if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
+    return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
+                          sink, msg, msglen);
   load_pending(ws, job);
   double t = ws->tb;
   size_t e = 0;
