@@ -1,0 +1,289 @@
+/* The body of the Taylor event loop (taylor_kernel.c), included once per
+ * specialisation: KN and KK are the dimension and the order (constants for the
+ * common models and tolerances, so that every loop over them is unrolled, or
+ * k->n and k->K), KSFX(name) names this copy's functions. */
+/* One component of the polynomial at offset tau. */
+static inline double KSFX(horner)(const double *c, size_t n, size_t K, size_t i, double tau)
+{
+  double s = c[K * n + i];
+#pragma GCC unroll 12
+  for (size_t k = K; k-- > 0;)
+    s = s * tau + c[k * n + i];
+  return s;
+}
+
+/* Every component at offset tau: the components of one order are contiguous,
+ * so the inner loop runs along memory and the chains of the components overlap. */
+static inline void KSFX(poly_eval)(const double *c, size_t n, size_t K, double tau, double *out)
+{
+#pragma GCC unroll 4
+  for (size_t i = 0; i < n; i++)
+    out[i] = c[K * n + i];
+#pragma GCC unroll 12
+  for (size_t k = K; k-- > 0;)
+#pragma GCC unroll 4
+    for (size_t i = 0; i < n; i++)
+      out[i] = out[i] * tau + c[k * n + i];
+}
+
+/* The state at ta + tau of the open step, into out (as solver.c's eval_at). */
+static void KSFX(eval_at)(const kern *k, double tau, double *out)
+{
+  if (tau <= 0.0) {
+    memcpy(out, k->c, KN * sizeof *out);
+    return;
+  }
+  if (tau >= k->tb - k->ta) {
+    memcpy(out, k->y, KN * sizeof *out);
+    return;
+  }
+  KSFX(poly_eval)(k->c, KN, KK, tau, out);
+}
+
+/* No step any more: y at t is the state. */
+static inline void KSFX(collapse)(kern *k, double t)
+{
+  k->ta = k->tb = t;
+  memcpy(k->c, k->y, KN * sizeof *k->y);
+}
+
+/* g at ta + tau: the spike variable minus threshold (which = 0) or its slope. */
+static double KSFX(probe_g)(kern *k, double tau, int which)
+{
+  if (which == 0) {
+    double v = tau <= 0.0 ? k->c[k->sv]
+             : tau >= k->tb - k->ta ? k->y[k->sv]
+             : KSFX(horner)(k->c, KN, KK, k->sv, tau);
+    return v - k->th;
+  }
+  KSFX(eval_at)(k, tau, k->tmp);
+  k->m->rhs(k->ta + tau, k->tmp, k->f, &k->j->ctx);
+  return k->f[k->sv];
+}
+
+/* Illinois regula falsi, as solver.c's locate. */
+static double KSFX(locate)(kern *k, double lo, double glo, double hi, double ghi, int which,
+                     double sign, double tol)
+{
+  int last = 0;
+  glo *= sign;
+  ghi *= sign;
+  for (int it = 0; it < 200 && hi - lo > tol; it++) {
+    double x = (ghi - glo) > 0 ? lo - glo * (hi - lo) / (ghi - glo) : 0.5 * (lo + hi);
+    x = dmin(dmax(x, lo + 0.5 * tol), hi - 0.5 * tol);
+    double gx = sign * KSFX(probe_g)(k, x, which);
+    if (gx >= 0) {
+      hi = x, ghi = gx;
+      if (last == 1)
+        glo *= 0.5;
+      last = 1;
+    } else {
+      lo = x, glo = gx;
+      if (last == -1)
+        ghi *= 0.5;
+      last = -1;
+    }
+  }
+  return hi;
+}
+
+/* Offset of an upward threshold crossing inside [ta, tb], or -1. */
+static double KSFX(find_crossing)(kern *k)
+{
+  double len = k->tb - k->ta;
+  double ga = k->c[k->sv] - k->th, gb = k->y[k->sv] - k->th;
+  if (!(ga < 0))
+    return -1;
+  if (gb >= 0)
+    return KSFX(locate)(k, 0, ga, len, gb, 0, 1, k->root_tol);
+  k->m->rhs(k->tb, k->y, k->f, &k->j->ctx);
+  double db = k->f[k->sv];
+  if (!(db < 0))
+    return -1;
+  k->m->rhs(k->ta, k->c, k->f, &k->j->ctx);
+  double da = k->f[k->sv];
+  if (!(da > 0))
+    return -1;
+  double tmax = KSFX(locate)(k, 0, da, len, db, 1, -1, dmax(k->root_tol, 1e-4 * len));
+  double gmax = KSFX(probe_g)(k, tmax, 0);
+  return gmax >= 0 ? KSFX(locate)(k, 0, ga, tmax, gmax, 0, 1, k->root_tol) : -1;
+}
+
+/* Samples in [.., upto) of the open step. */
+static void KSFX(sample_step)(kern *k, double upto)
+{
+  neuron_job *j = k->j;
+  for (size_t r = 0; r < j->n_samples; r++) {
+    sample_req *s = &j->samples[r];
+    for (; s->k < s->k_end; s->k++) {
+      double ts = s->t0 + (double)s->k * s->dt;
+      if (ts >= upto)
+        break;
+      KSFX(eval_at)(k, ts - k->ta, k->tmp);
+      s->dst[(s->k - s->k_base) * s->stride] = (float)k->tmp[s->var];
+    }
+  }
+}
+
+static void KSFX(fire)(kern *k, double t, spike_buf *sink)
+{
+  neuron_job *j = k->j;
+  const ember_model *m = k->m;
+  spike_buf_push(sink, t, j->pop, j->id);
+  if (m->reset)
+    m->reset(k->y, &j->ctx);
+  double tr = m->refractory_period ? m->refractory_period(j->ctx.p) : 0.0;
+  if (tr > 0) {
+    *j->refr_until = t + tr;
+    j->ctx.refractory = 1;
+  }
+  KSFX(collapse)(k, t);
+}
+
+static void KSFX(level_check)(kern *k, double t, spike_buf *sink)
+{
+  KSFX(collapse)(k, t);
+  if (k->resets && !k->j->ctx.refractory && k->y[k->sv] >= k->th)
+    KSFX(fire)(k, t, sink);
+}
+
+/* Whether a step of length h is within the tolerances (taylor.c's estimate: the
+ * last two terms of the series against atol + rtol (|y(0)| + |y'(0)| h), with
+ * the safety factor 1/2); -1 if the estimate is not finite (the step is taken
+ * and the non-finite state reported). */
+static inline int KSFX(step_ok)(const kern *k, double h)
+{
+  size_t n = KN, K = KK;
+  const double *c = k->c;
+  double hk = 1;
+#pragma GCC unroll 12
+  for (size_t i = 1; i < K; i++)
+    hk *= h;
+  int ok = 1;
+#pragma GCC unroll 4
+  for (size_t i = 0; i < n; i++) {
+    double tol = k->T->atol + k->T->rtol * (fabs(c[i]) + fabs(c[n + i]) * h);
+    double e = (fabs(c[(K - 1) * n + i]) + fabs(c[K * n + i]) * h) * hk;
+    if (!(e <= 0.5 * tol)) {
+      if (!isfinite(e))
+        return -1;
+      ok = 0;
+    }
+  }
+  return ok;
+}
+
+/* One step from tb, ending at lim at the latest: the coefficients at tb, the
+ * step length (the next stop, or twice the last proposal, halved until the
+ * estimate accepts), the state at its end. */
+static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
+{
+  neuron_job *j = k->j;
+  double t = k->tb;
+  k->ta = t;
+  int st = k->m->taylor(k->y, KK, k->c, &j->ctx);
+  if (st)
+    return fail_step(k, st, t, msg, len);
+  double room = lim - t, hh = dmin(room, dmin(2 * *j->h, k->hmax));
+  while (KSFX(step_ok)(k, hh) == 0) {
+    hh *= 0.5;
+    if (hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(t)))
+      return fail_step(k, -1, t, msg, len);
+  }
+  if (hh < room)
+    *j->h = hh;
+  KSFX(poly_eval)(k->c, KN, KK, hh, k->y);
+  k->tb = hh == room ? lim : t + hh;
+  for (size_t i = 0; i < KN; i++)
+    if (!isfinite(k->y[i]))
+      return fail_nonfinite(k, msg, len);
+  return EMBER_OK;
+}
+
+/* Moves the neuron back to te inside its open step. */
+static void KSFX(cut)(kern *k, double te)
+{
+  KSFX(eval_at)(k, te - k->ta, k->y);
+  KSFX(collapse)(k, te);
+}
+
+/* As solver.c's segment: steps from tb to end, the last one possibly to lim. */
+static ember_status KSFX(segment)(kern *k, double end, double lim, int detect, spike_buf *sink,
+                            char *msg, size_t len)
+{
+  while (k->tb < end) {
+    if (end - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb))) {
+      KSFX(collapse)(k, end);
+      break;
+    }
+    ember_status st = KSFX(take_step)(k, lim, msg, len);
+    if (st)
+      return st;
+    double tau = detect ? KSFX(find_crossing)(k) : -1;
+    if (tau >= 0 && k->ta + tau < end) {
+      double tf = k->ta + tau;
+      KSFX(sample_step)(k, tf);
+      KSFX(eval_at)(k, tau, k->y);
+      KSFX(fire)(k, tf, sink);
+      return EMBER_OK;
+    }
+    KSFX(sample_step)(k, k->tb);
+    if (tau >= 0)
+      KSFX(cut)(k, end);
+  }
+  return EMBER_OK;
+}
+
+static ember_status KSFX(integrate)(kern *k, double end, int overshoot, spike_buf *sink, char *msg,
+                              size_t len)
+{
+  neuron_job *j = k->j;
+  while (k->tb < end) {
+    ember_status st;
+    if (j->ctx.refractory) {
+      double ru = *j->refr_until, stop = dmin(end, ru);
+      if ((st = KSFX(segment)(k, stop, overshoot ? ru : stop, 0, sink, msg, len)))
+        return st;
+      if (k->tb >= ru && k->tb <= end) {
+        j->ctx.refractory = 0;
+        KSFX(level_check)(k, k->tb, sink);
+      }
+    } else {
+      double lim = overshoot ? dmax(end, k->tb + k->hmax) : end;
+      if ((st = KSFX(segment)(k, end, lim, k->spiking, sink, msg, len)))
+        return st;
+    }
+  }
+  return EMBER_OK;
+}
+
+/* The loop of taylor_advance, after its set-up. */
+static ember_status KSFX(run)(kern *k, double t0, double t1, spike_buf *sink, char *msg,
+                              size_t msglen)
+{
+  neuron_job *job = k->j;
+  if (k->ta == k->tb)
+    KSFX(level_check)(k, k->tb, sink);
+  size_t e = 0;
+  for (;;) {
+    int last = e == job->n_ev;
+    double stop = last ? t1 : dmax(job->ev[e].t, t0);
+    KSFX(sample_step)(k, dmin(stop, k->tb));
+    if (!last && stop < k->tb)
+      KSFX(cut)(k, stop);
+    ember_status st = KSFX(integrate)(k, stop, last, sink, msg, msglen);
+    if (st)
+      return st;
+    if (last)
+      break;
+    for (; e < job->n_ev && job->ev[e].t <= k->tb; e++) {
+      const ember_event *ev = &job->ev[e];
+      if (ev->receptor == EMBER_RECEPTOR_CURRENT)
+        job->ctx.i_ext += ev->w;
+      else
+        k->m->on_event(k->y, ev->receptor, ev->w, &job->ctx);
+    }
+    KSFX(level_check)(k, k->tb, sink);
+  }
+  return EMBER_OK;
+}
