@@ -12,18 +12,24 @@ static inline double KSFX(horner)(const double *c, size_t n, size_t K, size_t i,
   return s;
 }
 
-/* Every component at offset tau: the components of one order are contiguous,
- * so the inner loop runs along memory and the chains of the components overlap. */
+/* Every component at offset tau (the same operations as horner, so the same
+ * bits); for 3 components, their chains side by side in registers. */
 static inline void KSFX(poly_eval)(const double *c, size_t n, size_t K, double tau, double *out)
 {
-#pragma GCC unroll 4
-  for (size_t i = 0; i < n; i++)
-    out[i] = c[K * n + i];
-#pragma GCC unroll 12
-  for (size_t k = K; k-- > 0;)
-#pragma GCC unroll 4
+  if (n != 3) {
     for (size_t i = 0; i < n; i++)
-      out[i] = out[i] * tau + c[k * n + i];
+      out[i] = KSFX(horner)(c, n, K, i, tau);
+    return;
+  }
+  double a = c[K * 3], b = c[K * 3 + 1], d = c[K * 3 + 2];
+  for (size_t k = K; k-- > 0;) {
+    a = a * tau + c[k * 3];
+    b = b * tau + c[k * 3 + 1];
+    d = d * tau + c[k * 3 + 2];
+  }
+  out[0] = a;
+  out[1] = b;
+  out[2] = d;
 }
 
 /* The state at ta + tau of the open step, into out (as solver.c's eval_at). */
@@ -96,6 +102,16 @@ static double KSFX(find_crossing)(kern *k)
     return -1;
   if (gb >= 0)
     return KSFX(locate)(k, 0, ga, len, gb, 0, 1, k->root_tol);
+  /* v(tau) <= v(0) + sum_k |c_k| len^k on the step: when even that stays below
+   * the threshold there is no maximum above it (most steps end here). */
+  double bound = 0, pw = 1;
+#pragma GCC unroll 12
+  for (size_t q = 1; q <= KK; q++) {
+    pw *= len;
+    bound += fabs(k->c[q * KN + k->sv]) * pw;
+  }
+  if (ga + bound < 0)
+    return -1;
   k->m->rhs(k->tb, k->y, k->f, &k->j->ctx);
   double db = k->f[k->sv];
   if (!(db < 0))
