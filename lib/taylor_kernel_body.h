@@ -163,39 +163,47 @@ static void KSFX(level_check)(kern *k, double t, spike_buf *sink)
     KSFX(fire)(k, t, sink);
 }
 
-/* Whether a step of length h is within the tolerances: per component, the last
- * term of the series, |c_K| h^K, against (atol + rtol (|y(0)| + |y'(0)| h)) / 2.
- * The last term over-estimates the error of the order-K polynomial (the first
- * term left out, c_(K+1) h^(K+1), is smaller by about h / (K tau) for a time
- * constant tau); taylor.c's estimate, the last two terms, was stricter still,
- * by h^(K-1) against h^K, and made steps a third shorter for no measurable gain
- * (docs/engine.md: accuracy). -1 if the estimate is not finite (the step is then
- * taken and the non-finite state reported). */
-static inline int KSFX(step_ok)(const kern *k, double h)
+/* The error estimate of a step of length h over the tolerance (<= 1: within
+ * it): per component, the last term of the series, |c_K| h^K, against
+ * (atol + rtol (|y(0)| + |y'(0)| h)) / 2. The last term over-estimates the error
+ * of the order-K polynomial (the first term left out, c_(K+1) h^(K+1), is
+ * smaller by about h / (K tau) for a time constant tau); taylor.c's estimate,
+ * the last two terms, was stricter still, by h^(K-1) against h^K, and made steps
+ * shorter for no measurable gain (docs/engine.md: accuracy). -1 if the estimate
+ * is not finite (the step is then taken and the non-finite state reported). */
+static inline double KSFX(err_ratio)(const kern *k, double h)
 {
   size_t n = KN, K = KK;
   const double *c = k->c;
-  double hk = 1;
+  double hk = h;
 #pragma GCC unroll 12
   for (size_t i = 1; i < K; i++)
     hk *= h;
-  int ok = 1;
+  double q = 0;
 #pragma GCC unroll 4
   for (size_t i = 0; i < n; i++) {
     double tol = k->T->atol + k->T->rtol * (fabs(c[i]) + fabs(c[n + i]) * h);
-    double e = fabs(c[K * n + i]) * h * hk;
-    if (!(e <= 0.5 * tol)) {
-      if (!isfinite(e))
-        return -1;
-      ok = 0;
-    }
+    double e = fabs(c[K * n + i]) * hk;
+    if (!isfinite(e))
+      return -1;
+    double r = e / (0.5 * tol);
+    q = r > q ? r : q;
   }
-  return ok;
+  return q;
+}
+
+/* q^(1/K), by square roots for K = 8. */
+static inline double KSFX(root_k)(double q, size_t K)
+{
+  if (K == 8)
+    return sqrt(sqrt(sqrt(q)));
+  return pow(q, 1.0 / (double)K);
 }
 
 /* One step from tb, ending at lim at the latest: the coefficients at tb, the
- * step length (the next stop, or twice the last proposal, halved until the
- * estimate accepts), the state at its end. */
+ * step length (the next stop, or twice the last proposal, or what the estimate
+ * allows: the error grows as h^K, so a rejected length h is replaced by
+ * 0.9 h / ratio^(1/K) and checked again), the state at its end. */
 static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
 {
   neuron_job *j = k->j;
@@ -205,8 +213,11 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   if (st)
     return fail_step(k, st, t, msg, len);
   double room = lim - t, hh = dmin(room, dmin(2 * *j->h, k->hmax));
-  while (KSFX(step_ok)(k, hh) == 0) {
-    hh *= 0.5;
+  for (;;) {
+    double q = KSFX(err_ratio)(k, hh);
+    if (!(q > 1) || !isfinite(q))
+      break;
+    hh *= 0.9 / KSFX(root_k)(q, KK);
     if (hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(t)))
       return fail_step(k, -1, t, msg, len);
   }
