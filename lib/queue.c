@@ -9,7 +9,8 @@ ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
   q->slots = calloc(n_slots, sizeof *q->slots);
   q->offsets = calloc(n_targets + 1, sizeof *q->offsets);
   q->multi = calloc(n_targets ? n_targets : 1, sizeof *q->multi);
-  if (!q->slots || !q->offsets || !q->multi) {
+  q->count = calloc(n_targets ? n_targets : 1, sizeof *q->count);
+  if (!q->slots || !q->offsets || !q->multi || !q->count) {
     queue_free(q);
     return EMBER_ERR_NOMEM;
   }
@@ -27,6 +28,7 @@ void queue_free(event_queue *q)
   free(q->slots);
   free(q->offsets);
   free(q->multi);
+  free(q->count);
   free(q->sorted);
   memset(q, 0, sizeof *q);
 }
@@ -84,16 +86,17 @@ ember_status queue_take(event_queue *q, int64_t slice)
   size_t *off = q->offsets, nt = q->n_targets, n_multi = 0;
   if (reserve(&q->sorted, &q->sorted_cap, s->n))
     return EMBER_ERR_NOMEM;
-  memset(off, 0, (nt + 1) * sizeof *off);
+  uint32_t *cnt = q->count;   /* all zero between calls */
   for (size_t i = 0; i < s->n; i++)
-    off[s->ev[i].target]++;
+    cnt[s->ev[i].target]++;
   /* Running sums: off[i] = the end of neuron i's run; the neurons with more than
-   * one event are noted for the sort by time. */
+   * one event are noted for the sort by time; the counts go back to zero. */
   size_t sum = 0;
   for (size_t i = 0; i < nt; i++) {
-    if (off[i] > 1)
+    if (cnt[i] > 1)
       q->multi[n_multi++] = (uint32_t)i;
-    sum += off[i];
+    sum += cnt[i];
+    cnt[i] = 0;
     off[i] = sum;
   }
   off[nt] = sum;
