@@ -148,8 +148,6 @@ static void restart(solver_ws *ws)
 {
   if (ws->dp)
     dopri5_restart(ws->dp);
-  if (ws->tay)
-    taylor_restart(ws->tay);
   if (!ws->drv)
     return;
   /* GSL's explicit Runge-Kutta methods carry nothing from one apply to the
@@ -344,14 +342,7 @@ static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, s
                j->label, j->id, *t, st < 0 ? "step size underflow" : "model rhs error");
       return EMBER_ERR_SOLVER;
     }
-  } else if (ws->tay) {
-    int st = taylor_step(ws->tay, ws->m, &j->ctx, t, end, j->h, ws->max_step, j->y);
-    if (st) {
-      snprintf(msg, len, "population '%s' neuron %u: solver taylor failed at t = %.9g ms: %s",
-               j->label, j->id, *t, st < 0 ? "step size underflow" : "model error");
-      return EMBER_ERR_SOLVER;
-    }
-  } else if (!ws->drv) {
+  } else if (!ws->drv) {   /* (taylor never comes here: taylor_advance) */
     double dt = fmin(ws->max_step, end - *t);
     ws->m->exact(dt, j->y, &j->ctx);
     *t = (dt == end - *t) ? end : *t + dt;
