@@ -82,8 +82,7 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
  * the conductances as coefficients, so with G_k = (g_e,k + g_i,k) / cm
  *   (k+1) v_(k+1) = [k = 0] (v_rest / tau_m + I / cm) - v_k / tau_m
  *                   + (e_rev_E g_e,k + e_rev_I g_i,k) / cm - sum_(j=0..k) G_j v_(k-j).
- * The sum is split into two interleaved chains so that consecutive multiply-adds
- * do not wait for each other. */
+ * (The order of the sum is chosen for the processor: see below.) */
 static inline __attribute__((always_inline)) int
 taylor_k(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
 {
@@ -110,10 +109,13 @@ taylor_k(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx
   }
   drv[0] += p[V_REST] * itm + (p[I_OFFSET] + ctx->i_ext) * icm;
   G[0] += itm;
+  /* The terms with the older coefficients first, in two chains; the one with
+   * v_k last, so that the path from v_k to v_(k+1) is a multiply, a subtract and
+   * a multiply whatever k. */
 #pragma GCC unroll 16
   for (size_t k = 0; k < order; k++) {
     double s0 = drv[k], s1 = 0.0;
-    size_t j = 0;
+    size_t j = 1;
 #pragma GCC unroll 8
     for (; j + 1 <= k; j += 2) {
       s0 -= G[j] * v[k - j];
@@ -121,7 +123,7 @@ taylor_k(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx
     }
     if (j <= k)
       s0 -= G[j] * v[k - j];
-    v[k + 1] = (s0 + s1) * inv[k + 1];
+    v[k + 1] = ((s0 + s1) - G[0] * v[k]) * inv[k + 1];
     c[(k + 1) * N_STATE + V] = v[k + 1];
   }
   return GSL_SUCCESS;
