@@ -14,7 +14,7 @@
 
 static int raster_height(const vz_app *app)
 {
-  return -1;
+  return app->view.tab == VZ_TAB_SPIKES ? -1 : 0;
 }
 
 /* Counts of pop's spikes in the window per pixel, into cnt (plot.w x plot.h,
