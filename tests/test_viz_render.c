@@ -151,7 +151,7 @@ static void test_trace_pixels(void **state)
   assert_string_equal(tr->var, "v");
   assert_string_equal(tr->units, "mV");
   assert_int_equal(tr->n, FIX_FRAMES);
-  SDL_Rect plot = app->layout.plot[2];   /* raster, rate, traces */
+  SDL_Rect plot = app->layout.plot[vz_app_panel(app, "traces")];
   /* The value axis spans the visible samples (k = 0..99) padded by 5%. */
   double lo = -70.0, hi = (double)(float)(-70.0 + 0.1 * 99), pad = 0.05 * (hi - lo);
   lo -= pad;

@@ -55,6 +55,27 @@ static int copy_synapses(const ember_ltc *l, int sensory, size_t count, size_t n
   return bad ? -1 : 0;
 }
 
+/* A loaded file does not say which wiring made it (ember_ltc_role_of knows
+ * motor neurons only), so the NCP layers are found from the synapses: in an NCP
+ * the command neurons are exactly the non-motor neurons that synapse onto a
+ * motor neuron, and only inter neurons receive the inputs. When that reading
+ * does not fit (every non-motor neuron would be command, or a command neuron
+ * gets an input) the circuit is not an NCP: its non-motor neurons stay inter. */
+static void infer_command(vz_circuit *c)
+{
+  int fits = 1, inter_left = 0;
+  for (size_t k = 0; k < c->n_syn; k++)
+    if (c->layer[c->syn[k].dst] == VZ_LAYER_MOTOR && c->layer[c->syn[k].src] == VZ_LAYER_INTER)
+      c->layer[c->syn[k].src] = VZ_LAYER_COMMAND;
+  for (size_t k = 0; k < c->n_sens; k++)
+    fits &= c->layer[c->sens[k].dst] != VZ_LAYER_COMMAND;
+  for (size_t j = 0; j < c->n; j++)
+    inter_left |= c->layer[j] == VZ_LAYER_INTER;
+  for (size_t j = 0; !(fits && inter_left) && j < c->n; j++)
+    if (c->layer[j] == VZ_LAYER_COMMAND)
+      c->layer[j] = VZ_LAYER_INTER;
+}
+
 /* Fills c from the loaded circuit l. 0, or -1 with a message. */
 static int fill(vz_circuit *c, const ember_ltc *l, char *msg, size_t msglen)
 {
@@ -85,8 +106,10 @@ static int fill(vz_circuit *c, const ember_ltc *l, char *msg, size_t msglen)
   for (size_t j = 0; j < n; j++) {
     c->col_of[j] = -1;
     c->layer[j] = layer_of(ember_ltc_role_of(l, j));
-    c->rank[j] = c->count[c->layer[j]]++;
   }
+  infer_command(c);
+  for (size_t j = 0; j < n; j++)
+    c->rank[j] = c->count[c->layer[j]]++;
   return 0;
 }
 
