@@ -6,6 +6,7 @@
 #include "store.h"
 #include "circuit.h"
 #include "draw.h"
+#include "pyramid.h"
 #include "weights.h"
 
 vz_store *vz_store_new(void)
@@ -34,6 +35,7 @@ static void pop_free(vz_pop *p)
   free(p->kind);
   free(p->t);
   free(p->id);
+  vz_pyr_free(p->pyr);
   params_free(p->param_names, p->param_units, p->params, p->n_params);
 }
 

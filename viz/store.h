@@ -23,6 +23,7 @@ typedef struct vz_pop {
   size_t n_params;          /* parameter table, live runs only (0 otherwise) */
   char **param_names, **param_units;
   double *params;           /* n_params x size, row p holds parameter p of every neuron */
+  struct vz_pyr *pyr;       /* pre-binned counts for wide windows (pyramid.h), or NULL */
 } vz_pop;
 
 /* The trace of one state variable of one neuron, sampled at t0 + k*dt (a report)
