@@ -544,12 +544,89 @@ static int write_demo(const char *dir)
   return sonata_close(f) ? 1 : 0;
 }
 
+/* --weights-demo DIR: "exc" (60) -> "out" (40), 30% connected, weights recorded
+ * every 10 ms for 500 ms while the synapses from exc[0..19] grow towards 1 and
+ * the others decay (an STDP-like drift), plus Poisson-like spikes of both. For
+ * the documentation's images (not a test). */
+static int write_weights_demo(const char *dir)
+{
+  enum { PRE = 60, POST = 40, FR = 50 };
+  uint64_t src[PRE * POST], dst[PRE * POST];
+  float w0[PRE * POST], dl[PRE * POST];
+  size_t n = 0;
+  uint64_t x = 99;
+  for (size_t j = 0; j < POST; j++)   /* grouped by post, as the writer does */
+    for (size_t i = 0; i < PRE; i++) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      if ((x >> 33) % 10 < 3) {
+        src[n] = i;
+        dst[n] = j;
+        w0[n] = 0.3f + 0.4f * (float)((x >> 20) % 1000) / 1000.0f;
+        dl[n++] = 1.5f;
+      }
+    }
+  char path[512], msg[256];
+  mkdir(dir, 0755);
+  snprintf(path, sizeof path, "%s/edges.h5", dir);
+  hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  put_edges(f, "exc_to_out", "exc", "out", src, dst, w0, dl, n);
+  H5Fclose(f);
+  static float fr[FR * PRE * POST];
+  for (int t = 0; t < FR; t++)
+    for (size_t k = 0; k < n; k++) {
+      double a = 1 - exp(-t / 15.0), target = src[k] < 20 ? 1.0 : 0.05;
+      fr[t * n + k] = (float)(w0[k] + (target - w0[k]) * a * (0.6 + 0.4 * ((k * 37) % 10) / 10.0));
+    }
+  snprintf(path, sizeof path, "%s/weight.h5", dir);
+  f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hsize_t dims[2] = {FR, n};
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t sp = H5Screate_simple(2, dims, NULL);
+  hid_t d = H5Dcreate2(f, "/report/exc_to_out/data", H5T_NATIVE_FLOAT, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, fr);
+  H5Dclose(d);
+  H5Sclose(sp);
+  H5Pclose(lcpl);
+  put_str_attr(f, "/report/exc_to_out/data", "units", "nA");
+  uint64_t nodes[POST], ptr[POST + 1] = {0}, elem[PRE * POST];
+  for (size_t k = 0; k < n; k++) {
+    elem[k] = k;
+    ptr[dst[k] + 1]++;
+  }
+  for (size_t j = 0; j < POST; j++) {
+    nodes[j] = j;
+    ptr[j + 1] += ptr[j];
+  }
+  double time[3] = {0.0, 10.0 * FR, 10.0};
+  put(f, "/report/exc_to_out/mapping/node_ids", H5T_NATIVE_UINT64, nodes, POST);
+  put(f, "/report/exc_to_out/mapping/index_pointers", H5T_NATIVE_UINT64, ptr, POST + 1);
+  put(f, "/report/exc_to_out/mapping/element_ids", H5T_NATIVE_UINT64, elem, n);
+  put(f, "/report/exc_to_out/mapping/time", H5T_NATIVE_DOUBLE, time, 3);
+  H5Fclose(f);
+  sonata_attr prov[] = {{"populations", "exc:60:poisson;out:40:lif_curr_exp"}};
+  const char *names[] = {"exc", "out"};
+  sonata_file *sf;
+  snprintf(path, sizeof path, "%s/spikes.h5", dir);
+  if (sonata_spikes_create(path, 2, names, prov, 1, &sf, msg, sizeof msg))
+    return 1;
+  for (int pop = 0; pop < 2; pop++)
+    for (double t = 0.25; t < 500.0; t += pop ? 0.9 : 0.3) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      uint64_t id = (x >> 33) % (pop ? POST : PRE);
+      if (pop && id >= 20 && t > 200 && (x >> 12) % 3)
+        continue;
+      sonata_spikes_append(sf, (size_t)pop, &t, &id, 1);
+    }
+  return sonata_close(sf) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 3 && !strcmp(argv[1], "--demo"))
     return write_demo(argv[2]);
   if (argc == 3 && !strcmp(argv[1], "--weights-demo"))
-    return mkdir(argv[2], 0755), write_weights(argv[2]) ? 1 : 0;
+    return write_weights_demo(argv[2]);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_circuit_loaded),      cmocka_unit_test(test_circuit_pixels),
     cmocka_unit_test(test_circuit_click_and_inspector),

@@ -14,7 +14,7 @@
 #include "draw.h"
 #include "weights.h"
 
-enum { TITLE_H = 18, LEGEND_H = 22 };
+enum { TITLE_H = 18, LEGEND_H = 36 };
 
 static vz_proj *shown(const vz_app *app)
 {
@@ -81,9 +81,30 @@ static void heatmap(vz_app *app, vz_proj *p, SDL_Rect plot)
       if (!isnan(cell[i * p->n_post + j]))
         vz_fill(app->canvas, vz_heat_cell(plot, p, i, j), vz_diverge(cell[i * p->n_post + j] / m));
   free(cell);
-  int y = plot.y + plot.h - LEGEND_H + 4, x = plot.x + 4;
+  /* The selected postsynaptic neuron's column (its inputs), framed. */
+  const vz_view *v = &app->view;
+  if (v->sel_pop >= 0 && !strcmp(app->store->pops[v->sel_pop].name, p->post ? p->post : "") && v->sel_id < p->n_post) {
+    SDL_Rect top = vz_heat_cell(plot, p, 0, v->sel_id), bot = vz_heat_cell(plot, p, p->n_pre - 1, v->sel_id);
+    vz_frame(app->canvas, (SDL_Rect){top.x - 1, top.y - 1, top.w + 2, bot.y + bot.h - top.y + 2}, VZ_TEXT);
+  }
+  /* Presynaptic ids on the left margin, postsynaptic ids right of the cells. */
+  SDL_SetClipRect(app->canvas, NULL);
+  double step = vz_nice_step((double)p->n_pre, 8);
+  for (double i = 0; i < (double)p->n_pre; i += step) {
+    SDL_Rect r = vz_heat_cell(plot, p, (size_t)i, 0);
+    vz_textf(app->small, app->canvas, plot.x - 30, r.y + r.h / 2 - 7, VZ_DIM, "%.0f", i);
+  }
+  vz_text(app->small, app->canvas, plot.x - VZ_MARGIN_L + 6, plot.y + 16, VZ_AXIS, "pre");
+  SDL_SetClipRect(app->canvas, &plot);
+  step = vz_nice_step((double)p->n_post, 8);
+  for (double j = 0; j < (double)p->n_post; j += step) {
+    SDL_Rect r = vz_heat_cell(plot, p, p->n_pre - 1, (size_t)j);
+    vz_vline(app->canvas, r.x + r.w / 2, r.y + r.h, r.y + r.h + 3, VZ_AXIS);
+    vz_textf(app->small, app->canvas, r.x + r.w / 2 + 2, r.y + r.h + 1, VZ_DIM, "%.0f", j);
+  }
+  int y = plot.y + plot.h - 17, x = plot.x + 4;
   char buf[64];
-  x += vz_text(app->small, app->canvas, x, y, VZ_DIM, "rows: pre, columns: post;  weight") + 8;
+  x += vz_text(app->small, app->canvas, x, y, VZ_DIM, "rows: pre, columns: post (ids below);  weight") + 8;
   snprintf(buf, sizeof buf, "%.3g", -m);
   x += vz_text(app->small, app->canvas, x, y, VZ_DIM, buf) + 4;
   for (int k = 0; k < 120; k++)
