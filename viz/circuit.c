@@ -113,33 +113,40 @@ static int fill(vz_circuit *c, const ember_ltc *l, char *msg, size_t msglen)
   return 0;
 }
 
-vz_circuit *vz_circuit_load(const char *path, const char *label, char *msg, size_t msglen)
+vz_circuit *vz_circuit_from_ltc(const ember_ltc *l, const char *label, char *msg, size_t msglen)
 {
   vz_circuit *c = calloc(1, sizeof *c);
-  ember_ltc *l = ember_ltc_new();
-  if (!c || !l || !(c->label = strdup(label))) {
+  if (!c || !(c->label = strdup(label))) {
     snprintf(msg, msglen, "out of memory");
     goto fail;
   }
-  if (ember_ltc_load(l, path) != EMBER_OK) {
-    snprintf(msg, msglen, "%s: %s", path, ember_ltc_error(l));
-    goto fail;
-  }
   if (ember_ltc_units(l) > VZ_CIRCUIT_MAX) {
-    snprintf(msg, msglen, "%s: %zu neurons, the circuit view draws up to %d", path, ember_ltc_units(l),
-             VZ_CIRCUIT_MAX);
+    snprintf(msg, msglen, "circuit '%s': %zu neurons, the circuit view draws up to %d", label,
+             ember_ltc_units(l), VZ_CIRCUIT_MAX);
     goto fail;
   }
   if (fill(c, l, msg, msglen))
     goto fail;
-  ember_ltc_free(l);
   c->t0 = 0;
   c->dt = 1;
   return c;
 fail:
-  ember_ltc_free(l);
   vz_circuit_free(c);
   return NULL;
+}
+
+vz_circuit *vz_circuit_load(const char *path, const char *label, char *msg, size_t msglen)
+{
+  ember_ltc *l = ember_ltc_new();
+  vz_circuit *c = NULL;
+  if (!l)
+    snprintf(msg, msglen, "out of memory");
+  else if (ember_ltc_load(l, path) != EMBER_OK)
+    snprintf(msg, msglen, "%s: %s", path, ember_ltc_error(l));
+  else
+    c = vz_circuit_from_ltc(l, label, msg, msglen);
+  ember_ltc_free(l);
+  return c;
 }
 
 /* ------------------------------------------------------------ frames --- */

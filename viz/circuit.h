@@ -45,6 +45,10 @@ typedef struct vz_circuit {
 /* Loads the circuit saved at path for population `label`. NULL and a message
  * on failure (a circuit above VZ_CIRCUIT_MAX neurons is a failure too). */
 vz_circuit *vz_circuit_load(const char *path, const char *label, char *msg, size_t msglen);
+struct ember_ltc;
+/* The same from a circuit in memory (e.g. an LTC population's, in a live run:
+ * call it where the network may be read). */
+vz_circuit *vz_circuit_from_ltc(const struct ember_ltc *l, const char *label, char *msg, size_t msglen);
 /* Frees c; NULL does nothing. */
 void vz_circuit_free(vz_circuit *c);
 
