@@ -22,6 +22,7 @@ void vz_circuit_free(vz_circuit *c)
   free(c->syn);
   free(c->sens);
   free(c->v);
+  free(c->ft);
   free(c);
 }
 
@@ -196,9 +197,46 @@ int vz_circuit_add_frames(vz_circuit *c, const float *rows, size_t n_frames)
   return 0;
 }
 
+int vz_circuit_add_sample(vz_circuit *c, const float *v, double t)
+{
+  if (c->n_frames == c->cap_frames) {
+    size_t cap = c->cap_frames ? 2 * c->cap_frames : 256;
+    float *nv = realloc(c->v, cap * (c->n ? c->n : 1) * sizeof *nv);
+    if (nv)
+      c->v = nv;
+    double *nt = nv ? realloc(c->ft, cap * sizeof *nt) : NULL;
+    if (!nt)
+      return -1;
+    c->ft = nt;
+    c->cap_frames = cap;
+  }
+  memcpy(c->v + c->n_frames * c->n, v, c->n * sizeof *v);
+  for (size_t j = 0; j < c->n; j++)
+    if (isfinite(v[j]) && fabs(v[j]) > c->vmax)
+      c->vmax = fabs(v[j]);
+  c->ft[c->n_frames++] = t;
+  c->all_recorded = 1;
+  snprintf(c->units, sizeof c->units, "mV");
+  return 0;
+}
+
+/* The last sampled frame at or before t, or -1 (irregular times). */
+static double frame_of_time(const vz_circuit *c, double t)
+{
+  size_t lo = 0, hi = c->n_frames;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c->ft[mid] <= t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return (double)lo - 1;
+}
+
 int vz_circuit_v_at(const vz_circuit *c, double t, double *v)
 {
-  double f = floor((t - c->t0) / c->dt + 1e-9);
+  double f = c->ft ? frame_of_time(c, t) : floor((t - c->t0) / c->dt + 1e-9);
   int ok = c->n_frames && f >= 0 && f < (double)c->n_frames;
   /* Past the last frame the last one holds (a run ends between frames). */
   if (c->n_frames && f >= (double)c->n_frames && f < (double)c->n_frames + 1.5)

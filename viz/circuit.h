@@ -35,6 +35,7 @@ typedef struct vz_circuit {
   float *v;
   size_t n_frames, cap_frames;
   double t0, dt;
+  double *ft;               /* live runs: the time of each frame (NULL: t0 + f dt) */
   long *col_of;             /* column of each neuron in the v report, or -1 */
   size_t n_cols;            /* columns of the v report */
   int all_recorded;         /* every neuron has a column in the v report */
@@ -59,6 +60,9 @@ int vz_circuit_set_report(vz_circuit *c, const uint64_t *ids, size_t n_cols, dou
 /* Appends n_frames rows of the report (n_frames x n_cols, the ids given to
  * set_report). 0, or -1 if out of memory. */
 int vz_circuit_add_frames(vz_circuit *c, const float *rows, size_t n_frames);
+/* Appends one frame of all n neurons sampled at time t (live runs: irregular
+ * times, non-decreasing). 0, or -1 if out of memory. */
+int vz_circuit_add_sample(vz_circuit *c, const float *v, double t);
 /* v of every neuron at time t (the frame at or before t) into v (n values, NAN
  * where unknown). Returns 1 if the frame exists, 0 if t is outside the data. */
 int vz_circuit_v_at(const vz_circuit *c, double t, double *v);
