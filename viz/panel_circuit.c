@@ -14,7 +14,7 @@
 #include "circuit.h"
 #include "draw.h"
 
-enum { TITLE_H = 18, LEGEND_H = 40 };
+enum { TITLE_H = 18, LEGEND_H = 50 };
 
 static const vz_circuit *shown(const vz_app *app)
 {
@@ -84,6 +84,16 @@ static void edge(SDL_Surface *s, int xa, int ya, int xb, int yb, int r, int w, u
   }
 }
 
+/* A ring of radius rr and width w centred on (cx, cy). */
+static void loop(SDL_Surface *s, int cx, int cy, int rr, int w, uint32_t c)
+{
+  for (int k = 0; k < 24; k++) {
+    double a0 = k * 2 * M_PI / 24, a1 = (k + 1) * 2 * M_PI / 24;
+    vz_thick_line(s, cx + (int)lround(rr * cos(a0)), cy + (int)lround(rr * sin(a0)), cx + (int)lround(rr * cos(a1)),
+                  cy + (int)lround(rr * sin(a1)), w, c);
+  }
+}
+
 typedef struct ranked {
   double mag;
   size_t k;
@@ -134,6 +144,10 @@ static void draw_edges(vz_app *app, const vz_circuit *c, SDL_Rect area, const do
     vz_circuit_node_xy(c, area, s->dst, 0, &xb, &yb);
     double x = val[order[q].k] / top;
     int w = isfinite(x) ? 1 + (int)lround(3 * fabs(x)) : 1;
+    if (s->src == s->dst) {   /* an autapse: a loop on the node's right */
+      loop(app->canvas, xa + r + r / 2, ya, r / 2 + 2, w, vz_diverge(x));
+      continue;
+    }
     edge(app->canvas, xa, ya, xb, yb, r, w, vz_diverge(x), c->layer[s->src] == c->layer[s->dst]);
   }
   free(order);
@@ -173,14 +187,15 @@ static int colour_bar(vz_app *app, int x, int y, const char *what, double top, c
   return x + vz_text(app->small, app->canvas, x, y, VZ_DIM, buf) + 20;
 }
 
+/* The two colour bars (nodes, edges) and a note, on three lines. */
 static void legend(vz_app *app, const vz_circuit *c, SDL_Rect plot, double etop, int currents)
 {
-  int y = plot.y + plot.h - LEGEND_H + 6, x = plot.x + 4;
-  x = colour_bar(app, x, y, "node: v", c->vmax > 0 ? c->vmax : 1, c->units);
-  colour_bar(app, x, y, currents ? "edge: current now" : "edge: weight w x polarity", etop,
-             currents ? "(cm v/ms)" : "");
-  vz_text(app->small, app->canvas, plot.x + 4, y + 16, VZ_DIM,
-          currents ? "width ~ |current|; grey squares: inputs (not recorded: thin lines by polarity)"
+  int y = plot.y + plot.h - LEGEND_H + 4, x = plot.x + 4, lh = 15;
+  colour_bar(app, x, y, "node: v", c->vmax > 0 ? c->vmax : 1, c->units);
+  colour_bar(app, x, y + lh, currents ? "edge: current now" : "edge: weight w x polarity", etop,
+             currents ? "(cm v/ms), width ~ |current|" : "");
+  vz_text(app->small, app->canvas, x, y + 2 * lh, VZ_DIM,
+          currents ? "grey squares: inputs (not in the files: thin lines by polarity)"
                    : "v is not recorded for every neuron: edges show weights");
 }
 
