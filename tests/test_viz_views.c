@@ -416,6 +416,18 @@ static void test_heatmap_cells(void **state)
   /* No synapse 1 -> 0: not a scale colour. */
   SDL_Rect r = vz_heat_cell(plot, p, 1, 0);
   assert_int_equal(vz_get(app->canvas, r.x + r.w / 2, r.y + r.h / 2), VZ_BG);
+  /* A click on cell (1, 2) selects its postsynaptic neuron, out[2]. */
+  r = vz_heat_cell(plot, p, 1, 2);
+  SDL_Event e = {0};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.x = r.x + r.w - 1;
+  e.button.y = r.y;
+  vz_app_handle(app, &e);
+  assert_string_equal(f.st->pops[app->view.sel_pop].name, "out");
+  assert_int_equal(app->view.sel_id, 2);
+  vz_app_render(app);   /* the layout changes (inspector): recompute the plot */
+  plot = app->layout.plot[vz_app_panel(app, "weights")];
   /* Frame 2: synapse 0 -> 0 went to -1. */
   app->view.t_now = 25.0;
   vz_app_render(app);

@@ -174,12 +174,15 @@ static int weights_click(vz_app *app, SDL_Rect plot, int x, int y)
   vz_proj *p = shown(app);
   if (!p || !p->post || !is_heatmap(p))
     return 0;
-  SDL_Rect a = heat_area(plot), c0 = vz_heat_cell(plot, p, 0, 0);
-  if (x < a.x || y < a.y || c0.w < 1 || c0.h < 1)
+  SDL_Rect first = vz_heat_cell(plot, p, 0, 0), last = vz_heat_cell(plot, p, p->n_pre - 1, p->n_post - 1);
+  if (y < first.y || y >= last.y + last.h || x < first.x || x >= last.x + last.w)
     return 0;
-  size_t j = (size_t)((x - a.x) / c0.w);
-  if (j >= p->n_post || y >= vz_heat_cell(plot, p, p->n_pre - 1, 0).y + c0.h)
-    return 0;
+  size_t j = (size_t)((x - first.x) / (double)first.w);   /* about right; then exact */
+  j = j >= p->n_post ? p->n_post - 1 : j;
+  while (j > 0 && x < vz_heat_cell(plot, p, 0, j).x)
+    j--;
+  while (j + 1 < p->n_post && x >= vz_heat_cell(plot, p, 0, j + 1).x)
+    j++;
   for (size_t i = 0; i < app->store->n_pops; i++)
     if (!strcmp(app->store->pops[i].name, p->post)) {
       vz_app_select(app, (int)i, (uint32_t)j);
