@@ -105,10 +105,12 @@ static void put(hid_t g, const char *name, hid_t t, const void *data, hsize_t n)
   H5Pclose(lcpl);
 }
 
+/* A variable-length UTF-8 string attribute, as the library's writers make them. */
 static void put_str_attr(hid_t f, const char *obj, const char *name, const char *value)
 {
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
   hid_t sp = H5Screate(H5S_SCALAR), a = H5Acreate_by_name(f, obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   H5Awrite(a, t, &value);
   H5Aclose(a);

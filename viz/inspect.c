@@ -91,6 +91,10 @@ static int inputs(vz_app *app, SDL_Rect r, int y, const vz_inspect *in)
   }
   if (!in->n_inputs)
     y = row(app, r, y, "", "none active");
+  if (in->inputs_missing[0]) {
+    snprintf(buf, sizeof buf, "(spikes of %s not recorded)", in->inputs_missing);
+    y = row(app, r, y, "", buf);
+  }
   return y;
 }
 

@@ -41,6 +41,7 @@ typedef struct vz_inspect {
   const char *inputs_what;       /* "current", "weight" or "drive"; NULL: none known */
   const char *inputs_unit;
   double tau_syn;                /* ms: the kernel of the spiking drive */
+  char inputs_missing[96];       /* presynaptic populations whose spikes are not in the output */
 } vz_inspect;
 
 /* Fills out for the view's selection. */

@@ -12,7 +12,9 @@
  * the weight (weight.h5 at the playhead, else edges.h5) times an exponential
  * synaptic kernel of the spikes that have arrived; tau = the post population's
  * tau_syn_E (w >= 0) or tau_syn_I (w < 0) when its parameters are known (live
- * runs), else 5 ms. Synapses are ranked by |d|; those with d = 0 are left out. */
+ * runs), else 5 ms. Synapses are ranked by |d|; those with d = 0 are left out,
+ * and so are projections whose presynaptic spikes are not in the output (the
+ * inspector names that population). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,10 +139,17 @@ void vz_inspect_inputs(const vz_store *st, const vz_view *v, vz_inspect *out)
   for (size_t i = 0; st->weights && i < st->weights->n; i++) {
     vz_proj *p = &st->weights->proj[i];
     int pre = pop_index(st, p->pre);
-    if (!p->post || strcmp(p->post, post->name) || out->id >= p->n_post || pre < 0)
+    if (!p->post || strcmp(p->post, post->name) || out->id >= p->n_post)
       continue;
     out->inputs_what = "drive";
     out->inputs_unit = p->units;
+    if (pre < 0) {   /* its spikes were not recorded: the synapses still count */
+      out->n_incoming += p->in_ptr[out->id + 1] - p->in_ptr[out->id];
+      size_t len = strlen(out->inputs_missing);
+      snprintf(out->inputs_missing + len, sizeof out->inputs_missing - len, "%s%s", len ? ", " : "",
+               p->pre ? p->pre : p->label);
+      continue;
+    }
     proj_inputs(p, &st->pops[pre], post, v, out);
   }
 }

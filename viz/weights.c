@@ -82,7 +82,9 @@ static char *string_attr(hid_t g, const char *name, const char *attr)
   H5E_BEGIN_TRY {
     hid_t a = H5Aopen_by_name(g, name, attr, H5P_DEFAULT, H5P_DEFAULT);
     hid_t ft = a < 0 ? -1 : H5Aget_type(a), mt = H5Tcopy(H5T_C_S1);
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+    /* The memory type takes the file's character set (ASCII or UTF-8): HDF5
+     * does not convert between the two. */
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
       if (H5Tis_variable_str(ft) > 0) {
         char *raw = NULL;
         H5Tset_size(mt, H5T_VARIABLE);
