@@ -173,6 +173,10 @@ static int write_weights(const char *dir)
     bdl[k] = 1;
   }
   put_edges(f, "out_to_out", "out", "out", bs, bd, bw, bdl, BIG_SYN);
+  /* A projection from a population that recorded nothing. */
+  const uint64_t gs[1] = {0}, gd[1] = {1};
+  const float gw[1] = {2.0f}, gdl[1] = {1.0f};
+  put_edges(f, "ghost_to_out", "ghost", "out", gs, gd, gw, gdl, 1);
   H5Fclose(f);
   snprintf(path, sizeof path, "%s/weight.h5", dir);
   f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -373,7 +377,7 @@ static void test_weights_loaded(void **state)
 {
   fx f = open_dir(g_w, 50.0, 50.0);
   assert_non_null(f.st->weights);
-  assert_int_equal(f.st->weights->n, 2);
+  assert_int_equal(f.st->weights->n, 3);
   /* weight.h5 is not a population: "in" and "out" only. */
   assert_int_equal(f.st->n_pops, 2);
   int i = vz_weights_find(f.st->weights, "in_to_out");
@@ -477,7 +481,8 @@ static void test_inspector_spiking_inputs(void **state)
   vz_inspect in;
   vz_inspect_fill(f.st, &f.app->view, &in);
   assert_string_equal(in.inputs_what, "drive");
-  assert_int_equal(in.n_incoming, 5);   /* and 2 from out_to_out, silent */
+  assert_int_equal(in.n_incoming, 6);   /* and 2 from out_to_out (silent), 1 from ghost */
+  assert_string_equal(in.inputs_missing, "ghost");
   assert_int_equal(in.n_inputs, 2);   /* in0's spike at 10 ms is past 5 tau */
   assert_close(in.tau_syn, 5.0, 0);
   /* in2: spike at 50, delay 0: -0.5 exp(0); in1: spike 48 + delay 1: 0.2 exp(-1/5). */
@@ -505,6 +510,8 @@ static void test_view_keys(void **state)
   assert_int_equal(f.app->view.proj, 0);
   vz_app_handle(f.app, &e);
   assert_int_equal(f.app->view.proj, 1);
+  vz_app_handle(f.app, &e);
+  assert_int_equal(f.app->view.proj, 2);
   vz_app_handle(f.app, &e);
   assert_int_equal(f.app->view.tab, VZ_TAB_SPIKES);
   e.key.keysym.sym = SDLK_TAB;
