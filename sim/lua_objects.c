@@ -592,8 +592,9 @@ static int l_connect(lua_State *L)
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
     return ember_lua_fail(L, fn);
-  if (!ember_lua_absent(L, 4) && lua_getfield(L, 4, "plasticity") != LUA_TNIL) {
-    ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
+  if (!ember_lua_absent(L, 4)) {
+    if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
+      ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
     lua_pop(L, 1);
   }
   return 1;

@@ -522,6 +522,39 @@ static void test_files(void **state)
   }
   assert_true(w[0] != 0.5);   /* final weights, not the initial ones */
   H5Fclose(f);
+
+  /* The same through the output API (what the visualizer and `ember info` use). */
+  ember_output *o;
+  char msg[256];
+  assert_int_equal(ember_output_open(dir, &o, msg, sizeof msg), EMBER_OK);
+  size_t re = SIZE_MAX;
+  for (size_t i = 0; i < ember_output_report_count(o); i++) {
+    ember_report_info ri;
+    assert_int_equal(ember_output_report_info(o, i, &ri), EMBER_OK);
+    if (strcmp(ri.variable, "weight") == 0 && strcmp(ri.population, "pre_to_post") == 0)
+      re = i;
+  }
+  assert_true(re != SIZE_MAX);
+  size_t nn, nv;
+  assert_int_equal(ember_output_report_mapping(o, re, &nn, &nv), EMBER_OK);
+  assert_true(nn == 4 && nv == 4);
+  uint64_t n2[4], p2[5];
+  uint32_t e2[4];
+  assert_int_equal(ember_output_read_report_mapping(o, re, n2, p2, e2), EMBER_OK);
+  assert_memory_equal(n2, want_nodes, sizeof n2);
+  assert_memory_equal(p2, want_ptr, sizeof p2);
+  assert_memory_equal(e2, want_elems, sizeof e2);
+  assert_int_equal(ember_output_edge_pop_count(o), 2);
+  ember_edge_info ei;
+  assert_int_equal(ember_output_edge_info(o, 1, &ei), EMBER_OK);
+  assert_string_equal(ei.name, "pre_to_post");
+  assert_true(ei.n == NP && strcmp(ei.source, "pre") == 0 && strcmp(ei.target, "post") == 0);
+  double w3[NP];
+  uint64_t s3[NP];
+  assert_int_equal(ember_output_read_edges(o, 1, 0, NP, s3, NULL, w3, NULL), EMBER_OK);
+  assert_memory_equal(w3, w, sizeof w);
+  assert_memory_equal(s3, src, sizeof s3);
+  ember_output_free(o);
   ember_network_free(p.net);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Script-level tests of spike-timing plasticity: bad rule tables and options
+# (exit 2, "file.lua:LINE:" and the allowed names), a good script with a
+# learning-rate schedule, and the files it writes (ember info lists them).
+# Environment as tests/lua/run_tests.sh (EMBER, SRCDIR).
+here=$(cd "$(dirname "$0")" && pwd)
+SRCDIR=${SRCDIR:-$here/../..}
+EMBER=${EMBER:-$SRCDIR/sim/ember}
+LUADIR=$SRCDIR/tests/lua
+passed=0
+failed=0
+[ -x "$EMBER" ] || { echo "stdp_tests.sh: no ember binary at '$EMBER'" >&2; exit 99; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ember-stdp-tests.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   - $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL - $1"
+  [ -n "$2" ] && [ -f "$2" ] && sed 's/^/       | /' "$2" | head -n 20
+}
+contains() { grep -F -q -- "$2" "$1"; }
+
+while IFS='|' read -r name code text1 text2; do
+  "$EMBER" run "$LUADIR/$name" -o "$tmp/out-$name" --quiet >"$tmp/stdout" 2>"$tmp/stderr"
+  rc=$?
+  if [ "$rc" != "$code" ]; then
+    fail "$name: exit $rc, expected $code" "$tmp/stderr"
+  elif ! contains "$tmp/stderr" "$text1"; then
+    fail "$name: message lacks \"$text1\"" "$tmp/stderr"
+  elif [ -n "$text2" ] && ! contains "$tmp/stderr" "$text2"; then
+    fail "$name: message lacks \"$text2\"" "$tmp/stderr"
+  else
+    ok "$name: exit $code, $text1"
+  fi
+done <<'TABLE'
+bad_stdp_param.lua|2|bad_stdp_param.lua:2: ember.stdp: rule 'stdp' has no parameter 'A_plsu' (did you mean 'A_plus'?)|parameters: tau_plus, tau_minus, A_plus, A_minus, w_min, w_max, weight_dependence, mu, pairing, eta
+bad_stdp_choice.lua|2|bad_stdp_choice.lua:5: ember.stdp: weight_dependence must be one of "additive", "multiplicative", "gutig", got 'soft'|
+bad_stdp_bounds.lua|2|bad_stdp_bounds.lua:4: ember.connect:|w_max (0.2) must be greater than w_min (0.5)
+bad_triplet_set.lua|2|bad_triplet_set.lua:3: ember.triplet: unknown parameter set 'visual'|sets: visual_all, visual_all_minimal
+bad_plasticity_rule.lua|2|bad_plasticity_rule.lua:4: ember.connect: plasticity on a spiking projection must be one of ember.stdp{...}, ember.triplet{...}|
+bad_set_plasticity.lua|2|bad_set_plasticity.lua:6: proj:set_plasticity: rule 'triplet' has no parameter 'A_plus'|parameters: tau_plus, tau_minus, tau_x, tau_y, A2_plus
+bad_record_weight.lua|2|bad_record_weight.lua:5: proj:record:|synapse 10 is out of range
+bad_stdp_weights.lua|2|bad_stdp_weights.lua:5: ember.run:|outside [w_min, w_max] = [0, 0.1]
+TABLE
+
+"$EMBER" run "$LUADIR/good_stdp.lua" -o "$tmp/good" --threads 2 >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" = 0 ] && contains "$tmp/stdout" "stdp ok"; then
+  ok "good_stdp.lua: schedule, set_plasticity between runs, weights"
+else
+  cat "$tmp/stdout" >>"$tmp/stderr"
+  fail "good_stdp.lua: exit $rc" "$tmp/stderr"
+fi
+if [ -f "$tmp/good/weight.h5" ] && [ -f "$tmp/good/edges.h5" ]; then
+  ok "good_stdp.lua: wrote weight.h5 and edges.h5"
+else
+  fail "good_stdp.lua: weight.h5 or edges.h5 missing"
+fi
+"$EMBER" info "$tmp/good" >"$tmp/info" 2>&1
+if awk '$1 == "weight" && $2 == "pre_to_post" && $3 == 4 && $4 == 120 { f = 1 } END { exit !f }' "$tmp/info" \
+   && awk '$1 == "pre_to_post" && $2 == "pre" && $3 == "post" && $4 == 200 { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: the weight report (4 synapses, 120 frames) and the edges (200)"
+else
+  fail "ember info: weight report or edges" "$tmp/info"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
