@@ -139,13 +139,15 @@ static ember_status load_weights(ember_projection *proj)
   stdp_proj *s = proj->stdp;
   double lo = s->p[ember_stdp_rule_param_index(s->rule, "w_min")];
   double hi = s->p[ember_stdp_rule_param_index(s->rule, "w_max")];
+  /* Weights are given as doubles but stored as floats: a weight set to w_max
+   * must not be refused because its float is a hair above. */
   for (size_t k = 0; k < proj->n_syn; k++)
-    if (!(proj->weight[k] >= lo && proj->weight[k] <= hi))
+    if (!(proj->weight[k] >= (float)lo && proj->weight[k] <= (float)hi))
       return net_fail(proj->net, EMBER_ERR_INVALID, "%s: weight %g of synapse %zu is outside "
                       "[w_min, w_max] = [%g, %g] of its plasticity rule", proj->label,
                       (double)proj->weight[k], k, lo, hi);
   for (size_t k = 0; k < proj->n_syn; k++)
-    s->syn[k * s->stride] = proj->weight[k];
+    s->syn[k * s->stride] = fmin(fmax((double)proj->weight[k], lo), hi);
   return EMBER_OK;
 }
 
