@@ -60,19 +60,26 @@ def main():
     bins = np.linspace(lo, hi if hi > lo else lo + 1, a.bins + 1)
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    ax1.hist(data[0], bins=bins, alpha=0.5, label=f"t = {t0 / 1000:g} s")
-    ax1.hist(final, bins=bins, alpha=0.7, label="end of run")
+    h0 = np.histogram(data[0], bins=bins)[0]
+    hf = ax1.hist(final, bins=bins, alpha=0.8, color="C1", label="end of run")[0]
+    ax1.stairs(h0, bins, color="C0", label=f"t = {t0 / 1000:g} s")
+    top = 1.25 * max(hf.max(), 1)
+    if h0.max() > top:   # e.g. every weight starting at w_max: keep the final shape readable
+        ax1.set_ylim(0, top)
+        ax1.annotate(f"{h0.max()} at t = {t0 / 1000:g} s", xy=(bins[np.argmax(h0)], top),
+                     xytext=(0.5, 0.93), textcoords="axes fraction", ha="center", color="C0",
+                     arrowprops=dict(arrowstyle="->", color="C0"))
     ax1.set_xlabel(unit)
     ax1.set_ylabel("synapses")
     ax1.set_title(f"{proj}: {final.size} synapses")
-    ax1.legend()
+    ax1.legend(loc="center")
     img = np.array([np.histogram(fr, bins=bins)[0] for fr in data]).T
     t_end = (t0 + dt * data.shape[0]) / 1000
-    ax2.imshow(img, aspect="auto", origin="lower", extent=[t0 / 1000, t_end, bins[0], bins[-1]],
+    ax2.imshow(np.log1p(img), aspect="auto", origin="lower", extent=[t0 / 1000, t_end, bins[0], bins[-1]],
                cmap="viridis", interpolation="nearest")
     ax2.set_xlabel("time (s)")
     ax2.set_ylabel(unit)
-    ax2.set_title("weight histogram over time")
+    ax2.set_title("weight histogram over time (log colour)")
     fig.tight_layout()
     out = a.out or os.path.join(a.dir, "weights.png")
     fig.savefig(out, dpi=110)

@@ -56,19 +56,20 @@ ember.connect(inh, neuron, ember.all_to_all(), {weight = G_IN, delay = 1.0, rece
 neuron:record("spikes")
 proj:record("weight", {interval = math.max(T / 100, 1)})
 
--- Run in tenths and report the output rate and the weights on the way.
+-- Run in tenths and report the output rate and the weights on the way: how many are
+-- near 0 (below 0.2 w_max), near w_max (above 0.8 w_max) and in between.
 local function summary(t0, n0)
   local w, lo, hi, sum = proj:weights(), 0, 0, 0
   for k = 1, #w do
     local u = w[k] / G_MAX
     sum = sum + u
-    if u < 0.1 then lo = lo + 1 elseif u > 0.9 then hi = hi + 1 end
+    if u < 0.2 then lo = lo + 1 elseif u > 0.8 then hi = hi + 1 end
   end
   local n = neuron:spike_count()
   local rate = (n - n0) / ((ember.time() - t0) / 1000)
-  print(string.format("t = %8.0f ms  rate %6.2f Hz  mean w/w_max %.3f  below 0.1: %4d  above 0.9: %4d",
-                      ember.time(), rate, sum / #w, lo, hi))
-  return n, lo, hi, rate
+  print(string.format("t = %8.0f ms  rate %6.2f Hz  mean w/w_max %.3f  near 0: %4d  near w_max: %4d  between: %4d",
+                      ember.time(), rate, sum / #w, lo, hi, #w - lo - hi))
+  return n
 end
 
 local n0 = 0

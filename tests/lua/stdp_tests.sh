@@ -65,5 +65,23 @@ else
   fail "ember info: weight report or edges" "$tmp/info"
 fi
 
+# Song, Miller & Abbott (2000), faster: A_plus 0.01 (twice the paper's), 600 s.
+# Measured (seed 2000): 293 weights near 0, 395 near w_max, 312 between (20 % bands),
+# final rate 10.5 Hz from about 140 Hz at the start. The checks: most weights near
+# a bound, both groups well filled, the edge bands twice as dense as the middle,
+# and the rate brought down into 5-20 Hz.
+EMBER_T=600000 EMBER_A_PLUS=0.01 "$EMBER" run "$SRCDIR/examples/song_stdp.lua" -o "$tmp/song" --quiet \
+  >"$tmp/song.txt" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && tail -n 1 "$tmp/song.txt" | awk '{
+     rate = $6; lo = $13; hi = $16; mid = $18
+     ok = (lo + hi >= 600) && (lo >= 150) && (hi >= 150) && ((lo + hi) / 0.4 >= 2 * mid / 0.6) && \
+          (rate >= 5 && rate <= 20)
+     exit !ok }' && head -n 1 "$tmp/song.txt" | awk '{ exit !($6 > 40) }'; then
+  ok "song_stdp.lua: bimodal weights ($(tail -n 1 "$tmp/song.txt" | cut -c 17-))"
+else
+  fail "song_stdp.lua: summary statistics (exit $rc)" "$tmp/song.txt"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
