@@ -325,16 +325,16 @@ static run_result random_run(int threads, const char *rule)
   assert_ok(net, ember_population_new(net, "exc", 300, "lif_cond_exp", &exc));
   ember_connector c1 = {EMBER_CONN_FIXED_PROBABILITY, 0.2, 0, 1, NULL};
   ember_connector c2 = {EMBER_CONN_FIXED_PROBABILITY, 0.05, 0, 0, NULL};
-  ember_dist w1 = {EMBER_DIST_UNIFORM, 0.0, 0.02}, w2 = {EMBER_DIST_UNIFORM, 0.0, 0.01};
+  ember_dist w1 = {EMBER_DIST_UNIFORM, 0.0, 0.02}, w2 = {EMBER_DIST_UNIFORM, 0.0, 0.002};
   ember_dist d1 = {EMBER_DIST_UNIFORM, 0.5, 3.0}, d2 = dist_const(1.0);
   ember_projection *pin, *prec;
   assert_ok(net, ember_projection_new(net, in, exc, &c1, &w1, &d1, "excitatory", &pin));
   assert_ok(net, ember_projection_new(net, exc, exc, &c2, &w2, &d2, "excitatory", &prec));
-  const char *names[] = {"w_max", "A_plus", "A_minus"};
-  double values[] = {0.03, 0.02, 0.021};
-  size_t nv = strcmp(rule, "stdp") == 0 ? 3 : 1;   /* triplet: its default amplitudes */
-  set_rule(pin, rule, names, values, nv);
-  set_rule(prec, rule, names, values, nv);
+  int pair = strcmp(rule, "stdp") == 0;
+  const char *pn[] = {"w_max", "A_plus", "A_minus"}, *tn[] = {"w_max", "A2_minus"};
+  double pv[] = {0.03, 0.02, 0.021}, tv[] = {0.03, 0.05};   /* depression keeps the rate sane */
+  set_rule(pin, rule, pair ? pn : tn, pair ? pv : tv, pair ? 3 : 2);
+  set_rule(prec, rule, pair ? pn : tn, pair ? pv : tv, pair ? 3 : 2);
   assert_ok(net, ember_network_run(net, 300.0));
   assert_ok(net, ember_network_run(net, 200.0));
   run_result r = {NULL, ember_projection_size(pin) + ember_projection_size(prec), 0};

@@ -65,6 +65,36 @@ else
   fail "ember info: weight report or edges" "$tmp/info"
 fi
 
+# The layout as h5py sees it (skipped without python3-h5py): weight.h5's columns
+# name synapses of edges.h5 whose targets are the report's nodes.
+if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
+  if /usr/bin/python3 - "$tmp/good" >"$tmp/py" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+with h5py.File(d + "/weight.h5", "r") as f, h5py.File(d + "/edges.h5", "r") as e:
+    r, g = f["report/pre_to_post"], e["edges/pre_to_post"]
+    nodes, ptr = r["mapping/node_ids"][()], r["mapping/index_pointers"][()]
+    elem, data = r["mapping/element_ids"][()], r["data"]
+    tgt, w = g["target_node_id"][()], g["0/syn_weight"][()]
+    assert g["source_node_id"].attrs["node_population"] == "pre"
+    assert g["target_node_id"].attrs["node_population"] == "post"
+    assert r["data"].attrs["units"] == "uS" and g["0/delay"].attrs["units"] == "ms"
+    assert len(ptr) == len(nodes) + 1 and ptr[0] == 0 and ptr[-1] == len(elem) == data.shape[1]
+    assert np.all(np.diff(nodes) > 0) and sorted(elem) == [0, 1, 2, 199]
+    for k in range(len(nodes)):
+        assert np.all(tgt[elem[ptr[k]:ptr[k + 1]]] == nodes[k])
+    assert data.shape[0] == 120 and len(w) == 200 and f["report/pre_to_post/mapping/index_pointer"].shape == ptr.shape
+print("h5py ok")
+PY
+  then
+    ok "h5py: weight.h5 columns are edges.h5 rows grouped by target"
+  else
+    fail "h5py check of weight.h5 / edges.h5" "$tmp/py"
+  fi
+else
+  echo "skip - h5py checks (no python3-h5py)"
+fi
+
 # Song, Miller & Abbott (2000), faster: A_plus 0.01 (twice the paper's), 600 s.
 # Measured (seed 2000): 293 weights near 0, 395 near w_max, 312 between (20 % bands),
 # final rate 10.5 Hz from about 140 Hz at the start. The checks: most weights near
