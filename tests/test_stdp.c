@@ -159,6 +159,30 @@ static void test_bounds(void **state)
  * A2+ + A3+ sum_{earlier post} e^{-(t - t')/tau_y} times sum_{pre <= t} e^{-(t -
  * t_pre)/tau_+}; every pre arrival takes away sum_{post < t} e^{-(t - t_post)/tau_-}
  * times A2- + A3- sum_{earlier pre} e^{-(t - t')/tau_x}. */
+static double latest_sum(const double *x, size_t n, double t, int strict, double tau, int nearest)
+{
+  double s = 0;
+  for (size_t m = n; m-- > 0;)
+    if (strict ? x[m] < t : x[m] <= t) {
+      s += exp(-(t - x[m]) / tau);
+      if (nearest)
+        break;
+    }
+  return s;
+}
+
+/* The nearest-spike version: every sum keeps only its latest term. */
+static double triplet_direct_nearest(const double *pre, size_t np, const double *post, size_t nq,
+                                     const double *p)
+{
+  double dw = 0;
+  for (size_t k = 0; k < nq; k++)
+    dw += latest_sum(pre, np, post[k], 0, p[0], 1) * (p[4] + p[5] * latest_sum(post, k, post[k], 1, p[3], 1));
+  for (size_t k = 0; k < np; k++)
+    dw -= latest_sum(post, nq, pre[k], 1, p[1], 1) * (p[6] + p[7] * latest_sum(pre, k, pre[k], 1, p[2], 1));
+  return dw;
+}
+
 static double triplet_direct(const double *pre, size_t np, const double *post, size_t nq, const double *p)
 {
   double tp = p[0], tm = p[1], tx = p[2], ty = p[3], a2p = p[4], a3p = p[5], a2m = p[6], a3m = p[7];
@@ -223,7 +247,8 @@ static void triplet_protocol(const char *set, double rate, double delta)
     arr[k] = tp[k] + DELAY;
   double got;
   assert_ok(net, ember_projection_get(proj, 0, NULL, NULL, &got, NULL));
-  double want = triplet_direct(arr, 6, times, nq, v);
+  double want = v[ember_stdp_rule_param_index(r, "pairing")] ? triplet_direct_nearest(arr, 6, times, nq, v)
+                                                             : triplet_direct(arr, 6, times, nq, v);
   print_message("triplet %s, %g Hz, dt %+g ms: dw %.6g (direct sum %.6g)\n", set, rate, delta,
                 got - 0.5, want);
   assert_close(got - 0.5, want, 1e-12);
@@ -237,6 +262,70 @@ static void test_triplet_pairing(void **state)
   triplet_protocol("visual_all", 20.0, -10.0);
   triplet_protocol("visual_all", 40.0, 10.0);
   triplet_protocol("hippocampal_all", 10.0, 5.0);
+  triplet_protocol("visual_nearest", 20.0, 10.0);
+  triplet_protocol("hippocampal_nearest", 40.0, -10.0);
+}
+
+/* Pair STDP with several spikes on each side: all-to-all sums every pair, nearest
+ * spike pairs each spike with only the latest spike of the other side. Both
+ * against direct sums over the actual spike times (additive, no bound reached). */
+static double pair_direct(const double *pre, size_t np, const double *post, size_t nq, double ap,
+                          double am, double tp, double tm, int nearest)
+{
+  double dw = 0;
+  for (size_t k = 0; k < nq; k++)
+    for (size_t m = np; m-- > 0;)
+      if (pre[m] <= post[k]) {
+        dw += ap * exp(-(post[k] - pre[m]) / tp);
+        if (nearest)
+          break;
+      }
+  for (size_t m = 0; m < np; m++)
+    for (size_t k = nq; k-- > 0;)
+      if (post[k] < pre[m]) {
+        dw -= am * exp(-(pre[m] - post[k]) / tm);
+        if (nearest)
+          break;
+      }
+  return dw;
+}
+
+static void test_pairing_schemes(void **state)
+{
+  (void)state;
+  for (int nearest = 0; nearest <= 1; nearest++) {
+    ember_network *net = ember_network_new(5);
+    ember_population *pre, *drv, *post;
+    assert_ok(net, ember_source_population_new(net, "pre", 1, "spike_array", &pre));
+    assert_ok(net, ember_source_population_new(net, "drv", 1, "spike_array", &drv));
+    assert_ok(net, ember_population_new(net, "post", 1, "lif_curr_exp", &post));
+    set_p(post, "tau_refrac", 2.0);
+    const double tpre[] = {100, 108, 117, 160, 171, 240}, tdrv[] = {125, 131, 150, 200, 207};
+    assert_ok(net, ember_population_set_spike_times(pre, 0, tpre, 6));
+    assert_ok(net, ember_population_set_spike_times(drv, 0, tdrv, 5));
+    ember_dist wd = dist_const(20.0), d1 = dist_const(1.0), dd = dist_const(DELAY), w = dist_const(0.5);
+    ember_projection *drive, *proj;
+    assert_ok(net, ember_projection_new(net, drv, post, &one_to_one, &wd, &d1, "excitatory", &drive));
+    assert_ok(net, ember_projection_new(net, pre, post, &one_to_one, &w, &dd, "excitatory", &proj));
+    assert_ok(net, ember_population_record(post, "spikes", 0, NULL, 0));
+    const char *names[] = {"A_plus", "A_minus", "tau_plus", "tau_minus", "pairing"};
+    double values[] = {0.01, 0.012, 17.0, 23.0, nearest};
+    set_rule(proj, "stdp", names, values, 5);
+    assert_ok(net, ember_network_run(net, 300.0));
+    const double *times;
+    const uint32_t *ids;
+    size_t nq = ember_population_recorded_spikes(post, &times, &ids);
+    assert_true(nq >= 5);
+    double arr[6], got;
+    for (int k = 0; k < 6; k++)
+      arr[k] = tpre[k] + DELAY;
+    assert_ok(net, ember_projection_get(proj, 0, NULL, NULL, &got, NULL));
+    double want = pair_direct(arr, 6, times, nq, 0.01, 0.012, 17.0, 23.0, nearest);
+    print_message("pairing %s: %zu post spikes, dw %.9g (direct %.9g)\n", nearest ? "nearest" : "all",
+                  nq, got - 0.5, want);
+    assert_close(got - 0.5, want, 1e-12);
+    ember_network_free(net);
+  }
 }
 
 /* The published sets (Pfister & Gerstner 2006, Table 4). */
@@ -566,6 +655,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_window_additive),    cmocka_unit_test(test_window_multiplicative),
     cmocka_unit_test(test_window_gutig),       cmocka_unit_test(test_bounds),
+    cmocka_unit_test(test_pairing_schemes),
     cmocka_unit_test(test_triplet_pairing),    cmocka_unit_test(test_triplet_sets),
     cmocka_unit_test(test_param_errors),       cmocka_unit_test(test_rate_between_runs),
     cmocka_unit_test(test_threads),            cmocka_unit_test(test_files),
