@@ -538,6 +538,10 @@ static ember_status check_report_args(const char *path, size_t n_pops,
     if (p->n_nodes && !p->node_ids)
       return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s' has no node ids",
                      path, p->name);
+    if (p->element_ids && (!p->index_pointers || p->index_pointers[0] != 0 ||
+                           p->index_pointers[p->n_nodes] != p->n_values))
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s': index_pointers must "
+                        "run from 0 to the %zu element ids", path, p->name, p->n_values);
   }
   return EMBER_OK;
 }
