@@ -19,19 +19,20 @@
 --   g_in               0.05                                     5e-4 uS (fixed)
 --   STDP               tau+ = tau- = 20 ms, A+ = 0.005,         ember.stdp, additive, the same,
 --                      A-/A+ = 1.05, all-to-all                 A_plus, A_minus fractions of w_max
---   initial weights    g_max                                    uniform in [0, w_max] (see below)
+--   initial weights    g_max                                    w_max (see below)
 --
--- Simplifications: the paper's initial weights were all at g_max; here they are drawn
--- uniformly in [0, g_max] so that the figure shows the weights leaving the middle.
--- The delay of every input is 1 ms (the paper had none; Ember needs delays > 0).
+-- As in the paper every weight starts at g_max (output rate about 140 Hz at first);
+-- EMBER_W0_UNIFORM=1 draws them uniformly in [0, g_max] instead. The delay of every
+-- input is 1 ms (the paper had none; Ember needs delays > 0).
 --
 -- Run:   ember run examples/song_stdp.lua -o /tmp/song [--threads 2]
 --        examples/plot_weights.py /tmp/song song.png
--- Environment: EMBER_T        duration in ms (default 300000: 5 minutes, as in the paper)
+-- Environment: EMBER_T        duration in ms (default 1500000: 25 minutes; about 25 s of
+--                             wall time. The figure of docs/plasticity.md is 3000000)
 --              EMBER_A_PLUS   A_plus (default 0.005; larger learns faster, noisier)
 --              EMBER_RATE     input rate in Hz (default 10)
 
-local T = tonumber(os.getenv("EMBER_T") or "300000")
+local T = tonumber(os.getenv("EMBER_T") or "1500000")
 local A_PLUS = tonumber(os.getenv("EMBER_A_PLUS") or "0.005")
 local RATE = tonumber(os.getenv("EMBER_RATE") or "10")
 local N_EX, N_IN = 1000, 200
