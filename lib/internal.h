@@ -214,7 +214,7 @@ EMBER_HIDDEN ember_status stdp_begin_interval(ember_network *net, double ta, dou
  * to apply and the model receptor in *receptor. */
 EMBER_HIDDEN double stdp_arrive(const struct stdp_in *in, const ember_event *e, size_t *receptor);
 EMBER_HIDDEN void stdp_post_spike(const struct stdp_in *in, uint32_t id, double t);
-EMBER_HIDDEN void stdp_end_interval(ember_network *net);
+EMBER_HIDDEN ember_status stdp_end_interval(ember_network *net);
 EMBER_HIDDEN ember_status stdp_open_output(ember_network *net, const sonata_attr *a, size_t n);
 EMBER_HIDDEN ember_status stdp_flush(ember_network *net);
 EMBER_HIDDEN ember_status stdp_close_output(ember_network *net, const sonata_attr *a, size_t n);

@@ -442,8 +442,11 @@ static ember_status flush_all(ember_network *net)
 
 ember_status record_end_slice(ember_network *net, int force)
 {
-  if (!net->failed)
-    stdp_end_interval(net);
+  ember_status pst = net->failed ? EMBER_OK : stdp_end_interval(net);
+  if (pst) {
+    net->failed = 1;
+    return pst;
+  }
   for (size_t p = 0; !net->failed && p < net->n_pops; p++)
     for (size_t r = 0; r < net->pops[p]->n_rec; r++) {
       recorder *rc = net->pops[p]->rec[r];

@@ -83,7 +83,16 @@ static double expected_pair(int wd, double mu, double w0, double lo, double hi, 
   return -am * exp(dt / tm) * f * span;
 }
 
+static double window_max_error_dd(int wd, const char *pairing, double dd);
+
 static double window_max_error(int wd, const char *pairing)
+{
+  return window_max_error_dd(wd, pairing, 0.0);
+}
+
+/* With a dendritic part dd of the delay, the pre spike reaches the synapse at
+ * t_pre + delay - dd and the post spike at t_post + dd. */
+static double window_max_error_dd(int wd, const char *pairing, double dd)
 {
   const double w0 = 0.4375, lo = 0.1,   /* w0 exact in float, the storage of initial weights */ hi = 1.2, ap = 0.05, am = 0.06, tp = 16.0, tm = 27.0, mu = 0.37;
   pairs_net p;
@@ -92,9 +101,9 @@ static double window_max_error(int wd, const char *pairing)
   assert_ok(p.net, ember_projection_get(p.proj, 0, NULL, NULL, &w_init, NULL));
   assert_true(w_init == w0);
   const char *names[] = {"tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "mu",
-                         "weight_dependence", "pairing"};
-  double values[] = {tp, tm, ap, am, lo, hi, mu, wd, strcmp(pairing, "nearest") == 0};
-  set_rule(p.proj, "stdp", names, values, 9);
+                         "weight_dependence", "pairing", "dendritic_delay"};
+  double values[] = {tp, tm, ap, am, lo, hi, mu, wd, strcmp(pairing, "nearest") == 0, dd};
+  set_rule(p.proj, "stdp", names, values, 10);
   assert_ok(p.net, ember_network_run(p.net, 400.0));
   size_t n[NP];
   double t[NP][8];
@@ -102,7 +111,7 @@ static double window_max_error(int wd, const char *pairing)
   double worst = 0, dmin = INFINITY, dmax = -INFINITY;
   for (size_t i = 0; i < NP; i++) {
     assert_int_equal(n[i], 1);
-    double dt = t[i][0] - (T_PRE + DELAY), w;
+    double dt = (t[i][0] + dd) - (T_PRE + DELAY - dd), w;
     dmin = fmin(dmin, dt);
     dmax = fmax(dmax, dt);
     assert_ok(p.net, ember_projection_get(p.proj, i, NULL, NULL, &w, NULL));
@@ -110,7 +119,7 @@ static double window_max_error(int wd, const char *pairing)
     assert_close(w - w0, want, 1e-12);
     worst = fmax(worst, fabs(w - w0 - want));
   }
-  assert_true(dmin < -99 && dmax > 99);   /* the window was covered */
+  assert_true(dmin < -95 && dmax > 99);   /* the window was covered */
   ember_network_free(p.net);
   return worst;
 }
@@ -126,6 +135,20 @@ static void test_window_multiplicative(void **state)
 {
   (void)state;
   print_message("STDP window (multiplicative): max |error| %.3g\n", window_max_error(1, "all"));
+}
+
+static void test_window_dendritic(void **state)
+{
+  (void)state;
+  double e1 = window_max_error_dd(0, "all", 1.0), e2 = window_max_error_dd(1, "nearest", 1.4);
+  print_message("STDP window, dendritic delay 1 / 1.4 of 3 ms: max |error| %.3g, %.3g\n", e1, e2);
+  pairs_net p;   /* the dendritic part may not exceed the delay */
+  pairs_build(&p, 0.5, 1000.0);
+  const char *dn[] = {"dendritic_delay"};
+  double dv = DELAY + 0.5;
+  set_rule(p.proj, "stdp", dn, &dv, 1);
+  assert_int_equal(ember_network_run(p.net, 1.0), EMBER_ERR_INVALID);
+  ember_network_free(p.net);
 }
 
 static void test_window_gutig(void **state)
@@ -404,7 +427,7 @@ typedef struct run_result {
 } run_result;
 
 /* A random recurrent network with plastic excitatory synapses, Poisson-driven. */
-static run_result random_run(int threads, const char *rule)
+static run_result random_run(int threads, const char *rule, double dd)
 {
   ember_network *net = ember_network_new(11);
   assert_ok(net, ember_network_set_threads(net, threads));
@@ -424,6 +447,9 @@ static run_result random_run(int threads, const char *rule)
   double pv[] = {0.03, 0.02, 0.021}, tv[] = {0.03, 0.05};   /* depression keeps the rate sane */
   set_rule(pin, rule, pair ? pn : tn, pair ? pv : tv, pair ? 3 : 2);
   set_rule(prec, rule, pair ? pn : tn, pair ? pv : tv, pair ? 3 : 2);
+  const char *dn[] = {"dendritic_delay"};
+  set_rule(pin, rule, dn, &dd, 1);
+  set_rule(prec, rule, dn, &dd, 1);
   assert_ok(net, ember_network_run(net, 300.0));
   assert_ok(net, ember_network_run(net, 200.0));
   run_result r = {NULL, ember_projection_size(pin) + ember_projection_size(prec), 0};
@@ -437,9 +463,9 @@ static run_result random_run(int threads, const char *rule)
   return r;
 }
 
-static void threads_case(const char *rule)
+static void threads_case(const char *rule, double dd)
 {
-  run_result a = random_run(1, rule), b = random_run(2, rule);
+  run_result a = random_run(1, rule, dd), b = random_run(2, rule, dd);
   assert_int_equal(a.n, b.n);
   assert_true(a.spikes > 100);
   assert_int_equal(a.spikes, b.spikes);
@@ -450,8 +476,8 @@ static void threads_case(const char *rule)
     changed += a.w[k] != (double)(float)a.w[k];
   }
   assert_true(changed > a.n / 2);   /* plasticity did act */
-  print_message("%s: %zu plastic synapses, %llu spikes: 1 and 2 threads bit-identical\n", rule, a.n,
-                (unsigned long long)a.spikes);
+  print_message("%s (dendritic delay %g ms): %zu plastic synapses, %llu spikes: 1 and 2 threads "
+                "bit-identical\n", rule, dd, a.n, (unsigned long long)a.spikes);
   free(a.w);
   free(b.w);
 }
@@ -459,8 +485,9 @@ static void threads_case(const char *rule)
 static void test_threads(void **state)
 {
   (void)state;
-  threads_case("stdp");
-  threads_case("triplet");
+  threads_case("stdp", 0.0);
+  threads_case("triplet", 0.0);
+  threads_case("stdp", 0.4);
 }
 
 /* ---------------------------------------------------------------- files --- */
@@ -655,7 +682,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_window_additive),    cmocka_unit_test(test_window_multiplicative),
     cmocka_unit_test(test_window_gutig),       cmocka_unit_test(test_bounds),
-    cmocka_unit_test(test_pairing_schemes),
+    cmocka_unit_test(test_pairing_schemes),    cmocka_unit_test(test_window_dendritic),
     cmocka_unit_test(test_triplet_pairing),    cmocka_unit_test(test_triplet_sets),
     cmocka_unit_test(test_param_errors),       cmocka_unit_test(test_rate_between_runs),
     cmocka_unit_test(test_threads),            cmocka_unit_test(test_files),

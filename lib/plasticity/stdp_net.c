@@ -14,7 +14,8 @@
  * double (8), the time of its last presynaptic arrival (8), the rule's traces
  * (8 each: 1 for "stdp", 2 for "triplet") and its entry in the transposed index
  * (4): 28 bytes for "stdp", 36 for "triplet". Per postsynaptic neuron: 8 bytes of
- * index, the time of its last spike and its traces (8 each). */
+ * index, the time of its last spike and its traces (8 each), and with a dendritic
+ * delay a ring of STDP_PENDING spike times (258 bytes). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,10 @@ ember_status ember_projection_set_plasticity(ember_projection *proj, const char 
       return st;
     p[i] = values[k];
   }
+  int id = ember_stdp_rule_param_index(r, "dendritic_delay");
+  if (proj->net->frozen && p[id] != s->dd)
+    return net_fail(proj->net, EMBER_ERR_STATE, "%s: dendritic_delay is fixed at the first run (%g ms)",
+                    proj->label, s->dd);
   char msg[256];
   if (r->prepare(p, msg, sizeof msg))
     return net_fail(proj->net, EMBER_ERR_INVALID, "%s: %s", proj->label, msg);
@@ -193,6 +198,18 @@ static ember_status setup_proj(ember_projection *proj)
   for (size_t k = 0; k < proj->n_syn; k++)   /* ascending k within each neuron */
     s->post_syn[fill[proj->target[k]]++] = (uint32_t)k;
   free(fill);
+  s->dd = s->p[ember_stdp_rule_param_index(s->rule, "dendritic_delay")];
+  if (s->dd > 0) {
+    if (s->dd > proj->min_delay)
+      return net_fail(proj->net, EMBER_ERR_INVALID, "%s: dendritic_delay %g ms exceeds the smallest "
+                      "synaptic delay, %g ms (the axonal part would be negative)", proj->label, s->dd,
+                      proj->min_delay);
+    s->pend = malloc(n_post * STDP_PENDING * sizeof *s->pend);
+    s->pend_first = calloc(n_post, 1);
+    s->pend_n = calloc(n_post, 1);
+    if (!s->pend || !s->pend_first || !s->pend_n)
+      return net_fail(proj->net, EMBER_ERR_NOMEM, "out of memory for the plastic synapses of %s", proj->label);
+  }
   return load_weights(proj);
 }
 
@@ -240,6 +257,9 @@ void stdp_free(ember_network *net)
       free(proj->stdp->post);
       free(proj->stdp->post_row);
       free(proj->stdp->post_syn);
+      free(proj->stdp->pend);
+      free(proj->stdp->pend_first);
+      free(proj->stdp->pend_n);
       free(proj->stdp);
       proj->stdp = NULL;
     }
@@ -276,6 +296,35 @@ ember_status stdp_begin_interval(ember_network *net, double ta, double tb)
   return EMBER_OK;
 }
 
+/* The postsynaptic spike of neuron id reaches the projection's synapses at t. */
+static void potentiate(const ember_projection *proj, uint32_t id, double t)
+{
+  const stdp_proj *s = proj->stdp;
+  const ember_stdp_rule *r = s->rule;
+  double *po = s->post + (size_t)id * s->post_stride;
+  if (proj->wrec)
+    wrec_catch_up(proj, id, t);
+  for (size_t a = s->post_row[id]; a < s->post_row[id + 1]; a++) {
+    double *sy = s->syn + (size_t)s->post_syn[a] * s->stride;
+    sy[0] = r->on_post(s->p, sy + 2, t - sy[1], po + 1, t - po[0], sy[0]);
+  }
+  r->post_spike(s->p, po + 1, t - po[0]);
+  po[0] = t;
+}
+
+/* Applies neuron id's waiting postsynaptic spikes that reach the synapses
+ * (arrival frame) before t. */
+static void drain(const ember_projection *proj, uint32_t id, double t)
+{
+  stdp_proj *s = proj->stdp;
+  const double *ring = s->pend + (size_t)id * STDP_PENDING;
+  while (s->pend_n[id] && ring[s->pend_first[id]] < t) {
+    potentiate(proj, id, ring[s->pend_first[id]]);
+    s->pend_first[id] = (uint8_t)((s->pend_first[id] + 1) % STDP_PENDING);
+    s->pend_n[id]--;
+  }
+}
+
 double stdp_arrive(const stdp_in *in, const ember_event *e, size_t *receptor)
 {
   const ember_projection *proj = in->proj[e->receptor - EMBER_RECEPTOR_PLASTIC];
@@ -283,6 +332,8 @@ double stdp_arrive(const stdp_in *in, const ember_event *e, size_t *receptor)
   size_t k = (size_t)e->w;
   double *sy = s->syn + k * s->stride;
   const double *po = s->post + (size_t)e->target * s->post_stride;
+  if (s->pend)
+    drain(proj, e->target, e->t);
   if (proj->wrec)
     wrec_catch_up(proj, e->target, e->t);
   sy[0] = s->rule->on_pre(s->p, sy + 2, e->t - sy[1], po + 1, e->t - po[0], sy[0]);
@@ -295,16 +346,33 @@ void stdp_post_spike(const stdp_in *in, uint32_t id, double t)
 {
   for (size_t i = 0; i < in->n; i++) {
     const ember_projection *proj = in->proj[i];
-    const stdp_proj *s = proj->stdp;
-    const ember_stdp_rule *r = s->rule;
-    double *po = s->post + (size_t)id * s->post_stride;
-    if (proj->wrec)
-      wrec_catch_up(proj, id, t);
-    for (size_t a = s->post_row[id]; a < s->post_row[id + 1]; a++) {
-      double *sy = s->syn + (size_t)s->post_syn[a] * s->stride;
-      sy[0] = r->on_post(s->p, sy + 2, t - sy[1], po + 1, t - po[0], sy[0]);
+    stdp_proj *s = proj->stdp;
+    if (!s->pend) {
+      potentiate(proj, id, t);
+      continue;
     }
-    r->post_spike(s->p, po + 1, t - po[0]);
-    po[0] = t;
+    if (s->pend_n[id] == STDP_PENDING) {   /* reported after the interval */
+      #pragma omp atomic write
+      s->overflow = 1;
+      continue;
+    }
+    s->pend[(size_t)id * STDP_PENDING + (s->pend_first[id] + s->pend_n[id]) % STDP_PENDING] = t + 2 * s->dd;
+    s->pend_n[id]++;
   }
+}
+
+ember_status stdp_drain_all(ember_network *net, double t)
+{
+  for (size_t i = 0; i < net->n_projs; i++) {
+    ember_projection *proj = net->projs[i];
+    stdp_proj *s = proj->stdp;
+    if (!s || !s->pend)
+      continue;
+    if (s->overflow)
+      return net_fail(net, EMBER_ERR_SOLVER, "%s: more than %d postsynaptic spikes of one neuron within "
+                      "2 x dendritic_delay = %g ms", proj->label, STDP_PENDING, 2 * s->dd);
+    for (uint32_t j = 0; j < proj->post->n; j++)
+      drain(proj, j, t);
+  }
+  return EMBER_OK;
 }

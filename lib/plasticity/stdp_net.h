@@ -17,7 +17,16 @@ typedef struct stdp_proj {
   uint32_t *post_syn;            /* synapse indices grouped by postsynaptic neuron */
   ember_stdp_schedule_fn sched;
   void *sched_user;
+  /* Dendritic delay dd > 0: a postsynaptic spike at t reaches the synapses at
+   * t + dd, which in the frame of the arrivals (times at the soma) is t + 2 dd;
+   * until then it waits in its neuron's queue of STDP_PENDING times. */
+  double dd;                     /* ms, fixed at the first run */
+  double *pend;                  /* n_post x STDP_PENDING, rings */
+  uint8_t *pend_first, *pend_n;  /* n_post each */
+  int overflow;                  /* a ring was full (set by the workers) */
 } stdp_proj;
+
+#define STDP_PENDING 32
 
 typedef struct stdp_in {         /* the plastic projections into one population */
   ember_projection **proj;
@@ -41,6 +50,10 @@ typedef struct wrec {
   uint64_t buf_first, k_end;     /* absolute frame index of buf's row 0; end of interval */
   size_t file_pop;
 } wrec;
+
+/* Applies the waiting postsynaptic spikes of every neuron that reach their
+ * synapses before t (main thread, end of an interval). */
+ember_status stdp_drain_all(ember_network *net, double t);
 
 ember_status wrec_setup(ember_projection *proj);
 void wrec_free(wrec *r);

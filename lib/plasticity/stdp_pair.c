@@ -16,7 +16,8 @@
  * Parameters (amplitudes are dimensionless, fractions of w_max - w_min; weights in
  * the unit of the receptor, nA or uS):
  *   tau_plus 20 ms, tau_minus 20 ms, A_plus 0.01, A_minus 0.01, w_min 0, w_max 1,
- *   weight_dependence additive, mu 1, pairing all, eta 1 (learning-rate factor).
+ *   weight_dependence additive, mu 1, pairing all, eta 1 (learning-rate factor),
+ *   dendritic_delay 0 ms (handled by the engine, stdp_net.c).
  *
  * References: Song, Miller & Abbott (2000) Nat Neurosci 3:919; van Rossum, Bi &
  * Turrigiano (2000) J Neurosci 20:8812; Gutig, Aharonov, Rotter & Sompolinsky
@@ -25,7 +26,7 @@
 #include <stdio.h>
 #include "stdp_rule.h"
 
-enum { TAU_P, TAU_M, A_P, A_M, W_MIN, W_MAX, WD, MU, PAIRING, ETA, N_PARAMS };
+enum { TAU_P, TAU_M, A_P, A_M, W_MIN, W_MAX, WD, MU, PAIRING, ETA, D_DEND, N_PARAMS };
 
 static const char *const wd_names[] = {"additive", "multiplicative", "gutig", NULL};
 static const char *const pairing_names[] = {"all", "nearest", NULL};
@@ -41,6 +42,7 @@ static const ember_stdp_param params[N_PARAMS] = {
   {"mu", 1.0, "", 0.0, INFINITY, "exponent of the gutig weight dependence", NULL},
   {"pairing", STDP_PAIR_ALL, "", 0, 1, "all (all-to-all) or nearest (nearest spike)", pairing_names},
   {"eta", 1.0, "", 0.0, INFINITY, "learning-rate factor on A_plus and A_minus", NULL},
+  {"dendritic_delay", 0.0, "ms", 0.0, INFINITY, "part of the synaptic delay on the dendrite (see docs)", NULL},
 };
 
 static ember_status prepare(const double *p, char *msg, size_t len)

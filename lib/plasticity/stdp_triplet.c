@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include "stdp_rule.h"
 
-enum { TAU_P, TAU_M, TAU_X, TAU_Y, A2_P, A3_P, A2_M, A3_M, W_MIN, W_MAX, PAIRING, ETA, N_PARAMS };
+enum { TAU_P, TAU_M, TAU_X, TAU_Y, A2_P, A3_P, A2_M, A3_M, W_MIN, W_MAX, PAIRING, ETA, D_DEND, N_PARAMS };
 
 static const char *const pairing_names[] = {"all", "nearest", NULL};
 
@@ -41,6 +41,7 @@ static const ember_stdp_param params[N_PARAMS] = {
   {"w_max", 1.0, "weight", -INFINITY, INFINITY, "upper weight bound (receptor's unit)", NULL},
   {"pairing", STDP_PAIR_ALL, "", 0, 1, "all (all-to-all) or nearest (nearest spike)", pairing_names},
   {"eta", 1.0, "", 0.0, INFINITY, "learning-rate factor on all amplitudes", NULL},
+  {"dendritic_delay", 0.0, "ms", 0.0, INFINITY, "part of the synaptic delay on the dendrite (see docs)", NULL},
 };
 
 #define SET(nm, tx, ty, a2p, a3p, a2m, a3m, pr)                                            \

@@ -161,8 +161,11 @@ void wrec_catch_up(const ember_projection *proj, uint32_t post, double t)
   }
 }
 
-void stdp_end_interval(ember_network *net)
+ember_status stdp_end_interval(ember_network *net)
 {
+  ember_status st = net->frozen ? stdp_drain_all(net, net->t) : EMBER_OK;
+  if (st)
+    return st;
   for (size_t i = 0; net->frozen && i < net->n_projs; i++) {
     wrec *r = net->projs[i]->wrec;
     if (!r)
@@ -174,6 +177,7 @@ void stdp_end_interval(ember_network *net)
       done = r->done[g] < done ? r->done[g] : done;
     r->buf_frames = (size_t)(done - r->buf_first);
   }
+  return EMBER_OK;
 }
 
 /* ---------------------------------------------------------------- files --- */
