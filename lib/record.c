@@ -431,7 +431,8 @@ static ember_status flush_all(ember_network *net)
   for (size_t p = 0; !st && p < net->n_pops; p++)
     for (size_t r = 0; !st && r < net->pops[p]->n_rec; r++)
       st = write_frames(net, net->pops[p]->rec[r]);
-  if (!st && net->spikes_file && (st = sonata_flush(net->spikes_file)))
+  if (!st && net->spikes_file && ((st = sonata_set_time(net->spikes_file, net->t)) ||
+                                   (st = sonata_flush(net->spikes_file))))
     net_fail(net, st, "%s", sonata_error(net->spikes_file));
   for (size_t i = 0; !st && i < net->n_files; i++)
     if ((st = sonata_flush(net->files[i])))

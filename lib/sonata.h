@@ -77,6 +77,9 @@ ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_ed
                                 const sonata_attr *prov, size_t n_prov, char *msg, size_t msglen);
 
 /* Makes everything appended so far durable for readers (H5Dflush on each dataset). */
+/* spikes.h5: the simulated time reached (ms), kept in the 1-element dataset
+ * /t_stop (attribute units = "ms"); written by the next flush. */
+ember_status sonata_set_time(sonata_file *f, double t);
 ember_status sonata_flush(sonata_file *f);
 /* Flushes and closes; NULL is a no-op. Returns the first error met. */
 ember_status sonata_close(sonata_file *f);

@@ -1,6 +1,7 @@
 /* Reading an output directory of SONATA files (spikes.h5, <variable>.h5) through HDF5. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,13 +407,44 @@ static hid_t open_h5(const char *path)
   return f >= 0 ? f : H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 }
 
+/* spikes.h5's /t_stop (the simulated time of the last flush, ms) as the root
+ * attribute "t_stop", unless the file has such an attribute. Files without it
+ * (older writers, other tools) are fine. */
+static ember_status load_t_stop(ember_output *o, hid_t file)
+{
+  if (ember_output_attr(o, "t_stop") || H5Lexists(file, "t_stop", H5P_DEFAULT) <= 0)
+    return EMBER_OK;
+  hid_t d = H5Dopen2(file, "t_stop", H5P_DEFAULT);
+  double t = NAN;
+  int ok = d >= 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &t) >= 0;
+  if (d >= 0)
+    H5Dclose(d);
+  if (!ok || !isfinite(t))
+    return EMBER_OK;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.17g", t);
+  out_attr *v = grow1(o->attrs[0], o->n_attrs[0], sizeof *v);
+  char *key = strdup("t_stop"), *value = strdup(buf);
+  if (v)
+    o->attrs[0] = v;
+  if (!v || !key || !value) {
+    free(key);
+    free(value);
+    return EMBER_ERR_NOMEM;
+  }
+  v[o->n_attrs[0]++] = (out_attr){key, value};
+  return EMBER_OK;
+}
+
 /* Adds the spikes (spikes.h5) or reports (any other name) of the open file. */
 static ember_status add_content(ember_output *o, hid_t file, const char *name, const char *path,
                                 char *msg, size_t msglen)
 {
   if (strcmp(name, "spikes.h5") == 0) {
     ember_status st = add_spikes(o, file, path, msg, msglen);
-    return st ? st : load_attrs(o, file, 0);
+    if (!st)
+      st = load_attrs(o, file, 0);
+    return st ? st : load_t_stop(o, file);
   }
   if (strcmp(name, "edges.h5") == 0)
     return add_edges(o, file, path, msg, msglen);

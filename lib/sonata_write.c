@@ -34,6 +34,7 @@ struct sonata_file {
   sonata_pop *pops;
   ember_status failed;  /* sticky: after a failed write the file is not appended to */
   char msg[1024];
+  hid_t t_stop;         /* spikes.h5: /t_stop, the simulated time written (ms) */
 };
 
 /* ------------------------------------------------------------------ errors --- */
@@ -134,6 +135,8 @@ static ember_status file_free(sonata_file *f)
       H5Dclose(f->pops[i].b);
     free(f->pops[i].name);
   }
+  if (f->t_stop >= 0)
+    H5Dclose(f->t_stop);
   if (f->file >= 0 && H5Fclose(f->file) < 0)
     st = h5fail(f, "cannot close the file");
   free(f->pops);
@@ -150,6 +153,7 @@ static sonata_file *file_new(const char *path, size_t n_pops)
   if (!f)
     return NULL;
   f->file = H5I_INVALID_HID;
+  f->t_stop = H5I_INVALID_HID;
   f->path = strdup(path);
   f->pops = calloc(n_pops ? n_pops : 1, sizeof *f->pops);
   if (!f->path || !f->pops) {
@@ -486,6 +490,8 @@ static ember_status start_swmr(sonata_file *f)
     if (!st)
       st = open_ds(f, top, i, lb, &f->pops[i].b);
   }
+  if (!st && !f->is_report && (f->t_stop = H5Dopen2(f->file, "t_stop", H5P_DEFAULT)) < 0)
+    st = h5fail(f, "cannot open /t_stop");
   return st;
 }
 
@@ -517,6 +523,11 @@ ember_status sonata_spikes_create(const char *path, size_t n_pops, const char *c
     st = spikes_layout(f, spikes, i);
   if (spikes >= 0)
     H5Gclose(spikes);
+  /* The simulated time reached, rewritten at each flush: attributes cannot be
+   * added once SWMR writing has started, a dataset's value can. */
+  hsize_t one = 1;
+  if (!st && create_appendable(f->file, "t_stop", H5T_IEEE_F64LE, 1, &one, &one, &one, "ms") < 0)
+    st = h5fail(f, "cannot create /t_stop");
   if (!st)
     st = start_swmr(f);
   return finish_create(f, st, out, msg, msglen);
@@ -746,12 +757,25 @@ ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_ed
   return st ? st : c;
 }
 
+ember_status sonata_set_time(sonata_file *f, double t)
+{
+  if (!f)
+    return EMBER_ERR_INVALID;
+  if (f->failed || f->t_stop < 0)
+    return f->failed;
+  if (H5Dwrite(f->t_stop, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &t) < 0)
+    return f->failed = h5fail(f, "cannot write /t_stop");
+  return EMBER_OK;
+}
+
 ember_status sonata_flush(sonata_file *f)
 {
   if (!f)
     return EMBER_ERR_INVALID;
   if (f->failed)
     return f->failed;
+  if (f->t_stop >= 0 && H5Dflush(f->t_stop) < 0)
+    return f->failed = h5fail(f, "cannot flush /t_stop");
   const char *top = f->is_report ? "report" : "spikes";
   /* Data before mapping/time (reports) and timestamps before node_ids (spikes): a
    * reader of a killed writer's file takes the shorter of the two. */

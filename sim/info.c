@@ -49,13 +49,14 @@ static size_t neuron_count(const ember_output *o, const char *pop, uint64_t max_
   return (size_t)top;
 }
 
-/* Simulated duration (ms): provenance "t_stop", else the end of the longest
- * report, else the last spike. *source names where it came from. */
+/* Simulated duration (ms): "t_stop" (spikes.h5's simulated time at the last
+ * flush), else the end of the longest report, else the last spike. *source names
+ * where it came from. */
 static double duration(const ember_output *o, double last_spike, const char **source)
 {
   const char *t = ember_output_attr(o, "t_stop");
   if (t) {
-    *source = "provenance";
+    *source = "simulated time, spikes.h5 t_stop";
     return strtod(t, NULL);
   }
   double d = 0;
