@@ -17,6 +17,7 @@
 #include <omp.h>
 #endif
 #include "internal.h"
+#include "ltc_pop.h"
 #include "solver.h"
 #include "sources/source.h"
 
@@ -69,14 +70,14 @@ static ember_status alloc_workspaces(ember_network *net)
       return EMBER_ERR_NOMEM;
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
-      if (pop->model &&
+      if (pop->model && !pop->ltc &&
           !(net->ws[t].solver[p] = solver_ws_new(pop->skind, pop->model, &pop->solver)))
         return EMBER_ERR_NOMEM;
     }
   }
   for (size_t p = 0; p < net->n_pops; p++) {   /* each neuron's open step */
     ember_population *pop = net->pops[p];
-    if (!pop->model)
+    if (!pop->model || pop->ltc)
       continue;
     pop->n_pending = solver_pending(pop->skind, &pop->solver);
     if (!(pop->y_prev = calloc(pop->n * pop->n_state * pop->n_pending, sizeof *pop->y_prev)))
@@ -104,6 +105,8 @@ static ember_status check_delays(ember_network *net, double *max_delay)
   *max_delay = net->h;
   for (size_t i = 0; i < net->n_projs; i++) {
     ember_projection *p = net->projs[i];
+    if (p->graded)   /* a graded current has no delay */
+      continue;
     if (p->n_syn && p->min_delay < net->h)
       return net_fail(net, EMBER_ERR_INVALID, "%s has a delay of %g ms, below min_delay = %g ms",
                       p->label, p->min_delay, net->h);
@@ -135,6 +138,8 @@ static ember_status freeze(ember_network *net)
     st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for solver workspaces");
   if (!st)
     st = record_open(net);   /* no silent runs without the output that was asked for */
+  if (!st)
+    st = ltc_net_freeze(net);
   if (st)
     net->failed = 1;
   return st;
@@ -248,7 +253,7 @@ static void settle_all(ember_network *net)
 #endif
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
-      if (!pop->model)
+      if (!pop->model || pop->ltc)
         continue;
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
@@ -280,6 +285,8 @@ static void advance_all(ember_network *net, double ta, double tb)
     thread_ws *w = &net->ws[t];
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
+      if (pop->ltc)   /* advanced before, by ltc_net_advance */
+        continue;
       if (pop->model)
         advance_neurons(pop, w, ta, tb);
       else
@@ -356,6 +363,9 @@ static ember_status take_queues(ember_network *net, double ta, double tb)
   for (size_t c = 0; c < net->n_currents; c++)
     if (current_schedule(net->currents[c], ta, tb, net->slice))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+  ember_status lst = ltc_net_schedule(net, ta, net->slice);   /* graded currents, held from ta */
+  if (lst)
+    return lst;
   for (size_t p = 0; p < net->n_pops; p++) {
     ember_population *pop = net->pops[p];
     if (pop->model && queue_take(&pop->queue, net->slice))
@@ -384,7 +394,7 @@ static ember_status step_interval(ember_network *net, double ta, double tb, int 
                                   uint64_t *spikes)
 {
   ember_status st = take_queues(net, ta, tb);
-  if (st)
+  if (st || (st = ltc_net_advance(net, ta, tb)))   /* LTC circuits: each one ODE system */
     return st;
   advance_all(net, ta, tb);
   size_t n = 0;

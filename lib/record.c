@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "internal.h"
+#include "ltc_pop.h"
 
 static double wall_now(void)
 {
@@ -94,6 +95,14 @@ ember_status ember_population_record(ember_population *pop, const char *what, do
                       ids[k], pop->label, pop->n - 1);
   if (ids && n_ids == 0)
     return net_fail(net, EMBER_ERR_INVALID, "record: the list of ids for '%s' is empty", pop->label);
+  uint32_t *owned = NULL;
+  if (pop->ltc && (st = ltc_pop_record_ids(pop, what, &ids, &n_ids, &owned)))
+    return st;
+  if (owned) {
+    st = add_recorder(pop, ember_model_state_index(pop->model, what), interval, ids, n_ids);
+    free(owned);
+    return st;
+  }
   if (strcmp(what, "spikes") == 0) {
     pop->record_spikes = 1;
     return EMBER_OK;
