@@ -1,5 +1,6 @@
 /* `ember info DIR` (what an output directory holds) and `ember models [NAME]`
  * (the neuron models and spike sources, with their parameter tables). */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,35 @@ static void print_reports(const ember_output *o)
   }
 }
 
+/* The LTC circuits of DIR/circuits/<label>.h5 (written at the start of a run). */
+static void print_circuits(const char *dir)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/circuits", dir);
+  DIR *d = opendir(path);
+  if (!d)
+    return;
+  int header = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    size_t len = strlen(e->d_name);
+    if (len < 4 || strcmp(e->d_name + len - 3, ".h5") != 0)
+      continue;
+    snprintf(path, sizeof path, "%s/circuits/%s", dir, e->d_name);
+    ember_ltc *c = ember_ltc_new();
+    if (!header++)
+      printf("LTC circuits (circuits/<label>.h5):\n  %-20s %8s %7s %8s %9s %9s\n", "population",
+             "neurons", "inputs", "outputs", "synapses", "sensory");
+    if (c && !ember_ltc_load(c, path))
+      printf("  %-20.*s %8zu %7zu %8zu %9zu %9zu\n", (int)(len - 3), e->d_name, ember_ltc_units(c),
+             ember_ltc_inputs(c), ember_ltc_outputs(c), ember_ltc_synapse_count(c),
+             ember_ltc_sensory_synapse_count(c));
+    else
+      printf("  %-20.*s (unreadable: %s)\n", (int)(len - 3), e->d_name, ember_ltc_error(c));
+    ember_ltc_free(c);
+  }
+  closedir(d);
+}
+
 int ember_cli_info(int argc, char **argv)
 {
   if (argc != 2 || argv[1][0] == '-') {
@@ -168,6 +198,7 @@ int ember_cli_info(int argc, char **argv)
   print_provenance(o);
   print_spikes(o);
   print_reports(o);
+  print_circuits(argv[1]);
   ember_output_free(o);
   return EMBER_EXIT_OK;
 }

@@ -152,6 +152,7 @@ static void open_ember(lua_State *L)
   luaL_setfuncs(L, fns, 0);
   ember_lua_open_values(L);
   ember_lua_open_objects(L);
+  ember_lua_open_ltc(L);
   lua_pushstring(L, ember_version());
   lua_setfield(L, -2, "version");
   lua_setglobal(L, "ember");
