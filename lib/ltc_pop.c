@@ -666,13 +666,13 @@ ember_status ltc_pop_record_ids(ember_population *pop, const char *what, const u
 ember_status ltc_series_attach(ember_population *pop, ember_series *s)
 {
   ltc_pop *p = pop->ltc;
-  if (p->series)
-    return net_fail(pop->net, EMBER_ERR_INVALID, "feed: LTC population '%s' already has a series",
-                    pop->label);
   if (s->k != p->c->k)
     return net_fail(pop->net, EMBER_ERR_INVALID, "feed: the series has %zu channel%s but LTC "
                     "population '%s' has %zu input%s", s->k, s->k == 1 ? "" : "s", pop->label,
                     p->c->k, p->c->k == 1 ? "" : "s");
+  if (p->series)
+    return net_fail(pop->net, EMBER_ERR_INVALID, "feed: LTC population '%s' already has a series",
+                    pop->label);
   p->series = s;
   p->cur = 0;
   return EMBER_OK;

@@ -65,6 +65,14 @@ bad_from_list_row.lua|2|bad_from_list_row.lua:4: ember.from_list: row 2:|got -1
 bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a population named 'exc' already exists
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
 fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
+bad_ltc_series_channels.lua|2|bad_ltc_series_channels.lua:4: series:feed: the series has 2 channels but LTC population 'c' has 3 inputs|
+bad_ltc_series_unsorted.lua|2|bad_ltc_series_unsorted.lua:2: ember.series: times must increase strictly (sample 3 at 2 ms after 5 ms)|
+bad_ltc_series_file.lua|2|bad_ltc_series_file.lua:2: ember.series: cannot open 'no_such_series.csv'|No such file or directory
+bad_ltc_series_dataset.lua|2|bad_ltc_series_dataset.lua:3: ember.series:|has no dataset 'ref/nothing'
+bad_ltc_csv_row.lua|2|bad_ltc_csv_row.lua:6: ember.series:|:3: 1 values, but the lines before have 2
+bad_ltc_spec_key.lua|2|bad_ltc_spec_key.lua:2: ember.ltc: unknown spec key 'input' (did you mean 'inputs'?)|
+bad_ltc_solver_option.lua|2|bad_ltc_solver_option.lua:2: ember.ltc: solver option 'ode_unfolds' applies to the fused solver, not to solver 'rk8pd'|
+bad_ltc_plasticity.lua|2|bad_ltc_plasticity.lua:2: ember.ltc: 'plasticity' is not yet supported|
 TABLE
 }
 
@@ -116,6 +124,15 @@ run_good() {
 run_good good_lif_regular.lua "exact spike times ok" --quiet
 run_good good_api.lua "api ok" --quiet --threads 2
 run_good good_network.lua "simulated 500 ms"
+# ncps' fc8 reference run through the script API: its last outputs are 0.11504, 0.627473
+run_good good_ltc.lua "ltc ok: fc output 0.115040 0.627473" --quiet --threads 2
+if "$EMBER" info "$tmp/out-good_ltc.lua" >"$tmp/info" 2>&1 && contains "$tmp/info" "LTC circuits" &&
+   awk '$1 == "fc" && $2 == 8 && $3 == 3 && $4 == 2 { f = 1 } END { exit !f }' "$tmp/info" &&
+   awk '$1 == "output" && $2 == "fc" && $3 == 2 && $4 == 40 { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: LTC circuit fc (8 neurons, 3 inputs, 2 outputs) and its output report (2 x 40)"
+else
+  fail "ember info on good_ltc.lua's output" "$tmp/info"
+fi
 
 net="$tmp/out-good_network.lua"
 if [ -f "$net/spikes.h5" ] && [ -f "$net/v.h5" ]; then
