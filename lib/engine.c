@@ -276,6 +276,11 @@ static void emit_sources(ember_population *pop, thread_ws *w, double ta, double 
 /* Advances every population over [ta, tb). */
 static void advance_all(ember_network *net, double ta, double tb)
 {
+  size_t spiking = 0;   /* only LTC circuits: no parallel region to open */
+  for (size_t p = 0; p < net->n_pops; p++)
+    spiking += !net->pops[p]->ltc;
+  if (!spiking)
+    return;
   #pragma omp parallel num_threads(net->n_ws)
   {
     int t = 0;
