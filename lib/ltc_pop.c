@@ -677,3 +677,13 @@ ember_status ltc_series_attach(ember_population *pop, ember_series *s)
   p->cur = 0;
   return EMBER_OK;
 }
+
+void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len)
+{
+  const ember_ltc_solver_opts *o = &pop->ltc->c->opt;
+  if (pop->ltc->c->fused)
+    snprintf(buf, len, "ltc fused ode_unfolds=%d epsilon=%g", o->ode_unfolds, o->epsilon);
+  else
+    snprintf(buf, len, "ltc %s abstol=%g reltol=%g max_step=%g", o->method, o->abstol, o->reltol,
+             o->max_step);
+}

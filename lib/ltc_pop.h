@@ -49,6 +49,8 @@ EMBER_HIDDEN ember_status ltc_pop_set(ember_population *pop, int var, const doub
  * replaced by *owned, which the caller frees. */
 EMBER_HIDDEN ember_status ltc_pop_record_ids(ember_population *pop, const char *what,
                                              const uint32_t **ids, size_t *n_ids, uint32_t **owned);
+/* The circuit's solver settings as text, for the "solvers" provenance. */
+EMBER_HIDDEN void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len);
 /* ember_series_feed's work on the population side. */
 EMBER_HIDDEN ember_status ltc_series_attach(ember_population *pop, ember_series *s);
 

@@ -167,7 +167,10 @@ static sonata_attr *build_attrs(ember_network *net, size_t *n, char **vals_out)
   snprintf(vals + 2 * 8192, 8192, "%.17g", net->h);
   char *s = vals + 3 * 8192;
   for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p]->model) {
+    if (net->pops[p]->ltc) {
+      snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: ", *s ? "; " : "", net->pops[p]->label);
+      ltc_pop_solver_text(net->pops[p], s + strlen(s), 8192 - strlen(s));
+    } else if (net->pops[p]->model) {
       const ember_solver_opts *o = &net->pops[p]->solver;
       snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: %s abstol=%g reltol=%g root_tol=%g max_step=%g",
                *s ? "; " : "", net->pops[p]->label, o->method, o->abstol, o->reltol, o->root_tol, o->max_step);

@@ -241,7 +241,7 @@ static void print_params(const ember_param_info *ps, size_t n)
     printf("  (none)\n");
 }
 
-static void print_model(const ember_model *m)
+static void print_model(const ember_model *m, int ltc)
 {
   static const char *const signs[] = {"any sign", ">= 0", "<= 0"};
   printf("%s\n\n%s\n\n", m->name, m->doc);
@@ -254,7 +254,27 @@ static void print_model(const ember_model *m)
   for (size_t i = 0; i < m->n_receptors; i++)
     printf("  %-14s weights in %s, %s\n", m->receptors[i].name, m->receptors[i].unit,
            signs[m->receptors[i].sign]);
-  printf("default solver: %s\n", ember_solver_defaults(m).method);
+  if (ltc)
+    printf("solver: the circuit's, ember.ltc's third argument (default fused, 6 unfolds); "
+           "docs/ltc.md\n");
+  else
+    printf("default solver: %s\n", ember_solver_defaults(m).method);
+}
+
+/* LTC populations: their model object comes from a throwaway one-neuron circuit. */
+static int print_ltc(void)
+{
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_FULLY_CONNECTED, .units = 1, .inputs = 1};
+  ember_network *net = ember_network_new(1);
+  ember_ltc *c = ember_ltc_new();
+  ember_population *pop = NULL;
+  if (!net || !c || ember_ltc_build(c, &spec, 1, 0) || ember_ltc_population_new(net, "x", c, &pop)) {
+    ember_network_free(net);
+    return -1;
+  }
+  print_model(ember_population_model(pop), 1);
+  ember_network_free(net);
+  return 0;
 }
 
 /* Spike sources have no public type object: their tables come from a throwaway
@@ -288,8 +308,9 @@ static void list_models(void)
   }
   printf("spike sources:\n  %-16s ember.poisson(label, n, {rate =, start =, stop =})\n"
          "  %-16s ember.spike_array(label, {{t, ...}, ...})\n"
+         "LTC circuits:\n  %-16s ember.ltc(label, {wiring =, inputs =, ...} [, solver]) (docs/ltc.md)\n"
          "`ember models NAME` shows a model's parameters, state variables and receptors.\n",
-         source_kinds[0], source_kinds[1]);
+         source_kinds[0], source_kinds[1], "ltc");
 }
 
 int ember_cli_models(int argc, char **argv)
@@ -305,9 +326,11 @@ int ember_cli_models(int argc, char **argv)
   }
   const ember_model *m = ember_model_find(argv[1]);
   if (m) {
-    print_model(m);
+    print_model(m, 0);
     return EMBER_EXIT_OK;
   }
+  if (strcmp(argv[1], "ltc") == 0 && print_ltc() == 0)
+    return EMBER_EXIT_OK;
   for (size_t i = 0; i < 2; i++)
     if (strcmp(argv[1], source_kinds[i]) == 0 && print_source(argv[1]) == 0)
       return EMBER_EXIT_OK;

@@ -618,6 +618,8 @@ static int l_connect(lua_State *L)
 {
   const char *fn = "ember.connect";
   max_args(L, 4, fn);
+  if (luaL_testudata(L, 1, "ember.series"))
+    return ember_lua_error(L, "%s: a series is not connected but fed: series:feed(ltc_population)", fn);
   lpop *pre = check_pop_arg(L, 1, 1, fn, "pre");
   lpop *post = check_pop_arg(L, 2, 2, fn, "post");
   int rows_weighted;

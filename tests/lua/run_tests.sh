@@ -193,6 +193,8 @@ check_cmd "ember frobnicate: exit 2" 2 "unknown command" frobnicate
 check_cmd "ember models lists lif_curr_exp" 0 "lif_curr_exp" models
 check_cmd "ember models lif_cond_exp shows e_rev_E" 0 "e_rev_E" models lif_cond_exp
 check_cmd "ember models poisson shows rate" 0 "rate" models poisson
+check_cmd "ember models ltc shows tau_syn_E" 0 "tau_syn_E" models ltc
+check_cmd "ember models lists ember.ltc" 0 "ember.ltc(label" models
 check_cmd "ember models nosuch: exit 2" 2 "unknown model 'nosuch'" models nosuch
 check_cmd "ember info on a missing directory fails" 1 "ember info:" info "$tmp/no-such-dir"
 
