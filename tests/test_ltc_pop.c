@@ -324,39 +324,184 @@ static void t_spikes_into_ltc_fused(void **s)
 
 /* ----------------------------------------------------- LTC -> spiking --- */
 
-/* A LIF (lif_curr_exp, exact solver) driven by w * y(ta), y the LTC readout at
- * each interval's start, held over the interval: V_{k+1} = V_inf + (V_k - V_inf)
- * exp(-h / tau_m), V_inf = v_rest + R I_k, R = tau_m / cm. */
+/* LIF neurons (lif_curr_exp, exact solver) driven by w x (the LTC value at each
+ * interval's start), held over the interval: V_{k+1} = V_inf + (V_k - V_inf)
+ * exp(-h / tau_m), V_inf = v_rest + R I_k, R = tau_m / cm. The value is the
+ * readout y = output_w v + output_b for motor neuron 0 and v for neuron 1. */
 static void t_graded_into_lif(void **s)
 {
   (void)s;
-  one p = {0};
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_FULLY_CONNECTED, .units = 2, .outputs = 1,
+                                .inputs = 1, .no_self_connections = 1};
+  ember_ltc *c = ember_ltc_new();
+  assert_ltc(c, ember_ltc_build(c, &spec, 3, 0));
+  double zero[4] = {0}, ow = 2.0, ob = 0.5;
+  assert_ltc(c, ember_ltc_set_param(c, "w", zero));
+  assert_ltc(c, ember_ltc_set_param(c, "sensory_w", zero));
+  assert_ltc(c, ember_ltc_set_param(c, "output_w", &ow));
+  assert_ltc(c, ember_ltc_set_param(c, "output_b", &ob));
+  ember_ltc_solver_opts o = ember_ltc_solver_defaults();
+  o.method = "rk8pd";
+  assert_ltc(c, ember_ltc_set_solver(c, &o));
   ember_network *net = ember_network_new(2);
   ember_population *ltc, *lif;
-  assert_ok(net, ember_ltc_population_new(net, "ltc", lone_neuron(&p, "rk8pd", 1e-10), &ltc));
-  assert_ok(net, ember_population_new(net, "lif", 1, "lif_curr_exp", &lif));
+  assert_ok(net, ember_ltc_population_new(net, "ltc", c, &ltc));
+  assert_ok(net, ember_population_new(net, "lif", 2, "lif_curr_exp", &lif));
   set_p(lif, "v_thresh", 1000.0);
   set_p(lif, "tau_m", 10.0);
   set_p(lif, "cm", 0.5);
-  double h = 0.25, w = 3.0, v0 = 0.9;
+  double h = 0.25, w = 3.0, v0[2] = {0.9, -0.7};
   assert_ok(net, ember_network_set_min_delay(net, h));
-  assert_ok(net, ember_population_set_state_array(ltc, "v", &v0, NULL, 1));
-  ember_connector all = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  assert_ok(net, ember_population_set_state_array(ltc, "v", v0, NULL, 2));
+  ember_connection rows[2] = {{0, 0, NAN, NAN}, {1, 1, NAN, NAN}};
+  ember_connector list = {.kind = EMBER_CONN_FROM_LIST, .n = 2, .list = rows, .allow_autapses = 1};
   ember_dist wd = dist_const(w), dd = dist_const(h);
   ember_projection *pj;
-  assert_ok(net, ember_projection_new(net, ltc, lif, &all, &wd, &dd, NULL, &pj));
-  double V = -65.0, err = 0, R = 10.0 / 0.5;
+  assert_ok(net, ember_projection_new(net, ltc, lif, &list, &wd, &dd, NULL, &pj));
+  double V[2] = {-65.0, -65.0}, err = 0, R = 10.0 / 0.5;
   for (int k = 0; k < 80; k++) {
-    double y = get1(ltc, "output", 0);
+    double v[2];
+    assert_ok(net, ember_population_get(ltc, "v", v));
+    double val[2] = {ow * v[0] + ob, v[1]};
+    assert_close(get1(ltc, "output", 0), val[0], 1e-15);
     assert_ok(net, ember_network_run(net, h));
-    double vinf = -65.0 + R * w * y;
-    V = vinf + (V - vinf) * exp(-h / 10.0);
-    err = fmax(err, fabs(get1(lif, "v", 0) - V));
+    for (int i = 0; i < 2; i++) {
+      double vinf = -65.0 + R * w * val[i];
+      V[i] = vinf + (V[i] - vinf) * exp(-h / 10.0);
+      err = fmax(err, fabs(get1(lif, "v", i) - V[i]));
+    }
   }
-  print_message("graded current into a LIF: max |v - closed form| = %.3g mV (V = %.4f)\n", err, V);
+  print_message("graded currents into LIF neurons: max |v - closed form| = %.3g mV (V = %.4f, %.4f)\n",
+                err, V[0], V[1]);
   assert_true(err <= 1e-9);
-  assert_true(fabs(V + 65.0) > 1.0);   /* the current did drive it */
+  assert_true(fabs(V[0] + 65.0) > 1.0 && fabs(V[1] + 65.0) > 1.0);   /* the currents did drive them */
   ember_network_free(net);
+}
+
+/* ------------------------------------------------------------- recording --- */
+
+static char *tmpdir(void)
+{
+  static char dir[64];
+  snprintf(dir, sizeof dir, "/tmp/ember-ltcpop-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  return dir;
+}
+
+static void rmdir_r(const char *dir)
+{
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* Reads report `var` of an output directory: frames x nodes floats. */
+static float *read_report(const char *dir, const char *var, size_t *frames, size_t *nodes)
+{
+  ember_output *o;
+  char msg[256];
+  assert_int_equal(ember_output_open(dir, &o, msg, sizeof msg), EMBER_OK);
+  for (size_t r = 0; r < ember_output_report_count(o); r++) {
+    ember_report_info ri;
+    assert_int_equal(ember_output_report_info(o, r, &ri), EMBER_OK);
+    if (strcmp(ri.variable, var) != 0)
+      continue;
+    float *f = malloc(ri.n_frames * ri.n_nodes * sizeof *f);
+    assert_int_equal(ember_output_read_report(o, r, 0, ri.n_frames, f, NULL), EMBER_OK);
+    *frames = ri.n_frames;
+    *nodes = ri.n_nodes;
+    ember_output_free(o);
+    return f;
+  }
+  fail_msg("no report '%s'", var);
+  return NULL;
+}
+
+/* Fused: recording between the steps does not change the trajectory (the
+ * frames interpolate v linearly within a sub-step), and the output report holds
+ * the motor neurons only. */
+static void t_recording_leaves_fused_alone(void **s)
+{
+  (void)s;
+  ref r;
+  ref_load("autoncp19.h5", &r);
+  ember_network *net = ember_network_new(1);
+  ember_population *pop;
+  assert_ok(net, ember_ltc_population_new(net, "ltc", r.c, &pop));
+  assert_ok(net, ember_series_feed(ref_series(net, &r), pop));
+  assert_ok(net, ember_population_record(pop, "v", 0.25, NULL, 0));
+  assert_ok(net, ember_population_record(pop, "output", 0.5, NULL, 0));
+  assert_ok(net, ember_population_record(pop, "tau", 1.0, NULL, 0));
+  char *dir = tmpdir();
+  assert_ok(net, ember_network_set_output(net, dir));
+  assert_ok(net, ember_network_run(net, (double)r.T));
+  double v[19];
+  assert_ok(net, ember_population_get(pop, "v", v));
+  for (size_t j = 0; j < r.N; j++)   /* bit for bit what ncps' fused steps give */
+    assert_close(v[j], r.vs[(r.T - 1) * r.N + j], 1e-15);
+  assert_ok(net, ember_network_close_output(net));
+  size_t nf, nn;
+  float *f = read_report(dir, "v", &nf, &nn);
+  assert_int_equal(nf, 4 * r.T);
+  assert_int_equal(nn, r.N);
+  double e = 0;
+  for (size_t k = 1; k < r.T; k++)   /* frame 4k: t = k ms, after ncps' step k - 1 */
+    for (size_t j = 0; j < r.N; j++)
+      e = fmax(e, fabs(f[4 * k * r.N + j] - r.vs[(k - 1) * r.N + j]));
+  print_message("fused, v recorded every 0.25 ms: max |frame at k ms - ncps step k| = %.3g\n", e);
+  assert_true(e <= 1e-6);
+  free(f);
+  float *y = read_report(dir, "output", &nf, &nn);
+  assert_int_equal(nn, r.M);
+  assert_int_equal(nf, 2 * r.T);
+  free(y);
+  ref_free(&r);
+  ember_network_free(net);
+  rmdir_r(dir);
+}
+
+/* GSL: frames are exact points of the solution (the integration stops there),
+ * across a spike's jump too. */
+static void t_recording_gsl(void **s)
+{
+  (void)s;
+  one p = {.ee = 1.0, .ei = -1.0, .te = 5.0, .ti = 5.0, .we = 0.75, .tae = 3.3, .tai = 1e9};
+  ember_network *net = ember_network_new(5);
+  ember_population *pop, *src;
+  assert_ok(net, ember_ltc_population_new(net, "ltc", lone_neuron(&p, "rk8pd", 1e-12), &pop));
+  assert_ok(net, ember_source_population_new(net, "src", 1, "spike_array", &src));
+  double ts = 2.3, v0 = 0.3;
+  assert_ok(net, ember_population_set_spike_times(src, 0, &ts, 1));
+  ember_connector all = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(p.we), d = dist_const(1.0);
+  ember_projection *pj;
+  assert_ok(net, ember_projection_new(net, src, pop, &all, &w, &d, "excitatory", &pj));
+  assert_ok(net, ember_population_set_state_array(pop, "v", &v0, NULL, 1));
+  assert_ok(net, ember_population_record(pop, "v", 0.3, NULL, 0));
+  assert_ok(net, ember_population_record(pop, "gsyn_exc", 0.3, NULL, 0));
+  char *dir = tmpdir();
+  assert_ok(net, ember_network_set_output(net, dir));
+  assert_ok(net, ember_network_run(net, 9.0));
+  assert_ok(net, ember_network_close_output(net));
+  size_t nf, nn;
+  float *f = read_report(dir, "v", &nf, &nn), *g = read_report(dir, "gsyn_exc", &nf, &nn);
+  assert_int_equal(nf, 30);
+  double tq[30], ref[30], e = 0;
+  for (int k = 0; k < 30; k++)
+    tq[k] = 0.3 * k;
+  one_reference(&p, v0, tq + 1, 29, ref + 1);
+  ref[0] = v0;
+  for (int k = 0; k < 30; k++) {
+    e = fmax(e, fabs(f[k] - ref[k]));
+    double ge = tq[k] >= p.tae ? p.we * exp(-(tq[k] - p.tae) / p.te) : 0;
+    assert_close(g[k], ge, 1e-7);
+  }
+  print_message("rk8pd, v recorded every 0.3 ms across a spike: max |frame - reference| = %.3g\n", e);
+  assert_true(e <= 1e-7);
+  free(f);
+  free(g);
+  ember_network_free(net);
+  rmdir_r(dir);
 }
 
 /* -------------------------------------------------------------- threads --- */
@@ -471,6 +616,8 @@ int main(void)
     cmocka_unit_test(t_spikes_into_ltc),
     cmocka_unit_test(t_spikes_into_ltc_fused),
     cmocka_unit_test(t_graded_into_lif),
+    cmocka_unit_test(t_recording_leaves_fused_alone),
+    cmocka_unit_test(t_recording_gsl),
     cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_bad_input),
   };
