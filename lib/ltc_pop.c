@@ -413,16 +413,17 @@ static void begin_segment(ltc_pop *p)
   }
 }
 
-/* Folds conductances ge, gi into the circuit's drive: gs = sensory + ge + gi,
- * gse = sensory + ge e_rev_E + gi e_rev_I. */
-static void fold(ltc_pop *p, const double *ge, const double *gi, double fe, double fi)
+/* Folds conductances ge, gi, decayed over a time t (ms) when `decay` is set,
+ * into the circuit's drive: gs = sensory + ge + gi, gse = sensory + ge e_rev_E +
+ * gi e_rev_I. */
+static void fold(ltc_pop *p, const double *ge, const double *gi, double t, int decay)
 {
   ember_ltc *c = p->c;
   const double *par = p->pop->params;
   size_t row = p->pop->row;
   for (size_t j = 0; j < c->n; j++) {
-    double a = ge[j] * (fe < 0 ? 1.0 : exp(-fe * p->ie[j]));
-    double b = gi[j] * (fi < 0 ? 1.0 : exp(-fi * p->ii[j]));
+    double a = decay ? ge[j] * exp(-t * p->ie[j]) : ge[j];
+    double b = decay ? gi[j] * exp(-t * p->ii[j]) : gi[j];
     c->gs[j] = p->gs0[j] + (a + b);
     c->gse[j] = p->gse0[j] + (a * par[j * row + P_EREV_E] + b * par[j * row + P_EREV_I]);
   }
@@ -447,7 +448,7 @@ static void end_segment(ltc_pop *p, double L)
 static int pop_rhs(double t, const double *v, double *dvdt, void *pp)
 {
   ltc_pop *p = pp;
-  fold(p, p->ge, p->gi, t, t);
+  fold(p, p->ge, p->gi, t, 1);
   return ltc_rhs(t, v, dvdt, p->c);
 }
 
@@ -467,7 +468,7 @@ static void fused_segment(ltc_pop *p, double t0, double t1)
   }
   for (size_t i = 0; i < n; i++) {
     if (p->has_syn)
-      fold(p, p->ce, p->ci, -1, -1);
+      fold(p, p->ce, p->ci, 0, 0);
     ltc_fused_substep(c, c->v, c->vtmp, dt);
     double *old = c->v;   /* Jacobi update, as ltc_solve.c */
     c->v = c->vtmp;

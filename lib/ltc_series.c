@@ -176,6 +176,7 @@ static ember_status read_csv(const char *path, double **values, size_t *n, size_
   char line[65536];
   double *row = NULL, *all = NULL;
   size_t rcap = 0, acap = 0, used = 0, rows = 0, lineno = 0;
+  int header_ok = 1;   /* the first line that is not a comment may be a header */
   ember_status st = EMBER_OK;
   *k = 0;
   while (!st && fgets(line, sizeof line, f)) {
@@ -186,7 +187,9 @@ static ember_status read_csv(const char *path, double **values, size_t *n, size_
     if (*s == '#' || *s == '\n' || *s == '\r' || *s == 0)
       continue;
     long m = parse_line(s, &row, &rcap);
-    if (m < 0 && rows == 0 && *k == 0 && lineno == 1)
+    int was_first = header_ok;
+    header_ok = 0;
+    if (m < 0 && was_first)
       continue;   /* a header */
     if (m < 0)
       st = sonata_msg(msg, len, EMBER_ERR_INVALID, "%s:%zu: not a line of comma-separated numbers",

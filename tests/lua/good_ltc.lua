@@ -18,6 +18,15 @@ check(s:feed(fc) == s, "feed returns the series")
 check(#fc:get("v") == 8 and #fc:get("output") == 2 and #fc:get("tau") == 8, "get sizes")
 fc:record({"v", "output", "tau"}, {interval = 1})
 
+-- a CSV series: comments, a header, one sample per line
+local csv = os.tmpname()
+local f = io.open(csv, "w")
+f:write("# two channels\nleft,right\n0.5, -0.5\n1,0\n\n0,1\n")
+f:close()
+local cs = ember.series{file = csv, timespans = {2.5, 4, 10}}
+os.remove(csv)
+check(cs.channels == 2 and cs.length == 3, "CSV series: " .. tostring(cs))
+
 -- a generated NCP with inline irregular samples and the rk8pd solver
 local ncp = ember.ltc("ncp", {wiring = ember.ncp{inter = 6, command = 4, motor = 2, sensory_fanout = 2,
                                                   inter_fanout = 2, recurrent_command_synapses = 3,
@@ -25,7 +34,7 @@ local ncp = ember.ltc("ncp", {wiring = ember.ncp{inter = 6, command = 4, motor =
                               inputs = 2, seed = 9},
                       {solver = "rk8pd", abstol = 1e-9, reltol = 1e-9})
 check(#ncp == 12, "NCP size")
-ember.series{values = {{0.5, -0.5}, {1, 0}, {0, 1}}, timespans = {2.5, 4, 10}}:feed(ncp)
+cs:feed(ncp)
 ncp:set{v = 0.2, tau_syn_E = 3}
 check(ncp:get("v")[12] == 0.2 and ncp:get("tau_syn_E")[1] == 3, "pop:set of v and tau_syn_E")
 ncp:initialize{v = ember.uniform(-0.1, 0.1)}
