@@ -598,8 +598,10 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
       out[j] = j < c->m ? c->output_w[j] * c->v[j] + c->output_b[j] : NAN;
     break;
   case LTC_TAU:
-    if (c->input_dirty)
+    if (c->input_dirty) {   /* the input changed: the next GSL step must not reuse history */
       ltc_sensory_update(c);
+      p->reset = 1;
+    }
     ltc_syn_sums(c, c->v, p->sa, p->sb);
     for (size_t j = 0; j < n; j++)
       out[j] = c->cm[j] / (c->gleak[j] + p->sb[j] + c->gs[j] + p->ge[j] + p->gi[j]);
