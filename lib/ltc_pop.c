@@ -514,6 +514,10 @@ static ember_status check_finite(ltc_pop *p, double t)
   return EMBER_OK;
 }
 
+/* Rate-based plasticity (branch ratehebb, ltc_plastic_advance in lib/ltc/) is not
+ * merged yet: once it is, a plastic circuit's segment goes through it here (its
+ * ODE state holds the weights too), and a plastic circuit that also receives
+ * spikes is refused at freeze until its right-hand side folds in ge/gi. */
 static ember_status advance_segment(ltc_pop *p, double t0, double t1)
 {
   begin_segment(p);
