@@ -64,6 +64,8 @@ bad_param_array_length.lua|2|bad_param_array_length.lua:2: ember.population:|has
 bad_from_list_row.lua|2|bad_from_list_row.lua:4: ember.from_list: row 2:|got -1
 bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a population named 'exc' already exists
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
+bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, w_max, synapses, post, post_sigma, post_mu
+bad_rate_rule_choice.lua|2|bad_rate_rule_choice.lua:2: ember.hebb: parameter 'synapses' = 'motor' is not one of 'internal', 'sensory', 'all'|
 fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
 TABLE
 }
@@ -116,6 +118,7 @@ run_good() {
 run_good good_lif_regular.lua "exact spike times ok" --quiet
 run_good good_api.lua "api ok" --quiet --threads 2
 run_good good_network.lua "simulated 500 ms"
+run_good good_rate_rules.lua "rate rules ok" --quiet
 
 net="$tmp/out-good_network.lua"
 if [ -f "$net/spikes.h5" ] && [ -f "$net/v.h5" ]; then
