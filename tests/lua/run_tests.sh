@@ -66,6 +66,10 @@ bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a populat
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
 bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, w_max, synapses, post, post_sigma, post_mu
 bad_rate_rule_choice.lua|2|bad_rate_rule_choice.lua:2: ember.hebb: parameter 'synapses' = 'motor' is not one of 'internal', 'sensory', 'all'|
+bad_izhikevich_c.lua|2|bad_izhikevich_c.lua:2: ember.population:|parameter 'c' = 35 mV is out of range: allowed [-inf, 30)
+bad_adex_reset.lua|2|bad_adex_reset.lua:3: pop:set:|v_reset (-30 mV) must be below v_spike (-40 mV)
+bad_hh_param.lua|2|bad_hh_param.lua:2: ember.population: hh_cond_exp 'hh' has no parameter 'g_Na'|parameters: gbar_Na, gbar_K
+bad_lif_ltc_weight.lua|2|bad_lif_ltc_weight.lua:4: ember.connect:|weight -0.5 (synapse 0) is not allowed on the excitatory receptor of lif_ltc
 fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
 TABLE
 }
@@ -119,6 +123,7 @@ run_good good_lif_regular.lua "exact spike times ok" --quiet
 run_good good_api.lua "api ok" --quiet --threads 2
 run_good good_network.lua "simulated 500 ms"
 run_good good_rate_rules.lua "rate rules ok" --quiet
+run_good good_models.lua "models ok" --quiet
 
 net="$tmp/out-good_network.lua"
 if [ -f "$net/spikes.h5" ] && [ -f "$net/v.h5" ]; then
@@ -179,6 +184,7 @@ check_cmd "ember frobnicate: exit 2" 2 "unknown command" frobnicate
 check_cmd "ember models lists lif_curr_exp" 0 "lif_curr_exp" models
 check_cmd "ember models lif_cond_exp shows e_rev_E" 0 "e_rev_E" models lif_cond_exp
 check_cmd "ember models poisson shows rate" 0 "rate" models poisson
+check_cmd "ember models lif_ltc shows g_max_E" 0 "g_max_E" models lif_ltc
 check_cmd "ember models nosuch: exit 2" 2 "unknown model 'nosuch'" models nosuch
 check_cmd "ember info on a missing directory fails" 1 "ember info:" info "$tmp/no-such-dir"
 
