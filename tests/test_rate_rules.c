@@ -364,6 +364,74 @@ static void t_eta_zero_is_plain(void **s)
   ember_ltc_free(b);
 }
 
+
+/* 1 and 2 threads give the same bits with plasticity too (a 10 000-neuron random
+ * circuit, where the right-hand side is split over threads; BCM on all synapses,
+ * fused and rkf45): weights, thresholds and v. Also checks the sparse weight
+ * getter against the dense one on a few synapses. */
+static void t_threads_identical(void **s)
+{
+  (void)s;
+  const size_t N = 10000, K = 4;
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_RANDOM, .units = N, .outputs = 10, .inputs = K,
+                                .sparsity = 0.999};
+  ember_ltc *c = ember_ltc_new();
+  assert_ltc(c, ember_ltc_build(c, &spec, 8, 0));
+  size_t ns = ember_ltc_synapse_count(c), nk = ember_ltc_sensory_synapse_count(c), m = ns + nk;
+  assert_true(ns > 50000 && nk > 10);
+  double *w0 = malloc(m * sizeof *w0), *w[2], *v[2], *th[2];
+  ember_ltc_get_weights(c, w0, w0 + ns);
+  for (int r = 0; r < 2; r++) {
+    w[r] = malloc(m * sizeof *w0);
+    v[r] = malloc(N * sizeof *w0);
+    th[r] = malloc(N * sizeof *w0);
+  }
+  const char *names[] = {"eta", "synapses"};
+  double values[] = {0.05, EMBER_RATE_SYN_ALL};
+  plastic(c, "bcm", names, values, 2);
+  const char *methods[] = {"fused", "rkf45"};
+  double *sw = malloc(K * N * sizeof *sw);
+  for (int mth = 0; mth < 2; mth++) {
+    set_solver(c, methods[mth], 1e-6);
+    for (int r = 0; r < 2; r++) {
+      assert_ltc(c, ember_ltc_set_threads(c, r + 1));
+      for (int t = 0; t < 3; t++) {
+        double x[4] = {sin(t), cos(t), 0.5, -0.5};
+        assert_ltc(c, ember_ltc_set_input(c, x));
+        assert_ltc(c, ember_ltc_step(c, 1.0));
+      }
+      ember_ltc_get_weights(c, w[r], w[r] + ns);
+      ember_ltc_get_v(c, v[r]);
+      ember_ltc_get_rule_state(c, "theta", th[r]);
+      /* the sparse getter agrees with the dense one (sensory: K x N) */
+      ember_ltc_get_param(c, "sensory_w", sw);
+      for (size_t k = 0; k < nk; k++) {
+        uint32_t src, dest;
+        ember_ltc_sensory_synapse(c, k, &src, &dest, NULL);
+        assert_true(sw[(size_t)src * N + dest] == w[r][ns + k]);
+      }
+      assert_ltc(c, ember_ltc_set_weights(c, w0, w0 + ns));   /* back to the start */
+      assert_ltc(c, ember_ltc_reset(c, NULL));
+    }
+    double moved = 0;
+    for (size_t i = 0; i < m; i++)
+      moved = fmax(moved, fabs(w[0][i] - w0[i]));
+    print_message("%s: weights moved by up to %.3g; 1 vs 2 threads identical\n", methods[mth], moved);
+    assert_true(moved > 1e-4);
+    assert_memory_equal(w[0], w[1], m * sizeof *w0);
+    assert_memory_equal(v[0], v[1], N * sizeof *w0);
+    assert_memory_equal(th[0], th[1], N * sizeof *w0);
+  }
+  for (int r = 0; r < 2; r++) {
+    free(w[r]);
+    free(v[r]);
+    free(th[r]);
+  }
+  free(w0);
+  free(sw);
+  ember_ltc_free(c);
+}
+
 static void t_errors(void **s)
 {
   (void)s;
@@ -388,6 +456,10 @@ static void t_errors(void **s)
   assert_true(th[0] == 0.0);
   assert_int_equal(ember_ltc_get_rule_state(c, "phi", th), EMBER_ERR_UNKNOWN);
   assert_int_equal(ember_ltc_set_learning_rate(c, NAN), EMBER_ERR_INVALID);
+  double sw[2] = {0.5, -0.1}, sw_now[2];
+  assert_int_equal(ember_ltc_set_weights(c, NULL, sw), EMBER_ERR_INVALID);
+  ember_ltc_get_weights(c, NULL, sw_now);
+  assert_true(sw_now[0] == 0.5 && sw_now[1] == 0.5);   /* unchanged */
   /* registry and choices */
   assert_non_null(ember_rate_rule_find("hebb"));
   assert_null(ember_rate_rule_find("stdp"));
@@ -406,6 +478,7 @@ int main(void)
     cmocka_unit_test(t_oja_principal_eigenvector),
     cmocka_unit_test(t_bcm_selectivity),
     cmocka_unit_test(t_eta_zero_is_plain),
+    cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,6 +97,14 @@ EMBER_API ember_status ember_ltc_set_learning_rate_fn(ember_ltc *c,
  * circuit's current time. */
 EMBER_API const char *ember_ltc_plasticity(const ember_ltc *c);
 EMBER_API double ember_ltc_learning_rate(const ember_ltc *c);
+/* The weights in storage order (synapse k as ember_ltc_synapse / _sensory_synapse
+ * number it): w[synapse_count], sensory[sensory_synapse_count]; either may be
+ * NULL. The sparse counterpart of ember_ltc_get_param("w" | "sensory_w"), for
+ * large circuits and for recording weights. */
+EMBER_API ember_status ember_ltc_get_weights(const ember_ltc *c, double *w, double *sensory);
+/* Sets them from the same layout (either may be NULL); every value must be finite
+ * and >= 0, else EMBER_ERR_INVALID and nothing changes. */
+EMBER_API ember_status ember_ltc_set_weights(ember_ltc *c, const double *w, const double *sensory);
 /* The rule's per-neuron state variable `name` (BCM: "theta"), N values. */
 EMBER_API ember_status ember_ltc_get_rule_state(const ember_ltc *c, const char *name, double *out);
 

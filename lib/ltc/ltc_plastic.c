@@ -417,6 +417,31 @@ double ember_ltc_learning_rate(const ember_ltc *c)
   return c->plastic ? eta_at(c->plastic, c->t) : 0.0;
 }
 
+ember_status ember_ltc_get_weights(const ember_ltc *c, double *w, double *sensory)
+{
+  if (w)
+    memcpy(w, c->syn.w, c->syn.nnz * sizeof *w);
+  if (sensory)
+    memcpy(sensory, c->sens.w, c->sens.nnz * sizeof *sensory);
+  return EMBER_OK;
+}
+
+ember_status ember_ltc_set_weights(ember_ltc *c, const double *w, const double *sensory)
+{
+  const double *src[2] = {w, sensory};
+  ltc_syn *dst[2] = {&c->syn, &c->sens};
+  for (int q = 0; q < 2; q++)
+    for (size_t k = 0; src[q] && k < dst[q]->nnz; k++)
+      if (!(src[q][k] >= 0) || !isfinite(src[q][k]))
+        return ltc_fail(c, EMBER_ERR_INVALID, "%s weight %zu = %g must be finite and >= 0",
+                        q ? "sensory" : "synaptic", k, src[q][k]);
+  for (int q = 0; q < 2; q++)
+    if (src[q])
+      memcpy(dst[q]->w, src[q], dst[q]->nnz * sizeof *w);
+  c->input_dirty = 1;   /* sensory drive and solver history depend on them */
+  return EMBER_OK;
+}
+
 ember_status ember_ltc_get_rule_state(const ember_ltc *c, const char *name, double *out)
 {
   const ltc_plastic *P = c->plastic;
