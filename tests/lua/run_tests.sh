@@ -185,6 +185,7 @@ check_cmd "ember models lists lif_curr_exp" 0 "lif_curr_exp" models
 check_cmd "ember models lif_cond_exp shows e_rev_E" 0 "e_rev_E" models lif_cond_exp
 check_cmd "ember models poisson shows rate" 0 "rate" models poisson
 check_cmd "ember models lif_ltc shows g_max_E" 0 "g_max_E" models lif_ltc
+check_cmd "ember models bcm shows tau_theta" 0 "tau_theta" models bcm
 check_cmd "ember models nosuch: exit 2" 2 "unknown model 'nosuch'" models nosuch
 check_cmd "ember info on a missing directory fails" 1 "ember info:" info "$tmp/no-such-dir"
 
