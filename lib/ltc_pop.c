@@ -200,6 +200,9 @@ ember_status ltc_net_freeze(ember_network *net)
     ltc_pop *p = net->pops[i]->ltc;
     if (!p)
       continue;
+    if (p->c->plastic && p->has_syn)
+      return net_fail(net, EMBER_ERR_INVALID, "LTC population '%s' has rate plasticity and receives "
+                      "spikes: the two together are not supported yet", p->pop->label);
     ember_ltc_set_threads(p->c, net->threads);
     copy_solver(p->pop);   /* the circuit's solver may have changed since */
     p->reset = 1;
@@ -514,15 +517,21 @@ static ember_status check_finite(ltc_pop *p, double t)
   return EMBER_OK;
 }
 
-/* Rate-based plasticity (branch ratehebb, ltc_plastic_advance in lib/ltc/) is not
- * merged yet: once it is, a plastic circuit's segment goes through it here (its
- * ODE state holds the weights too), and a plastic circuit that also receives
- * spikes is refused at freeze until its right-hand side folds in ge/gi. */
+/* A plastic circuit (rate rules, lib/ltc/ltc_plastic.c) integrates its weights
+ * with v: its segments go through ltc_plastic_advance, ode_unfolds sub-steps
+ * each with the fused solver; it receives no spikes (refused at freeze). */
 static ember_status advance_segment(ltc_pop *p, double t0, double t1)
 {
+  int changed = p->c->input_dirty || p->reset;
   begin_segment(p);
   ember_status st = EMBER_OK;
-  if (p->c->fused)
+  if (p->c->plastic) {
+    st = ltc_plastic_advance(p->c, t1 - t0, changed);
+    if (!st)
+      p->reset = 0;
+    else
+      net_fail(p->pop->net, st, "LTC population '%s': %s", p->pop->label, ember_ltc_error(p->c));
+  } else if (p->c->fused)
     fused_segment(p, t0, t1);
   else
     st = gsl_segment(p, t0, t1);
@@ -553,7 +562,7 @@ static ember_status pop_advance(ltc_pop *p, double ta, double tb)
   load_rates(p);
   for (size_t r = 0; r < pop->n_rec; r++)
     p->kcur[r] = pop->rec[r]->k_begin;
-  int fused = p->c->fused;
+  int fused = p->c->fused && !p->c->plastic;   /* else frames are stops */
   for (double t = ta;;) {
     for (; e < ne && p->ev[e].t <= t; e++)
       apply_event(p, &q->sorted[p->ev[e].idx]);

@@ -299,6 +299,16 @@ static int print_source(const char *kind)
   return 0;
 }
 
+/* A rate rule for LTC weights (lib/plasticity/): its table. */
+static void print_rate_rule(const ember_rate_rule *r)
+{
+  printf("%s (LTC plasticity: ember.%s{...})\n\n%s\n\n", r->name, r->name, r->doc);
+  print_params(r->params, r->n_params);
+  for (size_t i = 0; i < r->n_state; i++)
+    printf("per-neuron state: %s (%s, initial %g) %s\n", r->state[i].name, r->state[i].unit,
+           r->state[i].def, r->state[i].doc);
+}
+
 static void list_models(void)
 {
   printf("neuron models (ember.population):\n");
@@ -311,6 +321,9 @@ static void list_models(void)
          "LTC circuits:\n  %-16s ember.ltc(label, {wiring =, inputs =, ...} [, solver]) (docs/ltc.md)\n"
          "`ember models NAME` shows a model's parameters, state variables and receptors.\n",
          source_kinds[0], source_kinds[1], "ltc");
+  printf("rate-based plasticity rules for LTC circuits (ember.hebb{...}, ...):\n");
+  for (size_t i = 0; ember_rate_rule_at(i); i++)
+    printf("  %-16s %s\n", ember_rate_rule_at(i)->name, ember_rate_rule_at(i)->doc);
 }
 
 int ember_cli_models(int argc, char **argv)
@@ -334,6 +347,10 @@ int ember_cli_models(int argc, char **argv)
   for (size_t i = 0; i < 2; i++)
     if (strcmp(argv[1], source_kinds[i]) == 0 && print_source(argv[1]) == 0)
       return EMBER_EXIT_OK;
+  if (ember_rate_rule_find(argv[1])) {
+    print_rate_rule(ember_rate_rule_find(argv[1]));
+    return EMBER_EXIT_OK;
+  }
   fprintf(stderr, "ember models: unknown model '%s'; models:", argv[1]);
   for (size_t i = 0; ember_model_at(i); i++)
     fprintf(stderr, " %s", ember_model_at(i)->name);

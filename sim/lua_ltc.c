@@ -7,6 +7,7 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "lua_api.h"
+#include "lua_rate_rules.h"
 
 #define SERIES_MT "ember.series"
 
@@ -140,9 +141,9 @@ static void read_spec(lua_State *L, int idx, const char *fn, ltc_spec *s)
   static const char *const keys[] = {"wiring", "inputs", "outputs", "params", "seed", "plasticity", NULL};
   ember_lua_check_table(L, idx, 2, fn, "spec");
   ember_lua_check_keys(L, idx, fn, "spec key", keys);
-  if (lua_getfield(L, idx, "plasticity") != LUA_TNIL)
-    ember_lua_error(L, "%s: 'plasticity' is not yet supported for LTC circuits in this build "
-                    "(rate-based rules on LTC weights are not merged yet)", fn);
+  if (lua_getfield(L, idx, "plasticity") != LUA_TNIL && !ember_lua_is_rate_rule(L, -1))
+    ember_lua_error(L, "%s: 'plasticity' must be a rate rule (ember.hebb{...}, ember.oja{...} or "
+                    "ember.bcm{...}), got %s", fn, ember_lua_describe(L, -1));
   lua_pop(L, 1);
   s->has_wiring = lua_getfield(L, idx, "wiring") != LUA_TNIL;
   if (s->has_wiring)
@@ -243,6 +244,9 @@ static int l_ltc(lua_State *L)
   if (ember_ltc_population_new(ember_lua_ctx_of(L)->net, label, c, slot))   /* takes c */
     return ember_lua_fail(L, fn);
   ember_lua_register_population(L);
+  if (lua_getfield(L, 2, "plasticity") != LUA_TNIL)   /* the network owns c: an error leaks nothing */
+    ember_lua_apply_rate_rule(L, -1, c, fn);
+  lua_pop(L, 1);
   return 1;
 }
 

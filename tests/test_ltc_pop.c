@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 #include "helpers.h"
+#include "ember/plasticity.h"
 
 #ifndef LTC_DATA_DIR
 #define LTC_DATA_DIR "tests/data/ltc"
@@ -607,6 +608,66 @@ static void t_bad_input(void **s)
   ember_network_free(net);
 }
 
+
+/* ---------------------------------------------------------- plasticity --- */
+
+/* A plastic circuit (Oja on the sensory weights) runs the same through the
+ * network as standalone: v and the learnt weights, bit for bit, fused and rkf45. */
+static void t_plastic_network_equals_standalone(void **s)
+{
+  (void)s;
+  const char *methods[] = {"fused", "rkf45"};
+  enum { T = 50, K = 3 };
+  double x[T * K], tt[T];
+  for (int i = 0; i < T * K; i++)
+    x[i] = sin(0.37 * i) + 0.5;
+  for (int i = 0; i < T; i++)
+    tt[i] = i;
+  for (int m = 0; m < 2; m++) {
+    ember_ltc *c[2];
+    for (int q = 0; q < 2; q++) {
+      ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_AUTO_NCP, .units = 12, .outputs = 2, .inputs = K,
+                                    .sparsity = 0.5};
+      c[q] = ember_ltc_new();
+      assert_ltc(c[q], ember_ltc_build(c[q], &spec, 21, 0));
+      ember_ltc_solver_opts o = ember_ltc_solver_defaults();
+      o.method = methods[m];
+      o.abstol = o.reltol = 1e-7;
+      assert_ltc(c[q], ember_ltc_set_solver(c[q], &o));
+      const char *names[] = {"eta", "synapses"};
+      double vals[] = {0.05, 1};
+      assert_ltc(c[q], ember_ltc_set_plasticity(c[q], "oja", names, vals, 2));
+    }
+    size_t ns = ember_ltc_sensory_synapse_count(c[0]);
+    double *w0 = malloc(ns * sizeof *w0), *wa = malloc(ns * sizeof *wa), *wb = malloc(ns * sizeof *wb);
+    double va[12], vb[12];
+    ember_ltc_get_weights(c[0], NULL, w0);
+    assert_ltc(c[0], ember_ltc_run(c[0], x, NULL, T, NULL, NULL));
+    ember_ltc_get_v(c[0], va);
+    ember_ltc_get_weights(c[0], NULL, wa);
+    ember_network *net = ember_network_new(1);
+    ember_population *pop;
+    ember_series *ser;
+    assert_ok(net, ember_ltc_population_new(net, "ltc", c[1], &pop));
+    assert_ok(net, ember_series_new(net, K, T, x, tt, T, &ser));
+    assert_ok(net, ember_series_feed(ser, pop));
+    assert_ok(net, ember_network_run(net, T));
+    assert_ok(net, ember_population_get(pop, "v", vb));
+    ember_ltc_get_weights(c[1], NULL, wb);
+    assert_memory_equal(va, vb, sizeof va);
+    assert_memory_equal(wa, wb, ns * sizeof *wa);
+    double dw = 0;
+    for (size_t k = 0; k < ns; k++)
+      dw = fmax(dw, fabs(wb[k] - w0[k]));
+    print_message("oja (%s) through the network: same bits as standalone; max |w - w0| = %.3g\n",
+                  methods[m], dw);
+    assert_true(dw > 1e-3);   /* the weights did learn */
+    free(w0), free(wa), free(wb);
+    ember_ltc_free(c[0]);
+    ember_network_free(net);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -620,6 +681,7 @@ int main(void)
     cmocka_unit_test(t_recording_gsl),
     cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_bad_input),
+    cmocka_unit_test(t_plastic_network_equals_standalone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

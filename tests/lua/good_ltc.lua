@@ -39,6 +39,11 @@ ncp:set{v = 0.2, tau_syn_E = 3}
 check(ncp:get("v")[12] == 0.2 and ncp:get("tau_syn_E")[1] == 3, "pop:set of v and tau_syn_E")
 ncp:initialize{v = ember.uniform(-0.1, 0.1)}
 
+-- a plastic circuit: Oja's rule on the sensory weights
+local pl = ember.ltc("pl", {wiring = ember.fully_connected{units = 3, outputs = 1}, inputs = 2,
+                            plasticity = ember.oja{eta = 0.05, synapses = "sensory"}})
+ember.series{values = {{1, 0.2}, {0.3, 1}}, step = 10}:feed(pl)
+
 -- spikes into the NCP, graded current out of it into LIF neurons
 local stim = ember.spike_array("stim", {{1.5, 3.5}, {2.0}})
 ember.connect(stim, ncp, ember.all_to_all(), {weight = 0.5, delay = 1, receptor = "excitatory"})
