@@ -635,7 +635,8 @@ static int l_connect(lua_State *L)
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
-  snprintf(u->receptor, sizeof u->receptor, "%s", o.receptor);
+  snprintf(u->receptor, sizeof u->receptor, "%s",
+           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
