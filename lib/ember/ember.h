@@ -7,4 +7,5 @@
 #include "ember/network.h"
 #include "ember/output.h"
 #include "ember/ltc.h"
+#include "ember/stdp.h"
 #endif
