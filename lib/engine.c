@@ -123,7 +123,7 @@ static ember_status freeze(ember_network *net)
   net->h = ember_network_min_delay(net);
   double max_delay;
   ember_status st = check_delays(net, &max_delay);
-  if (st)
+  if (st || (st = ltc_net_check(net)))
     return st;
   /* +3, not +2: max_delay / h a hair below an integer must not wrap the ring. */
   net->n_slots = (size_t)floor(max_delay / net->h) + 3;
@@ -136,6 +136,8 @@ static ember_status freeze(ember_network *net)
       st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for event queues");
   if (!st && (link_projections(net) || alloc_workspaces(net)))
     st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for solver workspaces");
+  if (!st)
+    st = stdp_setup(net);
   if (!st)
     st = record_open(net);   /* no silent runs without the output that was asked for */
   if (!st)
@@ -181,6 +183,7 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
   job->pop = pop->index;
   job->id = (uint32_t)i;
   job->label = pop->label;
+  job->stdp = pop->stdp_in;
   job->n_samples = 0;
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
@@ -353,6 +356,8 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
         if (slot <= net->slice)        /* rounding at an interval edge */
           slot = net->slice + 1;
         ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
+        if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
+          ev.w = (double)k, ev.receptor = pj->stdp_receptor;
         if (queue_push(q, slot, &ev))
           return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
       }
@@ -365,6 +370,9 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
 
 static ember_status take_queues(ember_network *net, double ta, double tb)
 {
+  ember_status pst = stdp_begin_interval(net, ta, tb);
+  if (pst)
+    return pst;
   for (size_t c = 0; c < net->n_currents; c++)
     if (current_schedule(net->currents[c], ta, tb, net->slice))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");

@@ -187,6 +187,18 @@ static ember_status write_circuit(ember_network *net, ltc_pop *p)
   return EMBER_OK;
 }
 
+ember_status ltc_net_check(ember_network *net)
+{
+  for (size_t i = 0; i < net->n_projs; i++) {
+    ember_projection *pj = net->projs[i];
+    if (pj->stdp && (pj->pre->ltc || pj->post->ltc))
+      return net_fail(net, EMBER_ERR_INVALID, "%s: spike-timing plasticity needs spikes on both "
+                      "sides; LTC population '%s' does not spike", pj->label,
+                      pj->pre->ltc ? pj->pre->label : pj->post->label);
+  }
+  return EMBER_OK;
+}
+
 ember_status ltc_net_freeze(ember_network *net)
 {
   for (size_t i = 0; i < net->n_projs; i++) {

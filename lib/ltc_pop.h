@@ -32,6 +32,9 @@ enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH };
 
 /* ltc_pop.c */
 EMBER_HIDDEN void ltc_pop_free(ltc_pop *p);
+/* At the first run, before anything is built: what LTC populations cannot do
+ * (spike-timing plasticity on their projections). */
+EMBER_HIDDEN ember_status ltc_net_check(ember_network *net);
 /* At the first run, after the files are open: scratch, threads, graded current
  * buffers, DIR/circuits/<label>.h5. */
 EMBER_HIDDEN ember_status ltc_net_freeze(ember_network *net);

@@ -71,6 +71,7 @@ void ember_network_free(ember_network *net)
     return;
   ember_network_close_output(net);
   engine_free(net);
+  stdp_free(net);
   for (size_t i = 0; i < net->n_pops; i++)
     pop_free(net->pops[i]);
   for (size_t i = 0; i < net->n_projs; i++)

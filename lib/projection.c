@@ -378,7 +378,7 @@ ember_status ember_projection_get(const ember_projection *proj, size_t k, uint32
   }
   if (pre) *pre = (uint32_t)lo;
   if (post) *post = proj->target[k];
-  if (weight) *weight = proj->weight[k];
+  if (weight) *weight = stdp_weight(proj, k);
   if (delay) *delay = proj->delay ? proj->delay[k] : proj->delay_const;
   return EMBER_OK;
 }
@@ -400,7 +400,7 @@ ember_status ember_projection_set_weights(ember_projection *proj, const ember_di
   }
   free(proj->weight);
   proj->weight = nw;
-  return EMBER_OK;
+  return stdp_weights_changed(proj);
 }
 
 ember_status ember_projection_set_weight_array(ember_projection *proj, const double *w, size_t n)
@@ -416,5 +416,5 @@ ember_status ember_projection_set_weight_array(ember_projection *proj, const dou
   }
   for (size_t k = 0; k < n; k++)
     proj->weight[k] = (float)w[k];
-  return EMBER_OK;
+  return stdp_weights_changed(proj);
 }

@@ -237,7 +237,8 @@ static ember_status open_report(ember_network *net, const char *var, const sonat
       }
       for (size_t k = 0; k < rc->n_ids; k++)
         ids[n][k] = rc->ids[k];
-      rp[n] = (sonata_report_pop){pop->label, rc->n_ids, ids[n], rc->t_start, rc->interval};
+      rp[n] = (sonata_report_pop){.name = pop->label, .n_nodes = rc->n_ids, .node_ids = ids[n],
+                                 .t_start = rc->t_start, .dt = rc->interval};
       recs[n++] = rc;
     }
   sonata_file *f = NULL;
@@ -308,6 +309,8 @@ ember_status record_open(ember_network *net)
   st = open_spikes(net, attrs, n_attrs);
   if (!st)
     st = open_reports(net, attrs, n_attrs);
+  if (!st)
+    st = stdp_open_output(net, attrs, n_attrs);
   free_attrs(attrs, vals);
   net->last_flush = wall_now();
   return st;
@@ -435,6 +438,8 @@ static ember_status write_spikes(ember_network *net)
 static ember_status flush_all(ember_network *net)
 {
   ember_status st = write_spikes(net);
+  if (!st)
+    st = stdp_flush(net);
   for (size_t p = 0; !st && p < net->n_pops; p++)
     for (size_t r = 0; !st && r < net->pops[p]->n_rec; r++)
       st = write_frames(net, net->pops[p]->rec[r]);
@@ -449,6 +454,11 @@ static ember_status flush_all(ember_network *net)
 
 ember_status record_end_slice(ember_network *net, int force)
 {
+  ember_status pst = net->failed ? EMBER_OK : stdp_end_interval(net);
+  if (pst) {
+    net->failed = 1;
+    return pst;
+  }
   for (size_t p = 0; !net->failed && p < net->n_pops; p++)
     for (size_t r = 0; r < net->pops[p]->n_rec; r++) {
       recorder *rc = net->pops[p]->rec[r];
@@ -465,6 +475,13 @@ ember_status ember_network_close_output(ember_network *net)
   if (net->closed)
     return EMBER_OK;
   ember_status st = net->frozen ? flush_all(net) : EMBER_OK;
+  size_t n_attrs = 0;
+  char *vals = NULL;
+  sonata_attr *attrs = net->frozen && net->outdir ? build_attrs(net, &n_attrs, &vals) : NULL;
+  ember_status e = stdp_close_output(net, attrs, n_attrs);   /* final weights in edges.h5 */
+  free_attrs(attrs, vals);
+  if (!st)
+    st = e;
   ember_status c = sonata_close(net->spikes_file);
   for (size_t i = 0; i < net->n_files; i++) {
     ember_status ci = sonata_close(net->files[i]);

@@ -150,6 +150,20 @@ static void print_reports(const ember_output *o)
   }
 }
 
+/* Weight reports are listed with the recorded variables; this lists edges.h5. */
+static void print_edges(const ember_output *o)
+{
+  size_t ne = ember_output_edge_pop_count(o);
+  if (ne == 0)
+    return;
+  printf("edges (edges.h5):\n  %-24s %-14s %-14s %10s\n", "projection", "source", "target", "synapses");
+  for (size_t i = 0; i < ne; i++) {
+    ember_edge_info ei;
+    if (!ember_output_edge_info(o, i, &ei))
+      printf("  %-24s %-14s %-14s %10zu\n", ei.name, ei.source, ei.target, ei.n);
+  }
+}
+
 /* The LTC circuits of DIR/circuits/<label>.h5 (written at the start of a run). */
 static void print_circuits(const char *dir)
 {
@@ -198,6 +212,7 @@ int ember_cli_info(int argc, char **argv)
   print_provenance(o);
   print_spikes(o);
   print_reports(o);
+  print_edges(o);
   print_circuits(argv[1]);
   ember_output_free(o);
   return EMBER_EXIT_OK;

@@ -114,6 +114,18 @@ void ember_lua_open_values(lua_State *L);
 /* Registers ember.population, ember.poisson, ember.spike_array, ember.dc,
  * ember.step_current and ember.connect in the table on top, and the metatables. */
 void ember_lua_open_objects(lua_State *L);
+/* The projection that is self (argument 1) of method fname; raises otherwise. */
+ember_projection *ember_lua_check_proj(lua_State *L, const char *fname);
+
+/* ------------------------------------------------------ lua_plasticity.c --- */
+
+/* Registers ember.stdp and ember.triplet in the table on top. */
+void ember_lua_open_plasticity(lua_State *L);
+/* Makes proj plastic with the rule table at idx (connect's `plasticity`). */
+void ember_lua_apply_plasticity(lua_State *L, int idx, const char *fname, ember_projection *proj);
+/* set_plasticity, get_plasticity, record: methods of projections. */
+extern const struct luaL_Reg ember_lua_plasticity_methods[];
+
 /* For other object files (lua_ltc.c): pushes an empty population userdata and
  * returns its slot, to be filled by a constructor; then registers the userdata
  * on top as the script object of *slot. */

@@ -583,7 +583,7 @@ typedef struct conn_opts {
  * from_list row has its own. */
 static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weighted, conn_opts *o)
 {
-  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", NULL};
+  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity", NULL};
   ember_lua_value v;
   o->weight = (ember_dist){EMBER_DIST_CONST, 0, 0};
   o->delay = (ember_dist){EMBER_DIST_CONST, ember_lua_ctx_of(L)->default_delay, 0};
@@ -635,11 +635,17 @@ static int l_connect(lua_State *L)
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
-  snprintf(u->receptor, sizeof u->receptor, "%s", o.receptor);
+  snprintf(u->receptor, sizeof u->receptor, "%s",
+           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
     return ember_lua_fail(L, fn);
+  if (!ember_lua_absent(L, 4)) {
+    if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
+      ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
+    lua_pop(L, 1);
+  }
   return 1;
 }
 
@@ -650,6 +656,11 @@ static lproj *check_proj(lua_State *L, const char *fname)
     ember_lua_error(L, "%s: call it as a method, proj:%s(...), on a projection (got %s)", fname,
                     strchr(fname, ':') + 1, ember_lua_describe(L, 1));
   return u;
+}
+
+ember_projection *ember_lua_check_proj(lua_State *L, const char *fname)
+{
+  return check_proj(L, fname)->proj;
 }
 
 /* proj:weights() -> array of weights in storage order (by pre, then creation) */
@@ -738,7 +749,7 @@ static int proj_index(lua_State *L)
     push_pop(L, ember_projection_post(u->proj));
   else if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
     return ember_lua_error(L, "a projection has no field or method %s (fields: label, size, receptor, pre, "
-                           "post; methods: weights, connections, set_weights)", ember_lua_describe(L, 2));
+                           "post; methods: weights, connections, set_weights, set_plasticity, get_plasticity, record)", ember_lua_describe(L, 2));
   return 1;
 }
 
@@ -771,6 +782,10 @@ static void open_classes(lua_State *L)
   static const luaL_Reg cur_methods[] = {{"inject", cur_inject}, {NULL, NULL}};
   new_class(L, POP_MT, pop_meta, pop_methods);
   new_class(L, PROJ_MT, proj_meta, proj_methods);
+  luaL_getmetatable(L, PROJ_MT);        /* plasticity methods: sim/lua_plasticity.c */
+  lua_getfield(L, -1, "methods");
+  luaL_setfuncs(L, ember_lua_plasticity_methods, 0);
+  lua_pop(L, 2);
   new_class(L, CUR_MT, cur_meta, cur_methods);
   luaL_getmetatable(L, CUR_MT);         /* plain method lookup for current sources */
   lua_getfield(L, -1, "methods");

@@ -80,6 +80,7 @@ bad_ltc_spec_key.lua|2|bad_ltc_spec_key.lua:2: ember.ltc: unknown spec key 'inpu
 bad_ltc_solver_option.lua|2|bad_ltc_solver_option.lua:2: ember.ltc: solver option 'ode_unfolds' applies to the fused solver, not to solver 'rk8pd'|
 bad_ltc_plasticity.lua|2|bad_ltc_plasticity.lua:2: ember.ltc: 'plasticity' must be a rate rule|
 bad_ltc_plastic_spikes.lua|2|bad_ltc_plastic_spikes.lua:6: ember.run: LTC population 'c' has rate plasticity and receives spikes|
+bad_ltc_stdp.lua|2|bad_ltc_stdp.lua:5: ember.run: s_to_c: spike-timing plasticity needs spikes on both sides|
 fail_ltc_nonfinite.lua|1|fail_ltc_nonfinite.lua:6: ember.run: LTC population 'c' neuron 0: v became|
 TABLE
 }
