@@ -96,6 +96,8 @@ struct ember_population {
   struct ember_projection **out;    /* projections leaving this population */
   size_t n_out;
   struct stdp_in *stdp_in;          /* plastic projections into it; NULL if none */
+
+  struct ltc_pop *ltc;              /* an LTC circuit (lib/ltc_pop.c), else NULL */
 };
 
 struct ember_projection {
@@ -114,6 +116,8 @@ struct ember_projection {
   struct stdp_proj *stdp;  /* plasticity, NULL for static synapses */
   uint32_t stdp_receptor;  /* EMBER_RECEPTOR_PLASTIC + slot, for its events */
   struct wrec *wrec;       /* weight recording, or NULL */
+  int graded;             /* from an LTC population: a graded current, no spikes (lib/ltc_pop.c) */
+  double *graded_i;       /* graded: 2 x n_post currents (nA): this interval's, last applied */
 };
 
 struct ember_current_source {
@@ -179,6 +183,8 @@ struct ember_network {
   int n_ws;
   spike_rec *merged;          /* spikes of one interval, sorted */
   size_t merged_cap;
+
+  struct ltc_net *ltc;        /* time series feeding LTC populations (lib/ltc_series.c) */
 };
 
 /* network.c */
@@ -189,6 +195,10 @@ EMBER_HIDDEN void *net_grow(void *arr, size_t *cap, size_t need, size_t elem);
 EMBER_HIDDEN double dist_draw(const ember_dist *d, rng_stream *r);
 
 /* population.c */
+/* A population of n with the given parameter table (at its defaults) and state size. */
+EMBER_HIDDEN ember_status pop_alloc(ember_network *net, const char *label, size_t n,
+                                    const ember_param_info *pinfo, size_t n_params, size_t n_derived,
+                                    size_t n_state, ember_population **out);
 EMBER_HIDDEN ember_status pop_prepare(ember_population *pop);
 EMBER_HIDDEN void pop_free(ember_population *pop);
 

@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include "config.h"
 #include "internal.h"
+#include "ltc_pop.h"
 
 ember_status net_fail(ember_network *net, ember_status st, const char *fmt, ...)
 {
@@ -77,6 +78,7 @@ void ember_network_free(ember_network *net)
     proj_free(net->projs[i]);
   for (size_t i = 0; i < net->n_currents; i++)
     current_free(net->currents[i]);
+  ltc_net_free(net);
   for (size_t i = 0; i < net->n_prov; i++) {
     free(net->prov[i].key);
     free(net->prov[i].value);
@@ -133,7 +135,7 @@ double ember_network_min_delay(const ember_network *net)
     return net->min_delay_user;
   double h = INFINITY;
   for (size_t i = 0; i < net->n_projs; i++)
-    if (net->projs[i]->n_syn)   /* an empty projection delivers nothing */
+    if (net->projs[i]->n_syn && !net->projs[i]->graded)   /* empty or graded: no delay */
       h = fmin(h, net->projs[i]->min_delay);
   return isfinite(h) ? h : 1.0;   /* no projections: any interval works; 1 ms */
 }

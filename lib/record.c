@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "internal.h"
+#include "ltc_pop.h"
 
 static double wall_now(void)
 {
@@ -94,6 +95,14 @@ ember_status ember_population_record(ember_population *pop, const char *what, do
                       ids[k], pop->label, pop->n - 1);
   if (ids && n_ids == 0)
     return net_fail(net, EMBER_ERR_INVALID, "record: the list of ids for '%s' is empty", pop->label);
+  uint32_t *owned = NULL;
+  if (pop->ltc && (st = ltc_pop_record_ids(pop, what, &ids, &n_ids, &owned)))
+    return st;
+  if (owned) {
+    st = add_recorder(pop, ember_model_state_index(pop->model, what), interval, ids, n_ids);
+    free(owned);
+    return st;
+  }
   if (strcmp(what, "spikes") == 0) {
     pop->record_spikes = 1;
     return EMBER_OK;
@@ -158,7 +167,10 @@ static sonata_attr *build_attrs(ember_network *net, size_t *n, char **vals_out)
   snprintf(vals + 2 * 8192, 8192, "%.17g", net->h);
   char *s = vals + 3 * 8192;
   for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p]->model) {
+    if (net->pops[p]->ltc) {
+      snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: ", *s ? "; " : "", net->pops[p]->label);
+      ltc_pop_solver_text(net->pops[p], s + strlen(s), 8192 - strlen(s));
+    } else if (net->pops[p]->model) {
       const ember_solver_opts *o = &net->pops[p]->solver;
       snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: %s abstol=%g reltol=%g root_tol=%g max_step=%g",
                *s ? "; " : "", net->pops[p]->label, o->method, o->abstol, o->reltol, o->root_tol, o->max_step);

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "lua_api.h"
+#include "lua_rate_rules.h"
 
 ember_lua_ctx *ember_lua_ctx_of(lua_State *L) { return *(ember_lua_ctx **)lua_getextraspace(L); }
 
@@ -152,6 +153,8 @@ static void open_ember(lua_State *L)
   luaL_setfuncs(L, fns, 0);
   ember_lua_open_values(L);
   ember_lua_open_objects(L);
+  ember_lua_open_ltc(L);
+  ember_lua_open_rate_rules(L);
   ember_lua_open_plasticity(L);
   lua_pushstring(L, ember_version());
   lua_setfield(L, -2, "version");

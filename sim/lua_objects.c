@@ -72,6 +72,15 @@ static lpop *check_pop_arg(lua_State *L, int idx, int k, const char *fname, cons
   return u;
 }
 
+ember_population **ember_lua_new_population(lua_State *L) { return &new_pop_ud(L)->pop; }
+void ember_lua_register_population(lua_State *L) { register_pop(L, lua_touserdata(L, -1)); }
+
+ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const char *fname,
+                                             const char *name)
+{
+  return check_pop_arg(L, idx, k, fname, name)->pop;
+}
+
 /* self of a population method: catches pop.method() written for pop:method(). */
 static lpop *check_self(lua_State *L, const char *fname)
 {
@@ -314,12 +323,40 @@ static int pop_initialize(lua_State *L)
   return 0;
 }
 
+/* LTC populations: pop:set takes the synapse parameters and the state (v,
+ * gsyn_exc, gsyn_inh) alike, since v is what a user sets on a circuit. */
+static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
+{
+  const ember_model *m = ember_population_model(pop);
+  const char *names[65];
+  size_t n = value_names(pop, PARAMS, names, 32);
+  n += value_names(pop, STATE, names + n, 32);
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    lua_pop(L, 1);
+    size_t i = 0;
+    while (lua_type(L, -1) == LUA_TSTRING && i < n && strcmp(names[i], lua_tostring(L, -1)) != 0)
+      i++;
+    if (i == n)
+      unknown_name(L, fn, pop, PARAMS, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?",
+                   names, n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (lua_getfield(L, 2, names[i]) != LUA_TNIL)
+      set_one(L, fn, pop, ember_model_state_index(m, names[i]) >= 0 ? STATE : PARAMS, names[i]);
+    lua_pop(L, 1);
+  }
+}
+
 static int pop_set(lua_State *L)
 {
   const char *fn = "pop:set";
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
-  apply_values(L, 2, fn, u->pop, PARAMS);
+  if (ember_ltc_population_circuit(u->pop))
+    set_ltc(L, fn, u->pop);
+  else
+    apply_values(L, 2, fn, u->pop, PARAMS);
   return 0;
 }
 
@@ -332,6 +369,9 @@ static int pop_get(lua_State *L)
   double *v = lua_newuserdatauv(L, n * sizeof *v, 0);
   if (ember_population_get(u->pop, name, v))
     return ember_lua_fail(L, fn);
+  const ember_ltc *c = ember_ltc_population_circuit(u->pop);
+  if (c && strcmp(name, "output") == 0)   /* the readout exists for the motor neurons only */
+    n = ember_ltc_outputs(c);
   ember_lua_push_numbers(L, v, n);
   return 1;
 }
@@ -578,16 +618,25 @@ static int l_connect(lua_State *L)
 {
   const char *fn = "ember.connect";
   max_args(L, 4, fn);
+  if (luaL_testudata(L, 1, "ember.series"))
+    return ember_lua_error(L, "%s: a series is not connected but fed: series:feed(ltc_population)", fn);
   lpop *pre = check_pop_arg(L, 1, 1, fn, "pre");
   lpop *post = check_pop_arg(L, 2, 2, fn, "post");
   int rows_weighted;
   ember_connector c = *ember_lua_check_connector(L, 3, 3, fn, &rows_weighted);
   conn_opts o;
   read_conn_opts(L, 4, fn, rows_weighted, &o);
+  if (ember_ltc_population_circuit(pre->pop) && lua_type(L, 4) == LUA_TTABLE)
+    for (int k = 0; k < 2; k++)
+      if (lua_getfield(L, 4, k ? "receptor" : "delay") != LUA_TNIL)
+        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': it "
+                               "sends a graded current (weight x value, nA), held over each interval",
+                               fn, k ? "receptor" : "delay", ember_population_label(pre->pop));
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
-  snprintf(u->receptor, sizeof u->receptor, "%s", o.receptor);
+  snprintf(u->receptor, sizeof u->receptor, "%s",
+           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))

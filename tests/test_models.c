@@ -626,6 +626,130 @@ static void test_jacobians(void **state)
                     {-48.001, 0.3, 0.6, 0.2, 0, 0},         {-150, 0, 1, 0, 0, 0}};
   for (size_t k = 0; k < 6; k++)
     check_jacobian("hh_cond_exp", hh[k], 0);
+  double ll[][3] = {{-65, 0, 0}, {-50, 0.6, 0.3}, {-20, 2.0, 0.45}};
+  for (size_t k = 0; k < 3; k++) {
+    check_jacobian("lif_ltc", ll[k], 0);
+    check_jacobian("lif_ltc", ll[k], 1);
+  }
+}
+
+
+/* ------------------------------------------------------------------ lif_ltc --- */
+
+/* The same neuron as an LTC circuit: one neuron, inputs 0 (exc) and 1 (inh) as
+ * sensory channels with the lif_ltc receptor parameters. */
+static ember_ltc *ltc_twin(double cm, double gl, double vl, double gmax, double sigma, double mu,
+                           double e_e, double e_i)
+{
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_FULLY_CONNECTED, .units = 1, .inputs = 2,
+                                .outputs = 1, .no_self_connections = 1};
+  ember_ltc *c = ember_ltc_new();
+  assert_int_equal(ember_ltc_build(c, &spec, 1, 0), EMBER_OK);
+  const struct { const char *name; double v[2]; } p[] = {
+    {"cm", {cm}}, {"gleak", {gl}}, {"vleak", {vl}}, {"sensory_w", {gmax, gmax}},
+    {"sensory_sigma", {sigma, sigma}}, {"sensory_mu", {mu, mu}}, {"sensory_erev", {e_e, e_i}},
+    {"input_w", {1, 1}}, {"input_b", {0, 0}}};
+  for (size_t i = 0; i < sizeof p / sizeof *p; i++)
+    if (ember_ltc_set_param(c, p[i].name, p[i].v))
+      fail_msg("%s: %s", p[i].name, ember_ltc_error(c));
+  ember_ltc_solver_opts o = ember_ltc_solver_defaults();
+  o.method = "rk8pd";
+  o.abstol = o.reltol = 1e-13;
+  assert_int_equal(ember_ltc_set_solver(c, &o), EMBER_OK);
+  double v0 = vl;
+  assert_int_equal(ember_ltc_reset(c, &v0), EMBER_OK);
+  return c;
+}
+
+/* With v_thresh = inf and tau_syn = inf the activations are piecewise constant
+ * (they jump by the weight at each arrival) and lif_ltc is the plain LTC neuron
+ * with s_exc, s_inh as its two inputs: compared with ember_ltc (rk8pd, 1e-13)
+ * every 1 ms over 40 ms, excitatory staircase 0.25 per arrival at 5, 10, 20, 30
+ * ms, inhibitory 0.375 at 15, 25 ms. (Synaptic weights are stored in single
+ * precision: the test uses weights that are exact in binary, else the
+ * difference would be that rounding, ~1e-7 mV, not the integration.) */
+static void test_lif_ltc_is_ltc(void **state)
+{
+  const double cm = 0.2, gl = 0.01, vl = -65, gmax = 0.05, sigma = 6, mu = 0.5;
+  const named params[] = {{"v_thresh", INFINITY}, {"tau_syn_E", INFINITY}, {"tau_syn_I", INFINITY},
+                          {"cm", cm}, {"g_leak", gl}, {"v_rest", vl}, {"g_max_E", gmax},
+                          {"g_max_I", gmax}, {"sigma_E", sigma}, {"sigma_I", sigma}, {"mu_E", mu},
+                          {"mu_I", mu}, {"e_rev_E", 0}, {"e_rev_I", -80}, {NULL, 0}};
+  const named init[] = {{"v", vl}, {NULL, 0}};
+  const char *methods[] = {"taylor", "rk8pd", "bsimp"};
+  for (size_t m = 0; m < 3; m++) {
+    setup s = {"lif_ltc", params, init, methods[m], 1e-12, 0};
+    ember_population *pop, *src;
+    ember_projection *proj;
+    ember_network *net = build(&s, &pop);
+    assert_ok(net, ember_source_population_new(net, "src", 2, "spike_array", &src));
+    double te[] = {4, 9, 19, 29}, ti[] = {14, 24};   /* + 1 ms delay */
+    assert_ok(net, ember_population_set_spike_times(src, 0, te, 4));
+    assert_ok(net, ember_population_set_spike_times(src, 1, ti, 2));
+    ember_connection rows[] = {{0, 0, 0.25, 1.0}, {1, 0, 0.375, 1.0}};
+    ember_connector ce = {EMBER_CONN_FROM_LIST, 0, 1, 1, rows};
+    ember_connector ci = {EMBER_CONN_FROM_LIST, 0, 1, 1, rows + 1};
+    ember_dist w = dist_const(0), dl = dist_const(1.0);
+    assert_ok(net, ember_projection_new(net, src, pop, &ce, &w, &dl, "excitatory", &proj));
+    assert_ok(net, ember_projection_new(net, src, pop, &ci, &w, &dl, "inhibitory", &proj));
+    ember_ltc *c = ltc_twin(cm, gl, vl, gmax, sigma, mu, 0, -80);
+    double err = 0, v;
+    for (int t = 0; t < 40; t++) {
+      double x[2] = {0.25 * ((t >= 5) + (t >= 10) + (t >= 20) + (t >= 30)),
+                     0.375 * ((t >= 15) + (t >= 25))};
+      assert_int_equal(ember_ltc_set_input(c, x), EMBER_OK);
+      assert_int_equal(ember_ltc_step(c, 1.0), EMBER_OK);
+      assert_ok(net, ember_network_run(net, 1.0));
+      ember_ltc_get_v(c, &v);
+      err = fmax(err, fabs(get1(pop, "v", 0) - v));
+    }
+    assert_close(get1(pop, "s_exc", 0), 1.0, 1e-15);
+    assert_int_equal(ember_population_spike_count(pop), 0);
+    print_message("  lif_ltc (%s, tol 1e-12) vs ember_ltc: max |dv| = %.3g mV over 40 ms "
+                  "(v at 40 ms = %.6f mV)\n", methods[m], err, v);
+    assert_true(err < 1e-9);
+    ember_ltc_free(c);
+    ember_network_free(net);
+  }
+}
+
+static void lif_ltc_f(const ref *r, const double *y, double *dy)
+{
+  /* p: cm, g_leak, v_rest, i, gmaxE, gmaxI, sigma, mu, eE, eI, tauE, tauI */
+  const double *p = r->p;
+  double ge = p[4] / (1 + exp(-p[6] * (y[1] - p[7]))), gi = p[5] / (1 + exp(-p[6] * (y[2] - p[7])));
+  dy[0] = (p[1] * (p[2] - y[0]) + ge * (p[8] - y[0]) + gi * (p[9] - y[0]) + p[3]) / p[0];
+  dy[1] = -y[1] / p[10];
+  dy[2] = -y[2] / p[11];
+}
+
+static void lif_ltc_reset(const ref *r, double *y) { y[0] = -65.0; }
+
+/* Spike times with decaying activations and a constant current against the
+ * reference RK4: v_thresh -50, reset -65, refractory 2 ms, i_offset 0.2 nA
+ * (v_inf = -45 mV), s_exc(0) = 3 and s_inh(0) = 2 decaying with 5 and 10 ms, so
+ * the conductances (and the liquid time constant) change under the spikes;
+ * 150 ms. */
+static void test_lif_ltc_spike_times(void **state)
+{
+  ref r = {.n = 3, .f = lif_ltc_f, .reset = lif_ltc_reset, .th = -50.0, .t_ref = 2.0, .clamp = 1,
+           .p = {0.2, 0.01, -65, 0.2, 0.05, 0.05, 6, 0.5, 0, -80, 5, 10}};
+  double y0[3] = {-65.0, 3.0, 2.0}, expect[64];
+  size_t ne = ref_checked(&r, y0, 150.0, 1e-3, 1e-8, expect, 64);
+  assert_true(ne >= 5);
+  const named params[] = {{"i_offset", 0.2}, {"g_max_E", 0.05}, {"g_max_I", 0.05}, {NULL, 0}};
+  const named init[] = {{"v", -65.0}, {"s_exc", 3.0}, {"s_inh", 2.0}, {NULL, 0}};
+  const char *methods[] = {"taylor", "rk8pd", "dopri5", "bsimp"};
+  for (size_t m = 0; m < 4; m++) {
+    setup s = {"lif_ltc", params, init, methods[m], 1e-11, 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, 150.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  lif_ltc %-7s: %zu spikes (first %.4f ms), max |t - reference| = %.3g ms\n",
+                  methods[m], n, got[0], err);
+    assert_true(err < 1e-6);
+  }
 }
 
 /* ------------------------------------------------------- parameter checking --- */
@@ -669,6 +793,10 @@ static void test_bad_parameters(void **state)
   expect_prepare_fails("adex", reset_high, "v_reset");
   const named thresh_high[] = {{"v_thresh", -30.0}, {NULL, 0}};
   expect_prepare_fails("adex", thresh_high, "v_thresh");
+  assert_int_equal(try_param("lif_ltc", "g_max_E", -0.1), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("lif_ltc", "tau_syn_E", 0.0), EMBER_ERR_INVALID);
+  assert_int_equal(try_param("lif_ltc", "tau_syn_I", INFINITY), EMBER_OK);
+  expect_prepare_fails("lif_ltc", reset_high, "v_reset");
   const named steep[] = {{"delta_T", 0.01}, {"v_spike", 0.0}, {NULL, 0}};   /* 5040 > 500 */
   expect_prepare_fails("adex", steep, "delta_T");
   ember_network *net = ember_network_new(1);   /* weights: conductances are >= 0 */
@@ -696,6 +824,8 @@ int main(void)
     cmocka_unit_test(test_hh_rest),
     cmocka_unit_test(test_hh_singularities),
     cmocka_unit_test(test_hh_solvers_agree),
+    cmocka_unit_test(test_lif_ltc_is_ltc),
+    cmocka_unit_test(test_lif_ltc_spike_times),
     cmocka_unit_test(test_jacobians),
     cmocka_unit_test(test_bad_parameters),
   };

@@ -7,5 +7,6 @@
 #include "ember/network.h"
 #include "ember/output.h"
 #include "ember/ltc.h"
+#include "ember/plasticity.h"
 #include "ember/stdp.h"
 #endif

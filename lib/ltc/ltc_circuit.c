@@ -40,6 +40,7 @@ ember_ltc *ember_ltc_new(void)
 void ltc_clear(ember_ltc *c)
 {
   ltc_solver_free(c);
+  ltc_plastic_free(c);   /* its sizes are the old wiring's */
   ltc_syn_free(&c->syn);
   ltc_syn_free(&c->sens);
   double **arr[] = {&c->gleak, &c->vleak, &c->cm, &c->input_w, &c->input_b, &c->output_w,
@@ -203,6 +204,7 @@ ember_status ember_ltc_reset(ember_ltc *c, const double *v0)
     c->n_rhs = 0;
     c->h = 1e-3;          /* the same start as a fresh solver: a run after a reset */
     c->input_dirty = 1;   /* does not depend on the runs before it */
+    ltc_plastic_reset(c);
   }
   return st;
 }

@@ -58,6 +58,8 @@ struct ember_ltc {
   int threads;
   uint64_t n_rhs;                /* right-hand side evaluations, for cost measurements */
 
+  struct ltc_plastic *plastic;   /* rate-based plasticity (ltc_plastic.c), or NULL */
+
   char err[512];
 };
 
@@ -93,5 +95,12 @@ LTC_HIDDEN void ltc_fused_substep(const ember_ltc *c, const double *v, double *v
 LTC_HIDDEN ember_status ltc_solver_setup(ember_ltc *c);
 LTC_HIDDEN void ltc_solver_free(ember_ltc *c);
 LTC_HIDDEN ember_status ltc_advance(ember_ltc *c, double elapsed);
+
+/* ltc_plastic.c: rate-based plasticity on the weights (ember/plasticity.h). */
+LTC_HIDDEN void ltc_plastic_free(ember_ltc *c);
+LTC_HIDDEN size_t ltc_plastic_dim(const ember_ltc *c);   /* extra ODE dimensions, or 0 */
+LTC_HIDDEN int ltc_plastic_rhs(double t, const double *y, double *dydt, void *circuit);
+LTC_HIDDEN ember_status ltc_plastic_advance(ember_ltc *c, double elapsed, int input_changed);
+LTC_HIDDEN void ltc_plastic_reset(ember_ltc *c);
 
 #endif

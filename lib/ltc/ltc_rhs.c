@@ -97,7 +97,7 @@ void ltc_sensory_update(ember_ltc *c)
 {
   /* The affine input map goes into c->a, free at this point. */
   double *xm = c->a;
-  for (size_t k = 0; k < c->k; k++)
+  for (size_t k = 0; k < c->k && c->k <= c->n; k++)   /* K > N: no room, see below */
     xm[k] = c->input_w[k] * c->x[k] + c->input_b[k];
   if (c->k > c->n) {   /* c->a has only N entries; rare, so a plain fallback */
     for (size_t j = 0; j < c->n; j++) {

@@ -42,10 +42,11 @@ ember_status ltc_solver_setup(ember_ltc *c)
   if (c->fused || c->n == 0)
     return EMBER_OK;
   const gsl_odeiv2_step_type *T = find_stepper(c->opt.method);
-  c->sys = (gsl_odeiv2_system){ltc_rhs, NULL, c->n, c};
-  c->step = gsl_odeiv2_step_alloc(T, c->n);
+  size_t dim = c->n + ltc_plastic_dim(c);   /* plastic weights join the ODE state */
+  c->sys = (gsl_odeiv2_system){c->plastic ? ltc_plastic_rhs : ltc_rhs, NULL, dim, c};
+  c->step = gsl_odeiv2_step_alloc(T, dim);
   c->control = gsl_odeiv2_control_y_new(c->opt.abstol, c->opt.reltol);
-  c->evolve = gsl_odeiv2_evolve_alloc(c->n);
+  c->evolve = gsl_odeiv2_evolve_alloc(dim);
   if (!c->step || !c->control || !c->evolve) {
     ltc_solver_free(c);
     return ltc_fail(c, EMBER_ERR_NOMEM, "out of memory for the %s solver", c->opt.method);
@@ -120,7 +121,9 @@ ember_status ltc_advance(ember_ltc *c, double elapsed)
   if (changed)
     ltc_sensory_update(c);
   ember_status st = EMBER_OK;
-  if (c->fused)
+  if (c->plastic)
+    st = ltc_plastic_advance(c, elapsed, changed);
+  else if (c->fused)
     advance_fused(c, elapsed);
   else
     st = advance_gsl(c, elapsed, changed);

@@ -8,6 +8,7 @@ extern const ember_model ember_lif_cond_exp;
 extern const ember_model ember_izhikevich;
 extern const ember_model ember_adex;
 extern const ember_model ember_hh_cond_exp;
+extern const ember_model ember_lif_ltc;
 
 static const ember_model *const registry[] = {
   &ember_lif_curr_exp,
@@ -15,6 +16,7 @@ static const ember_model *const registry[] = {
   &ember_izhikevich,
   &ember_adex,
   &ember_hh_cond_exp,
+  &ember_lif_ltc,
 };
 
 const ember_model *ember_model_at(size_t i)

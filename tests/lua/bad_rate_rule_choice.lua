@@ -1,0 +1,2 @@
+-- bad: an unknown choice for which synapses learn
+local rule = ember.hebb{synapses = "motor"}
