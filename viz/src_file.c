@@ -260,9 +260,9 @@ static int load_extras(file_src *fs, vz_store *st)
     changed |= circuit_frames(fs, st->circuits[i]);
   char msg[512];
   if (!st->weights)
-    changed |= (st->weights = vz_weights_load(fs->dir, msg, sizeof msg)) != NULL;
+    changed |= (st->weights = vz_weights_load(fs->o, msg, sizeof msg)) != NULL;
   else
-    changed |= vz_weights_update(st->weights, fs->dir);
+    changed |= vz_weights_update(st->weights, fs->o);
   return changed;
 }
 
