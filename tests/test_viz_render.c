@@ -19,6 +19,8 @@
 #include "../viz/live.h"
 #include "../viz/png.h"
 #include "../viz/pyramid.h"
+#include "../viz/weights.h"
+#include "ember/stdp.h"
 
 static char g_tmp[256];
 
@@ -286,6 +288,88 @@ static void test_inspector_live(void **state)
   ember_network_free(net);
 }
 
+/* Live weights: a plastic projection the window shows is sampled while the run
+ * goes (its synapses with the first sample), and once more when the run ends,
+ * so that the view's weights at the end equal the network's; a projection the
+ * window does not show is not sampled. */
+static void test_live_weights(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *in, *inh, *out;
+  assert_ok(net, ember_source_population_new(net, "in", 40, "poisson", &in));
+  assert_ok(net, ember_source_population_new(net, "inh", 10, "poisson", &inh));
+  assert_ok(net, ember_population_new(net, "out", 4, "lif_curr_exp", &out));
+  ember_dist rate = dist_const(50.0);
+  assert_ok(net, ember_population_set_param(in, "rate", &rate, NULL, 0));
+  assert_ok(net, ember_population_set_param(inh, "rate", &rate, NULL, 0));
+  ember_connector conn = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.5), wi = dist_const(-0.2), d = dist_const(1.0);
+  ember_projection *plastic, *fixed;
+  assert_ok(net, ember_projection_new(net, in, out, &conn, &w, &d, "excitatory", &plastic));
+  assert_ok(net, ember_projection_new(net, inh, out, &conn, &wi, &d, "inhibitory", &fixed));
+  const char *names[] = {"w_max", "A_plus", "A_minus"};
+  double values[] = {1.0, 0.05, 0.06};
+  assert_ok(net, ember_projection_set_plasticity(plastic, "stdp", names, values, 3));
+  vz_live *live = vz_live_new(net);
+  vz_store *st = vz_store_new();
+  vz_source *s = vz_live_source(live);
+  ember_network_set_observer(net, vz_live_observe, live);
+  size_t want = 0;
+  s->ops->want_weights(s, &want, 1);
+  assert_ok(net, ember_network_run(net, 100.0));
+  s->ops->poll(s, st);
+  assert_non_null(st->weights);
+  assert_int_equal(st->weights->n, 2);
+  vz_proj *p = &st->weights->proj[0];
+  assert_string_equal(p->label, ember_projection_label(plastic));
+  assert_string_equal(p->pre, "in");
+  assert_string_equal(p->post, "out");
+  assert_string_equal(p->units, "nA");
+  assert_int_equal(p->plastic, 1);
+  assert_int_equal(p->n_syn, 160);   /* the first sample brought the synapses */
+  assert_int_equal(p->n_frames, 1);
+  for (size_t k = 0; k < p->n_syn; k++) {
+    uint32_t a, b;
+    double dl;
+    assert_ok(net, ember_projection_get(plastic, k, &a, &b, NULL, &dl));
+    assert_int_equal(p->src[k], a);
+    assert_int_equal(p->dst[k], b);
+    assert_close(p->delay[k], dl, 1e-6);
+  }
+  assert_ok(net, ember_network_run(net, 200.0));
+  vz_live_finish(live, 0);
+  s->ops->poll(s, st);
+  assert_true(p->n_frames >= 2);
+  assert_close(p->ft[p->n_frames - 1], 300.0, 1e-9);
+  const float *now = vz_proj_weights_at(p, 300.0);
+  size_t changed = 0;
+  for (size_t k = 0; k < p->n_syn; k++) {
+    double x;
+    assert_ok(net, ember_projection_get(plastic, k, NULL, NULL, &x, NULL));
+    assert_close(now[k], x, 1e-6 * fabs(x) + 1e-12);
+    changed += fabs(x - 0.5) > 1e-6;
+  }
+  assert_true(changed > 0);   /* STDP did change weights, and the view has them */
+  assert_int_equal(st->weights->proj[1].n_syn, 0);   /* not shown: never sampled */
+  /* The inspector ranks the selected neuron's inputs with these weights. */
+  vz_view v = {.t_now = 300.0, .span = 100.0, .sel_pop = 2, .sel_id = 1};
+  vz_inspect insp;
+  vz_inspect_fill(st, &v, &insp);
+  assert_string_equal(insp.inputs_what, "drive");
+  assert_int_equal(insp.n_incoming, 40);
+  for (size_t k = 0; k < insp.n_inputs; k++) {
+    double x = NAN;
+    for (size_t q = 0; q < p->n_syn; q++)
+      if (p->src[q] == insp.input[k].id && p->dst[q] == 1)
+        assert_ok(net, ember_projection_get(plastic, q, NULL, NULL, &x, NULL));
+    assert_close(insp.input[k].w, x, 1e-6 * fabs(x) + 1e-12);
+  }
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  vz_store_free(st);
+  ember_network_free(net);
+}
+
 /* The observer's nonzero return stops a run as an interruption. */
 static void test_live_quit_stops_run(void **state)
 {
@@ -397,7 +481,7 @@ static void test_pyramid_counts(void **state)
  * the raster drawn from the pre-binned counts is the raster drawn spike by spike. */
 static void test_pyramid_image(void **state)
 {
-  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL};
+  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   vz_source src = {.ops = &none};
   vz_store *st = vz_store_new();
   int p = vz_store_pop(st, "p", "lif_curr_exp", 1000);
@@ -473,7 +557,7 @@ static void test_frame_time(void **state)
   assert_int_equal(vz_store_add_spikes(st, (size_t)p, t, id, N), 0);
   free(t);
   free(id);
-  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL};
+  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   vz_source src = {.ops = &none};
   char msg[256];
   for (int w = 0; w < 2; w++)
@@ -506,7 +590,8 @@ int main(void)
     cmocka_unit_test(test_raster_pixels),  cmocka_unit_test(test_click_selects),
     cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_follow_rereads_once),
     cmocka_unit_test(test_inspector_file),
-    cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_quit_stops_run),
+    cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_weights),
+    cmocka_unit_test(test_live_quit_stops_run),
     cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_pyramid_counts),
     cmocka_unit_test(test_pyramid_image),  cmocka_unit_test(test_frame_time)};
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -145,7 +145,12 @@ static void weights_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   vz_proj *p = shown(app);
   if (!p || !p->n_syn) {
     vz_text(app->font, app->canvas, plot.x + 10, plot.y + 10, VZ_DIM,
-            "no weights in this output (edges.h5, weight.h5)");
+            !p ? "no weights in this output (edges.h5, weight.h5)"
+            : app->src->live && app->src->growing ? "waiting for the first sample of this projection's weights"
+                                                 : "this projection's weights were not sampled");
+    if (p)
+      vz_textf(app->small, app->canvas, plot.x + 10, plot.y + 32, VZ_DIM, "%s: %s -> %s", p->label,
+               p->pre ? p->pre : "?", p->post ? p->post : "?");
     return;
   }
   SDL_SetClipRect(app->canvas, &plot);

@@ -343,7 +343,7 @@ static void file_free(vz_source *src)
   free(fs);
 }
 
-static const vz_source_ops file_ops = {"file", file_poll, file_select, NULL, NULL, NULL, file_free};
+static const vz_source_ops file_ops = {"file", file_poll, file_select, NULL, NULL, NULL, NULL, file_free};
 
 vz_source *vz_file_source_new(const char *dir, int follow, vz_store *st, char *msg, size_t msglen)
 {
