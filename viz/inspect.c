@@ -5,16 +5,6 @@
 #include "draw.h"
 #include "inspect.h"
 
-/* Last spike of neuron id in p at or before t; NAN if none. Walks back from t,
- * which is short for any neuron that fires at all. */
-static double last_spike(const vz_pop *p, uint32_t id, double t)
-{
-  for (size_t k = vz_pop_lower(p, t + 1e-12); k-- > 0;)
-    if (p->id[k] == id)
-      return p->t[k];
-  return NAN;
-}
-
 /* Parameter rows of the selected neuron, and tau_m if it is one of them. */
 static void fill_params(const vz_pop *p, uint32_t id, vz_inspect *out)
 {
@@ -42,13 +32,14 @@ void vz_inspect_fill(const vz_store *st, const vz_view *v, vz_inspect *out)
   out->kind = p->kind;
   out->id = id;
   out->pop_size = p->size;
-  out->spikes = vz_pop_count(p, -INFINITY, INFINITY, id);
+  /* Through the per-neuron index: O(log(spikes of the neuron)) per frame. */
+  out->spikes = vz_pop_neuron_count(p, id, -INFINITY, INFINITY);
   double dur = st->t_end - st->t_begin;
   out->rate = dur > 0 ? (double)out->spikes / (dur / 1000.0) : 0.0;
   double t0 = vz_view_t0(v);
-  out->spikes_window = vz_pop_count(p, t0, v->t_now + 1e-12, id);
+  out->spikes_window = vz_pop_neuron_count(p, id, t0, v->t_now + 1e-12);
   out->rate_window = v->span > 0 ? (double)out->spikes_window / (v->span / 1000.0) : 0.0;
-  out->last_spike = last_spike(p, id, v->t_now);
+  out->last_spike = vz_pop_neuron_last(p, id, v->t_now);
   if (id < p->size)
     fill_params(p, id, out);
   for (size_t i = 0; i < st->n_traces && out->n_values < VZ_INSPECT_MAX; i++) {
