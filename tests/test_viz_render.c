@@ -351,6 +351,9 @@ static void test_live_weights(void **state)
   }
   assert_true(changed > 0);   /* STDP did change weights, and the view has them */
   assert_int_equal(st->weights->proj[1].n_syn, 0);   /* not shown: never sampled */
+  assert_string_equal(p->receptor, "excitatory");
+  assert_string_equal(st->weights->proj[1].receptor, "inhibitory");
+  assert_int_equal(vz_proj_sign(&st->weights->proj[1]), -1);
   /* The inspector ranks the selected neuron's inputs with these weights. */
   vz_view v = {.t_now = 300.0, .span = 100.0, .sel_pop = 2, .sel_id = 1};
   vz_inspect insp;

@@ -80,7 +80,7 @@ static int write_circuit(const char *dir)
   for (size_t j = 0; j < n; j++)
     ids[j] = j;
   sonata_attr prov[] = {{"populations", "ltc:9:ltc"}};
-  sonata_report_pop rp = {"ltc", n, ids, 0.0, 1.0};
+  sonata_report_pop rp = {.name = "ltc", .n_nodes = n, .node_ids = ids, .t_start = 0.0, .dt = 1.0};
   sonata_file *f;
   snprintf(path, sizeof path, "%s/v.h5", dir);
   if (sonata_report_create(path, "mV", 1, &rp, prov, 1, &f, msg, sizeof msg))
@@ -590,7 +590,7 @@ static int write_demo(const char *dir)
   char prov_s[64];
   snprintf(prov_s, sizeof prov_s, "ncp:%zu:ltc", n);
   sonata_attr prov[] = {{"populations", prov_s}};
-  sonata_report_pop rp = {"ncp", n, ids, 0.0, 1.0};
+  sonata_report_pop rp = {.name = "ncp", .n_nodes = n, .node_ids = ids, .t_start = 0.0, .dt = 1.0};
   sonata_file *f;
   snprintf(path, sizeof path, "%s/v.h5", dir);
   if (sonata_report_create(path, "mV", 1, &rp, prov, 1, &f, msg, sizeof msg))

@@ -66,7 +66,7 @@ typedef struct watch {
 /* What the window knows of a projection before any sample. */
 typedef struct meta_proj {
   char *label, *pre, *post;
-  char units[32];
+  char units[32], receptor[32];
   size_t n_syn;
   int plastic;
 } meta_proj;
@@ -218,14 +218,13 @@ static void pmeta_free(meta_proj *m, size_t n)
   free(m);
 }
 
-/* The unit of every receptor of model m, or "" when they differ. */
-static const char *weight_unit(const ember_model *m)
+/* The unit of weights on receptor `name` of model m, or "". */
+static const char *weight_unit(const ember_model *m, const char *name)
 {
-  const char *u = m && m->n_receptors ? m->receptors[0].unit : "";
-  for (size_t k = 1; m && k < m->n_receptors; k++)
-    if (strcmp(m->receptors[k].unit, u))
-      return "";
-  return u ? u : "";
+  for (size_t k = 0; m && k < m->n_receptors; k++)
+    if (!strcmp(m->receptors[k].name, name))
+      return m->receptors[k].unit ? m->receptors[k].unit : "";
+  return "";
 }
 
 /* Labels, sizes and plasticity of the projections. */
@@ -238,7 +237,8 @@ static meta_proj *build_pmeta(ember_network *net, size_t n)
     m[i].label = strdup(ember_projection_label(pr));
     m[i].pre = strdup(ember_population_label(ember_projection_pre(pr)));
     m[i].post = strdup(ember_population_label(post));
-    snprintf(m[i].units, sizeof m[i].units, "%s", weight_unit(ember_population_model(post)));
+    snprintf(m[i].receptor, sizeof m[i].receptor, "%s", ember_projection_receptor(pr));
+    snprintf(m[i].units, sizeof m[i].units, "%s", weight_unit(ember_population_model(post), m[i].receptor));
     m[i].n_syn = ember_projection_size(pr);
     m[i].plastic = ember_projection_plasticity(pr) != NULL;
     if (!m[i].label || !m[i].pre || !m[i].post) {
@@ -550,6 +550,7 @@ static void copy_meta(vz_live *L, vz_store *st)
     if (!p)
       break;
     p->plastic = m->plastic;
+    snprintf(p->receptor, sizeof p->receptor, "%s", m->receptor);
   }
 }
 

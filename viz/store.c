@@ -422,7 +422,9 @@ double vz_trace_value_at(const vz_trace *tr, double t)
   size_t k = vz_trace_lower(tr, t);
   if (k < tr->n && vz_trace_time(tr, k) == t)
     return tr->v[k];
-  if (k == tr->n && tr->dt > 0 && t >= tr->t0 + (double)tr->n * tr->dt)
-    return NAN;   /* past the last frame's interval */
+  /* Past the last frame's interval: unknown; its end (where a run stops, and
+   * where a finished run's playhead rests) still has the last frame's value. */
+  if (k == tr->n && tr->dt > 0 && t > tr->t0 + (double)tr->n * tr->dt + 1e-9 * fmax(1.0, fabs(t)))
+    return NAN;
   return tr->v[k - 1];
 }

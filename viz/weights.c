@@ -189,6 +189,11 @@ int vz_proj_add_sample(vz_proj *p, const float *w, double t)
   return 0;
 }
 
+int vz_proj_sign(const vz_proj *p)
+{
+  return strncmp(p->receptor, "inh", 3) == 0 ? -1 : 1;
+}
+
 long vz_proj_frame_at(const vz_proj *p, double t)
 {
   if (!p->n_frames)
@@ -222,7 +227,9 @@ static int load_edges(vz_weights *w, const ember_output *o, size_t i, char *msg,
   if (ember_output_edge_info(o, i, &e))
     return -1;
   size_t n = e.n;
-  vz_proj *p = vz_weights_add(w, e.name, e.source, e.target, NULL);
+  vz_proj *p = vz_weights_add(w, e.name, e.source, e.target, e.units);
+  if (p)
+    snprintf(p->receptor, sizeof p->receptor, "%s", e.receptor);
   uint64_t *src = malloc((n + 1) * sizeof *src), *dst = malloc((n + 1) * sizeof *dst);
   double *wd = malloc((n + 1) * sizeof *wd), *dd = malloc((n + 1) * sizeof *dd);
   uint32_t *s32 = malloc((n + 1) * sizeof *s32), *d32 = malloc((n + 1) * sizeof *d32);
@@ -278,7 +285,8 @@ static int load_mapping(vz_proj *p, const ember_output *o, int r, const ember_re
   p->n_rec = n_rec;
   p->t0 = ri->t_start;
   p->dt = ri->dt > 0 ? ri->dt : 1;
-  snprintf(p->units, sizeof p->units, "%s", ri->units);
+  if (ri->units[0])
+    snprintf(p->units, sizeof p->units, "%s", ri->units);
   return 0;
 }
 

@@ -33,6 +33,7 @@ typedef struct vz_proj {
   double *ft;                   /* ... or at ft[f] (live samples; NULL for files) */
   int plastic;                  /* live: the weights change (STDP); -1: unknown */
   char units[32];
+  char receptor[32];            /* the targets' receptor ("excitatory", ...), "" if unknown */
   double wmin, wmax;            /* over the edges and all frames */
   /* Incoming synapses per post neuron (CSR): in_idx[in_ptr[j] .. in_ptr[j+1]). */
   size_t *in_ptr;
@@ -72,6 +73,10 @@ int vz_proj_set_synapses(vz_proj *p, size_t n, const uint32_t *src, const uint32
  * 0, or -1 if out of memory. */
 int vz_proj_add_sample(vz_proj *p, const float *w, double t);
 #define VZ_WEIGHT_VALUES ((size_t)1 << 26)
+
+/* -1 if p targets an inhibitory receptor (conductance weights are positive
+ * but inhibit), else +1. */
+int vz_proj_sign(const vz_proj *p);
 
 /* The frame shown at time t: the one at or before t (the first frame before
  * it); -1 when p has no frames. */
