@@ -119,6 +119,8 @@ struct vz_live {
   unsigned char *sent;             /* per projection: its synapses were sent */
   size_t my_want[MAX_WANT], my_n_want, next_want;
   double w_next;                   /* wall time of the next allowed weight sample */
+  size_t w_count;                  /* weight samples taken during runs ... */
+  double w_cost;                   /* ... and their wall time (s) */
   vec my_wh, my_wids, my_wdel, my_wval;
   /* Window thread only. */
   vec rx_spk, rx_seg, rx_smp, rx_ltch, rx_ltcv, rx_wh, rx_wids, rx_wdel, rx_wval;
@@ -142,6 +144,22 @@ static int vec_push(vec *a, const void *x, size_t n, size_t sz)
   }
   memcpy((char *)a->v + a->n * sz, x, n * sz);
   a->n += n;
+  return 0;
+}
+
+/* Room for n more elements of size sz; 0, or -1 if out of memory. */
+static int vec_reserve(vec *a, size_t n, size_t sz)
+{
+  if (a->n + n <= a->cap)
+    return 0;
+  size_t c = a->cap ? a->cap : 4096;
+  while (c < a->n + n)
+    c *= 2;
+  void *v = realloc(a->v, c * sz);
+  if (!v)
+    return -1;
+  a->v = v;
+  a->cap = c;
   return 0;
 }
 
@@ -354,19 +372,24 @@ static void sample_proj(vz_live *L, size_t i, double t)
   if (!n || n > LIVE_MAX_SYN || (!structure && !ember_projection_plasticity(pr)))
     return;
   size_t h0 = L->my_wval.n, i0 = L->my_wids.n, d0 = L->my_wdel.n;
-  int bad = 0;
+  /* Room first (vec_reserve), then the values written in place. */
+  int bad = vec_reserve(&L->my_wval, n, sizeof(float))
+            || (structure && (vec_reserve(&L->my_wids, 2 * n, sizeof(uint32_t))
+                              || vec_reserve(&L->my_wdel, n, sizeof(float))));
+  float *wv = bad ? NULL : (float *)L->my_wval.v + h0, *dv = structure && !bad ? (float *)L->my_wdel.v + d0 : NULL;
+  uint32_t *iv = structure && !bad ? (uint32_t *)L->my_wids.v + i0 : NULL;
   for (size_t k = 0; k < n && !bad; k++) {
-    uint32_t ids[2];
     double w, d;
-    float x;
-    bad = ember_projection_get(pr, k, structure ? &ids[0] : NULL, structure ? &ids[1] : NULL, &w,
-                               structure ? &d : NULL) != EMBER_OK;
-    x = (float)w;
-    bad = bad || vec_push(&L->my_wval, &x, 1, sizeof x);
-    if (structure && !bad) {
-      x = (float)d;
-      bad = vec_push(&L->my_wids, ids, 2, sizeof *ids) || vec_push(&L->my_wdel, &x, 1, sizeof x);
-    }
+    bad = ember_projection_get(pr, k, iv ? &iv[2 * k] : NULL, iv ? &iv[2 * k + 1] : NULL, &w,
+                               dv ? &d : NULL) != EMBER_OK;
+    wv[k] = (float)w;
+    if (dv)
+      dv[k] = (float)d;
+  }
+  if (!bad) {
+    L->my_wval.n += n;
+    L->my_wids.n += iv ? 2 * n : 0;
+    L->my_wdel.n += dv ? n : 0;
   }
   wsample h = {(uint32_t)i, (uint32_t)structure, n,
                ember_population_size(ember_projection_pre(pr)), ember_population_size(ember_projection_post(pr)), t};
@@ -406,6 +429,8 @@ static void sample_weights(vz_live *L, double t, int all)
     return;
   sample_proj(L, pick, t);
   double cost = wall_now() - now;
+  L->w_count++;
+  L->w_cost += cost;
   L->w_next = now + fmax(WEIGHT_PERIOD / (double)L->my_n_want, WEIGHT_BUDGET * cost);
 }
 
@@ -807,6 +832,12 @@ vz_live *vz_live_new(ember_network *net)
   pthread_mutex_init(&L->mu, NULL);
   pthread_cond_init(&L->cv, NULL);
   return L;
+}
+
+void vz_live_weight_stats(const vz_live *live, size_t *samples, double *seconds)
+{
+  *samples = live->w_count;   /* simulation thread's counters: read them between runs */
+  *seconds = live->w_cost;
 }
 
 vz_source *vz_live_source(vz_live *live)
