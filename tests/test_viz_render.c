@@ -5,6 +5,7 @@
  * to the pixels; and the frame time of a large raster (printed, not asserted). */
 #define _GNU_SOURCE
 #include <ftw.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +374,60 @@ static void test_live_weights(void **state)
   ember_network_free(net);
 }
 
+static void *run_100(void *net)
+{
+  ember_network_run(net, 100.0);
+  return NULL;
+}
+
+/* Paused live run: selecting a neuron and showing a projection are answered
+ * while the simulation waits (its synapses and the neuron's state arrive
+ * without resuming). */
+static void test_live_paused_answers(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *in, *out;
+  assert_ok(net, ember_source_population_new(net, "in", 20, "poisson", &in));
+  assert_ok(net, ember_population_new(net, "out", 5, "lif_curr_exp", &out));
+  ember_connector conn = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.3), d = dist_const(1.0);
+  ember_projection *pr;
+  assert_ok(net, ember_projection_new(net, in, out, &conn, &w, &d, "excitatory", &pr));
+  vz_live *live = vz_live_new(net);
+  vz_store *st = vz_store_new();
+  vz_source *s = vz_live_source(live);
+  ember_network_set_observer(net, vz_live_observe, live);
+  s->ops->set_paused(s, 1);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, run_100, net), 0);
+  for (int k = 0; k < 2000 && !(st->weights && st->n_pops == 2); k++) {   /* the first interval */
+    s->ops->poll(s, st);
+    usleep(1000);
+  }
+  assert_non_null(st->weights);
+  double t_paused = st->t_end;
+  assert_int_equal(st->weights->proj[0].n_syn, 0);
+  size_t want = 0;
+  s->ops->want_weights(s, &want, 1);
+  s->ops->select(s, st, 1, 3);
+  for (int k = 0; k < 2000 && (!st->weights->proj[0].n_syn || vz_store_find_trace(st, 1, 3, "v") < 0); k++) {
+    usleep(1000);
+    s->ops->poll(s, st);
+  }
+  assert_int_equal(st->weights->proj[0].n_syn, 100);
+  assert_true(vz_store_find_trace(st, 1, 3, "v") >= 0);
+  assert_close(st->t_end, t_paused, 0);   /* still paused */
+  s->ops->set_paused(s, 0);
+  pthread_join(th, NULL);
+  vz_live_finish(live, 0);
+  s->ops->poll(s, st);
+  assert_close(st->t_end, 100.0, 1e-9);
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  vz_store_free(st);
+  ember_network_free(net);
+}
+
 /* The observer's nonzero return stops a run as an interruption. */
 static void test_live_quit_stops_run(void **state)
 {
@@ -648,6 +703,7 @@ int main(void)
     cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_follow_rereads_once),
     cmocka_unit_test(test_inspector_file),
     cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_weights),
+    cmocka_unit_test(test_live_paused_answers),
     cmocka_unit_test(test_live_quit_stops_run),
     cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_pyramid_counts),
     cmocka_unit_test(test_pyramid_image),  cmocka_unit_test(test_neuron_index),

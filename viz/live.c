@@ -103,6 +103,7 @@ struct vz_live {
   vec wh, wids, wdel, wval;        /* wsample, uint32_t pairs, float, float */
   size_t want[MAX_WANT];           /* projections the window shows */
   size_t n_want;
+  unsigned asked;                  /* bumped when watch or want change (wakes a pause) */
   double t_sim, t_start;
   uint64_t spikes;
   int paused, stop, finished, code;
@@ -477,6 +478,29 @@ static void throttle(vz_live *L, double cap, double t)
   }
 }
 
+/* While paused (under mu, returned under mu): the window selected a neuron or
+ * a view, so the newly watched neuron's state and the synapses of the newly
+ * wanted projections are sampled now (the simulation is idle anyway), so that
+ * the inspector shows them without resuming. Returns the request stamp seen. */
+static unsigned answer_in_pause(vz_live *L, double t)
+{
+  unsigned asked = L->asked;
+  memcpy(L->my_watch, L->watch, sizeof L->watch);
+  L->my_n_watch = L->n_watch;
+  memcpy(L->my_want, L->want, sizeof L->want);
+  L->my_n_want = L->n_want;
+  pthread_mutex_unlock(&L->mu);
+  sample_watched(L, t);
+  L->my_wh.n = L->my_wids.n = L->my_wdel.n = L->my_wval.n = 0;
+  for (size_t k = 0; k < L->my_n_want; k++)
+    if (L->my_want[k] < L->known_projs && !L->sent[L->my_want[k]])
+      sample_proj(L, L->my_want[k], t);
+  pthread_mutex_lock(&L->mu);
+  vec_push(&L->smp, L->my_smp.v, L->my_smp.n, sizeof(sample));
+  push_weights(L);
+  return asked;
+}
+
 int vz_live_observe(const ember_interval *iv, void *user)
 {
   vz_live *L = user;
@@ -507,9 +531,12 @@ int vz_live_observe(const ember_interval *iv, void *user)
   L->spikes += iv->n_spikes;
   double cap = L->cap;
   int waited = 0;
+  unsigned asked = L->asked;
   while (L->paused && !L->stop) {
     pthread_cond_wait(&L->cv, &L->mu);
     waited = 1;
+    if (L->asked != asked)   /* the user selected something while paused */
+      asked = answer_in_pause(L, iv->t_end);
   }
   int stop = L->stop;
   pthread_mutex_unlock(&L->mu);
@@ -757,15 +784,22 @@ static void live_select(vz_source *src, vz_store *st, int pop, uint32_t id)
       keep[n++] = L->watch[k];
   memcpy(L->watch, keep, sizeof keep);
   L->n_watch = n;
+  L->asked++;
+  pthread_cond_broadcast(&L->cv);
   pthread_mutex_unlock(&L->mu);
 }
 
 static void live_want_weights(vz_source *src, const size_t *proj, size_t n)
 {
   vz_live *L = (vz_live *)src;
+  n = n < MAX_WANT ? n : MAX_WANT;
   pthread_mutex_lock(&L->mu);
-  L->n_want = n < MAX_WANT ? n : MAX_WANT;
-  memcpy(L->want, proj, L->n_want * sizeof *proj);
+  if (n != L->n_want || memcmp(L->want, proj, n * sizeof *proj)) {   /* called every frame */
+    L->n_want = n;
+    memcpy(L->want, proj, n * sizeof *proj);
+    L->asked++;
+    pthread_cond_broadcast(&L->cv);
+  }
   pthread_mutex_unlock(&L->mu);
 }
 
