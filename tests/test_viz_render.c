@@ -586,6 +586,19 @@ static void test_pyramid_image(void **state)
   vz_store_free(st);
 }
 
+/* n spikes evenly spread over 10 s, on neurons drawn by xorshift from seed. */
+static void random_spikes(double *t, uint32_t *id, size_t n, uint32_t neurons, uint64_t seed)
+{
+  uint64_t x = seed;
+  for (size_t k = 0; k < n; k++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    t[k] = 10000.0 * (double)k / (double)n;
+    id[k] = (uint32_t)(x % neurons);
+  }
+}
+
 /* The inspector's per-neuron index against brute-force counts, while spikes
  * keep arriving (the index catches up), and the inspector's time per frame at
  * 1 M spikes, through the index and by scanning (printed, not asserted). */
@@ -596,14 +609,7 @@ static void test_neuron_index(void **state)
   enum { N = 1000000, PARTS = 4 };
   double *t = malloc(N * sizeof *t);
   uint32_t *id = malloc(N * sizeof *id);
-  uint64_t x = 2463534242ull;
-  for (size_t k = 0; k < N; k++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    t[k] = 10000.0 * (double)k / N;
-    id[k] = (uint32_t)(x % 1000);
-  }
+  random_spikes(t, id, N, 1000, 2463534242ull);
   const vz_pop *pp = &st->pops[p];
   for (int part = 0; part < PARTS; part++) {
     size_t a = (size_t)part * N / PARTS, b = (size_t)(part + 1) * N / PARTS;
@@ -658,14 +664,7 @@ static void test_frame_time(void **state)
   enum { N = 1000000, FRAMES = 21 };
   double *t = malloc(N * sizeof *t);
   uint32_t *id = malloc(N * sizeof *id);
-  uint64_t x = 88172645463325252ull;
-  for (size_t k = 0; k < N; k++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    t[k] = 10000.0 * (double)k / N;
-    id[k] = (uint32_t)(x % 10000);
-  }
+  random_spikes(t, id, N, 10000, 88172645463325252ull);
   assert_int_equal(vz_store_add_spikes(st, (size_t)p, t, id, N), 0);
   free(t);
   free(id);

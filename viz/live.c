@@ -130,24 +130,6 @@ struct vz_live {
   uint64_t stat_spikes;
 };
 
-/* Appends n elements of size sz; 0, or -1 if out of memory (nothing appended). */
-static int vec_push(vec *a, const void *x, size_t n, size_t sz)
-{
-  if (a->n + n > a->cap) {
-    size_t c = a->cap ? a->cap : 4096;
-    while (c < a->n + n)
-      c *= 2;
-    void *v = realloc(a->v, c * sz);
-    if (!v)
-      return -1;
-    a->v = v;
-    a->cap = c;
-  }
-  memcpy((char *)a->v + a->n * sz, x, n * sz);
-  a->n += n;
-  return 0;
-}
-
 /* Room for n more elements of size sz; 0, or -1 if out of memory. */
 static int vec_reserve(vec *a, size_t n, size_t sz)
 {
@@ -161,6 +143,16 @@ static int vec_reserve(vec *a, size_t n, size_t sz)
     return -1;
   a->v = v;
   a->cap = c;
+  return 0;
+}
+
+/* Appends n elements of size sz; 0, or -1 if out of memory (nothing appended). */
+static int vec_push(vec *a, const void *x, size_t n, size_t sz)
+{
+  if (vec_reserve(a, n, sz))
+    return -1;
+  memcpy((char *)a->v + a->n * sz, x, n * sz);
+  a->n += n;
   return 0;
 }
 
