@@ -371,6 +371,56 @@ static void t_bcm_selectivity(void **s)
   bcm_case("fused", 2);
 }
 
+
+/* The fused solver with plasticity is first order, like ncps' own: against rk8pd
+ * at 1e-12 the error of the weights (and v) halves per doubling of the unfolds.
+ * AutoNCP(19, 1) with 4 inputs, Oja on all synapses, 30 steps of a varying input. */
+static void t_fused_first_order(void **s)
+{
+  (void)s;
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_AUTO_NCP, .units = 19, .outputs = 1, .inputs = 4};
+  ember_ltc *c = ember_ltc_new();
+  assert_ltc(c, ember_ltc_build(c, &spec, 5, 0));
+  size_t ns = ember_ltc_synapse_count(c), m = ns + ember_ltc_sensory_synapse_count(c);
+  double *w0 = malloc(m * sizeof *w0), *ref = malloc(m * sizeof *w0), *w = malloc(m * sizeof *w0);
+  ember_ltc_get_weights(c, w0, w0 + ns);
+  const char *names[] = {"eta", "synapses"};
+  double values[] = {0.2, EMBER_RATE_SYN_ALL}, prev = INFINITY;
+  plastic(c, "oja", names, values, 2);
+  for (int u = 0; u <= 96; u = u ? 2 * u : 6) {
+    ember_ltc_solver_opts o = ember_ltc_solver_defaults();
+    o.method = u ? "fused" : "rk8pd";
+    o.ode_unfolds = u ? u : 1;
+    o.epsilon = 0;
+    o.abstol = o.reltol = 1e-12;
+    assert_ltc(c, ember_ltc_set_solver(c, &o));
+    assert_ltc(c, ember_ltc_set_weights(c, w0, w0 + ns));
+    assert_ltc(c, ember_ltc_reset(c, NULL));
+    for (int t = 0; t < 30; t++) {
+      double x[4] = {sin(0.4 * t), cos(0.3 * t), 0.5 * sin(t), -0.5};
+      assert_ltc(c, ember_ltc_set_input(c, x));
+      assert_ltc(c, ember_ltc_step(c, 1.0));
+    }
+    ember_ltc_get_weights(c, u ? w : ref, (u ? w : ref) + ns);
+    if (!u)
+      continue;
+    double e = 0, moved = 0;
+    for (size_t i = 0; i < m; i++) {
+      e = fmax(e, fabs(w[i] - ref[i]));
+      moved = fmax(moved, fabs(ref[i] - w0[i]));
+    }
+    print_message("fused %2d unfolds: max |w - w_rk8pd| = %.3g (ratio %.2f; weights moved %.3g)\n", u,
+                  e, prev / e, moved);
+    if (u > 6)
+      assert_true(prev / e > 1.6 && prev / e < 2.5);
+    prev = e;
+  }
+  free(w0);
+  free(ref);
+  free(w);
+  ember_ltc_free(c);
+}
+
 /* ------------------------------------------------------- plumbing, errors --- */
 
 /* With eta = 0 the fused plastic circuit is the plain circuit, bit for bit
@@ -518,6 +568,7 @@ int main(void)
     cmocka_unit_test(t_learning_rate_schedule),
     cmocka_unit_test(t_oja_principal_eigenvector),
     cmocka_unit_test(t_bcm_selectivity),
+    cmocka_unit_test(t_fused_first_order),
     cmocka_unit_test(t_eta_zero_is_plain),
     cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_errors),
