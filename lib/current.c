@@ -62,6 +62,9 @@ ember_status ember_current_source_inject(ember_current_source *s, ember_populati
     return st;
   if (!pop->model)
     return net_fail(net, EMBER_ERR_INVALID, "cannot inject current into spike source '%s'", pop->label);
+  if (pop->ltc)
+    return net_fail(net, EMBER_ERR_INVALID, "cannot inject current into LTC population '%s' (its "
+                    "inputs are fed by a series; spikes reach it through ember_projection_new)", pop->label);
   size_t n = ids ? n_ids : pop->n;
   for (size_t k = 0; ids && k < n; k++)
     if (ids[k] >= pop->n)

@@ -17,6 +17,7 @@
 #include <omp.h>
 #endif
 #include "internal.h"
+#include "ltc_pop.h"
 #include "solver.h"
 #include "sources/source.h"
 
@@ -69,14 +70,14 @@ static ember_status alloc_workspaces(ember_network *net)
       return EMBER_ERR_NOMEM;
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
-      if (pop->model &&
+      if (pop->model && !pop->ltc &&
           !(net->ws[t].solver[p] = solver_ws_new(pop->skind, pop->model, &pop->solver)))
         return EMBER_ERR_NOMEM;
     }
   }
   for (size_t p = 0; p < net->n_pops; p++) {   /* each neuron's open step */
     ember_population *pop = net->pops[p];
-    if (!pop->model)
+    if (!pop->model || pop->ltc)
       continue;
     pop->n_pending = solver_pending(pop->skind, &pop->solver);
     if (!(pop->y_prev = calloc(pop->n * pop->n_state * pop->n_pending, sizeof *pop->y_prev)))
@@ -104,6 +105,8 @@ static ember_status check_delays(ember_network *net, double *max_delay)
   *max_delay = net->h;
   for (size_t i = 0; i < net->n_projs; i++) {
     ember_projection *p = net->projs[i];
+    if (p->graded)   /* a graded current has no delay */
+      continue;
     if (p->n_syn && p->min_delay < net->h)
       return net_fail(net, EMBER_ERR_INVALID, "%s has a delay of %g ms, below min_delay = %g ms",
                       p->label, p->min_delay, net->h);
@@ -120,7 +123,7 @@ static ember_status freeze(ember_network *net)
   net->h = ember_network_min_delay(net);
   double max_delay;
   ember_status st = check_delays(net, &max_delay);
-  if (st)
+  if (st || (st = ltc_net_check(net)))
     return st;
   /* +3, not +2: max_delay / h a hair below an integer must not wrap the ring. */
   net->n_slots = (size_t)floor(max_delay / net->h) + 3;
@@ -134,7 +137,11 @@ static ember_status freeze(ember_network *net)
   if (!st && (link_projections(net) || alloc_workspaces(net)))
     st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for solver workspaces");
   if (!st)
+    st = stdp_setup(net);
+  if (!st)
     st = record_open(net);   /* no silent runs without the output that was asked for */
+  if (!st)
+    st = ltc_net_freeze(net);
   if (st)
     net->failed = 1;
   return st;
@@ -176,6 +183,7 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
   job->pop = pop->index;
   job->id = (uint32_t)i;
   job->label = pop->label;
+  job->stdp = pop->stdp_in;
   job->n_samples = 0;
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
@@ -248,7 +256,7 @@ static void settle_all(ember_network *net)
 #endif
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
-      if (!pop->model)
+      if (!pop->model || pop->ltc)
         continue;
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
@@ -271,6 +279,11 @@ static void emit_sources(ember_population *pop, thread_ws *w, double ta, double 
 /* Advances every population over [ta, tb). */
 static void advance_all(ember_network *net, double ta, double tb)
 {
+  size_t spiking = 0;   /* only LTC circuits: no parallel region to open */
+  for (size_t p = 0; p < net->n_pops; p++)
+    spiking += !net->pops[p]->ltc;
+  if (!spiking)
+    return;
   #pragma omp parallel num_threads(net->n_ws)
   {
     int t = 0;
@@ -280,6 +293,8 @@ static void advance_all(ember_network *net, double ta, double tb)
     thread_ws *w = &net->ws[t];
     for (size_t p = 0; p < net->n_pops; p++) {
       ember_population *pop = net->pops[p];
+      if (pop->ltc)   /* advanced before, by ltc_net_advance */
+        continue;
       if (pop->model)
         advance_neurons(pop, w, ta, tb);
       else
@@ -341,6 +356,8 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
         if (slot <= net->slice)        /* rounding at an interval edge */
           slot = net->slice + 1;
         ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
+        if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
+          ev.w = (double)k, ev.receptor = pj->stdp_receptor;
         if (queue_push(q, slot, &ev))
           return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
       }
@@ -353,9 +370,15 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
 
 static ember_status take_queues(ember_network *net, double ta, double tb)
 {
+  ember_status pst = stdp_begin_interval(net, ta, tb);
+  if (pst)
+    return pst;
   for (size_t c = 0; c < net->n_currents; c++)
     if (current_schedule(net->currents[c], ta, tb, net->slice))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+  ember_status lst = ltc_net_schedule(net, ta, net->slice);   /* graded currents, held from ta */
+  if (lst)
+    return lst;
   for (size_t p = 0; p < net->n_pops; p++) {
     ember_population *pop = net->pops[p];
     if (pop->model && queue_take(&pop->queue, net->slice))
@@ -384,7 +407,7 @@ static ember_status step_interval(ember_network *net, double ta, double tb, int 
                                   uint64_t *spikes)
 {
   ember_status st = take_queues(net, ta, tb);
-  if (st)
+  if (st || (st = ltc_net_advance(net, ta, tb)))   /* LTC circuits: each one ODE system */
     return st;
   advance_all(net, ta, tb);
   size_t n = 0;

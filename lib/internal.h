@@ -16,6 +16,13 @@
 #define EMBER_MAX_RECORDERS 16   /* recorded variables per population */
 
 typedef struct ember_source_type ember_source_type;
+struct stdp_proj;   /* lib/plasticity/stdp_net.c */
+struct stdp_in;
+struct wrec;
+
+/* A plastic synapse's event carries the synapse index in `w` and this plus the
+ * projection's slot among its target population's plastic inputs in `receptor`. */
+#define EMBER_RECEPTOR_PLASTIC 0x80000000u
 typedef struct solver_kind solver_kind;
 
 /* One emitted spike, as exchanged at the end of an interval. */
@@ -88,6 +95,9 @@ struct ember_population {
 
   struct ember_projection **out;    /* projections leaving this population */
   size_t n_out;
+  struct stdp_in *stdp_in;          /* plastic projections into it; NULL if none */
+
+  struct ltc_pop *ltc;              /* an LTC circuit (lib/ltc_pop.c), else NULL */
 };
 
 struct ember_projection {
@@ -103,6 +113,11 @@ struct ember_projection {
   float *delay;           /* NULL when every synapse has delay_const */
   double delay_const;
   double min_delay, max_delay;
+  struct stdp_proj *stdp;  /* plasticity, NULL for static synapses */
+  uint32_t stdp_receptor;  /* EMBER_RECEPTOR_PLASTIC + slot, for its events */
+  struct wrec *wrec;       /* weight recording, or NULL */
+  int graded;             /* from an LTC population: a graded current, no spikes (lib/ltc_pop.c) */
+  double *graded_i;       /* graded: 2 x n_post currents (nA): this interval's, last applied */
 };
 
 struct ember_current_source {
@@ -155,6 +170,7 @@ struct ember_network {
   double flush_every;         /* seconds */
   sonata_file *spikes_file;
   sonata_file **files;        /* one report file per recorded variable */
+  sonata_file *weight_file;   /* weight.h5, or NULL */
   size_t n_files;
 
   ember_progress_fn progress;
@@ -167,6 +183,8 @@ struct ember_network {
   int n_ws;
   spike_rec *merged;          /* spikes of one interval, sorted */
   size_t merged_cap;
+
+  struct ltc_net *ltc;        /* time series feeding LTC populations (lib/ltc_series.c) */
 };
 
 /* network.c */
@@ -177,6 +195,10 @@ EMBER_HIDDEN void *net_grow(void *arr, size_t *cap, size_t need, size_t elem);
 EMBER_HIDDEN double dist_draw(const ember_dist *d, rng_stream *r);
 
 /* population.c */
+/* A population of n with the given parameter table (at its defaults) and state size. */
+EMBER_HIDDEN ember_status pop_alloc(ember_network *net, const char *label, size_t n,
+                                    const ember_param_info *pinfo, size_t n_params, size_t n_derived,
+                                    size_t n_state, ember_population **out);
 EMBER_HIDDEN ember_status pop_prepare(ember_population *pop);
 EMBER_HIDDEN void pop_free(ember_population *pop);
 
@@ -194,6 +216,21 @@ EMBER_HIDDEN ember_status record_begin_slice(ember_population *pop, double ta, d
 EMBER_HIDDEN ember_status record_end_slice(ember_network *net, int force);
 EMBER_HIDDEN ember_status record_spikes(ember_network *net, spike_rec *s, size_t n);
 EMBER_HIDDEN void recorder_free(recorder *r);
+
+/* plasticity/stdp_net.c: spike-timing plasticity and weight recording */
+EMBER_HIDDEN ember_status stdp_setup(ember_network *net);
+EMBER_HIDDEN ember_status stdp_begin_interval(ember_network *net, double ta, double tb);
+/* A plastic event reaches its neuron: updates the synapse, returns the weight
+ * to apply and the model receptor in *receptor. */
+EMBER_HIDDEN double stdp_arrive(const struct stdp_in *in, const ember_event *e, size_t *receptor);
+EMBER_HIDDEN void stdp_post_spike(const struct stdp_in *in, uint32_t id, double t);
+EMBER_HIDDEN ember_status stdp_end_interval(ember_network *net);
+EMBER_HIDDEN ember_status stdp_open_output(ember_network *net, const sonata_attr *a, size_t n);
+EMBER_HIDDEN ember_status stdp_flush(ember_network *net);
+EMBER_HIDDEN ember_status stdp_close_output(ember_network *net, const sonata_attr *a, size_t n);
+EMBER_HIDDEN void stdp_free(ember_network *net);
+EMBER_HIDDEN double stdp_weight(const ember_projection *proj, size_t k);
+EMBER_HIDDEN ember_status stdp_weights_changed(ember_projection *proj);
 
 /* engine.c */
 EMBER_HIDDEN void engine_free(ember_network *net);

@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include "config.h"
 #include "internal.h"
+#include "ltc_pop.h"
 
 ember_status net_fail(ember_network *net, ember_status st, const char *fmt, ...)
 {
@@ -70,12 +71,14 @@ void ember_network_free(ember_network *net)
     return;
   ember_network_close_output(net);
   engine_free(net);
+  stdp_free(net);
   for (size_t i = 0; i < net->n_pops; i++)
     pop_free(net->pops[i]);
   for (size_t i = 0; i < net->n_projs; i++)
     proj_free(net->projs[i]);
   for (size_t i = 0; i < net->n_currents; i++)
     current_free(net->currents[i]);
+  ltc_net_free(net);
   for (size_t i = 0; i < net->n_prov; i++) {
     free(net->prov[i].key);
     free(net->prov[i].value);
@@ -132,7 +135,7 @@ double ember_network_min_delay(const ember_network *net)
     return net->min_delay_user;
   double h = INFINITY;
   for (size_t i = 0; i < net->n_projs; i++)
-    if (net->projs[i]->n_syn)   /* an empty projection delivers nothing */
+    if (net->projs[i]->n_syn && !net->projs[i]->graded)   /* empty or graded: no delay */
       h = fmin(h, net->projs[i]->min_delay);
   return isfinite(h) ? h : 1.0;   /* no projections: any interval works; 1 ms */
 }

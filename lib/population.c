@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "ltc_pop.h"
 #include "solver.h"
 #include "sources/source.h"
 
@@ -36,9 +37,9 @@ static ember_status check_label(ember_network *net, const char *label)
 
 /* Allocates a population of n with the given parameter table and state size;
  * parameters start at their defaults. */
-static ember_status pop_alloc(ember_network *net, const char *label, size_t n,
-                              const ember_param_info *pinfo, size_t n_params, size_t n_derived,
-                              size_t n_state, ember_population **out)
+ember_status pop_alloc(ember_network *net, const char *label, size_t n,
+                       const ember_param_info *pinfo, size_t n_params, size_t n_derived,
+                       size_t n_state, ember_population **out)
 {
   ember_status st = net_check_mutable(net, "adding a population");
   if (st || (st = check_label(net, label)))
@@ -147,6 +148,7 @@ void pop_free(ember_population *pop)
     return;
   if (pop->source && pop->source->free)
     pop->source->free(pop);
+  ltc_pop_free(pop->ltc);
   for (size_t i = 0; i < pop->n_rec; i++)
     recorder_free(pop->rec[i]);
   queue_free(&pop->queue);
@@ -170,6 +172,9 @@ ember_status ember_population_set_solver(ember_population *pop, const ember_solv
   if (!pop->model)
     return net_fail(net, EMBER_ERR_INVALID, "population '%s' is a spike source and has no solver",
                     pop->label);
+  if (pop->ltc)
+    return net_fail(net, EMBER_ERR_INVALID, "population '%s' is an LTC circuit: choose its solver with "
+                    "ember_ltc_set_solver before ember_ltc_population_new", pop->label);
   const solver_kind *k = solver_find(o->method ? o->method : "");
   if (!k)
     return net_fail(net, EMBER_ERR_UNKNOWN, "unknown solver '%s' (solvers: %s)",
@@ -337,6 +342,8 @@ ember_status ember_population_set_state_array(ember_population *pop, const char 
   if (!ids && n != pop->n)
     return net_fail(pop->net, EMBER_ERR_INVALID, "population '%s' has %zu neurons, got %zu values for '%s'",
                     pop->label, pop->n, n, name);
+  if (pop->ltc)
+    return ltc_pop_set(pop, i, values, ids, n);
   return set_column(pop, pop->state, pop->n_state, (size_t)i, NULL, values, ids, n);
 }
 
@@ -360,7 +367,9 @@ ember_status ember_population_get(const ember_population *pop, const char *name,
       out[k] = pop->params[k * pop->row + (size_t)i];
     return EMBER_OK;
   }
-  if ((i = state_index(pop, name)) >= 0) {
+  if ((i = state_index(pop, name)) >= 0 && pop->ltc)
+    return ltc_pop_get(pop, i, out);
+  if (i >= 0) {
     for (size_t k = 0; k < pop->n; k++)
       out[k] = pop->state[k * pop->n_state + (size_t)i];
     return EMBER_OK;

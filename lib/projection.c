@@ -187,6 +187,10 @@ static size_t *csr_order(ember_projection *proj, const pairs *p)
 
 static ember_status check_weight(ember_projection *proj, double w, size_t k)
 {
+  if (proj->graded)   /* nA per unit of the LTC value: any sign */
+    return isfinite(w) ? EMBER_OK
+                       : net_fail(proj->net, EMBER_ERR_INVALID, "%s: weight %g (synapse %zu) is not "
+                                  "finite", proj->label, w, k);
   const ember_receptor_info *r = &proj->post->model->receptors[proj->receptor];
   int bad = !isfinite(w) || (r->sign == EMBER_SIGN_NONNEG && w < 0) ||
             (r->sign == EMBER_SIGN_NONPOS && w > 0);
@@ -206,6 +210,8 @@ static ember_status check_weight(ember_projection *proj, double w, size_t k)
 static ember_status check_delay(ember_projection *proj, double d, size_t k)
 {
   double lo = fmax(proj->net->min_delay_user, EMBER_MIN_DELAY);
+  if (proj->graded)   /* a graded current has no delay */
+    return EMBER_OK;
   if (!isfinite(d) || !(d >= lo))
     return net_fail(proj->net, EMBER_ERR_INVALID, "%s: delay %g ms (synapse %zu) must be finite "
                     "and >= %g ms (%s)", proj->label, d, k, lo,
@@ -277,6 +283,13 @@ static ember_status check_ends(ember_network *net, ember_population *pre, ember_
   if (!post->model)
     return net_fail(net, EMBER_ERR_INVALID, "connect: '%s' is a spike source and cannot receive spikes",
                     post->label);
+  if (pre->ltc && post->ltc)
+    return net_fail(net, EMBER_ERR_INVALID, "connect: LTC population '%s' to LTC population '%s' is "
+                    "not supported (make them one circuit)", pre->label, post->label);
+  if (pre->ltc) {   /* a graded current: no receptor */
+    *rix = 0;
+    return EMBER_OK;
+  }
   int r = ember_model_receptor_index(post->model, receptor ? receptor : "excitatory");
   if (r < 0) {
     char names[256] = "";
@@ -306,7 +319,7 @@ ember_status ember_projection_new(ember_network *net, ember_population *pre, emb
   if (!proj)
     return net_fail(net, EMBER_ERR_NOMEM, "out of memory");
   *proj = (ember_projection){.net = net, .index = (uint32_t)net->n_projs, .pre = pre, .post = post,
-                             .receptor = rix};
+                             .receptor = rix, .graded = pre->ltc != NULL};
   make_label(net, proj);
   pairs p = {0};
   size_t *perm = NULL;
@@ -339,6 +352,7 @@ void proj_free(ember_projection *proj)
   free(proj->target);
   free(proj->weight);
   free(proj->delay);
+  free(proj->graded_i);
   free(proj);
 }
 
@@ -364,7 +378,7 @@ ember_status ember_projection_get(const ember_projection *proj, size_t k, uint32
   }
   if (pre) *pre = (uint32_t)lo;
   if (post) *post = proj->target[k];
-  if (weight) *weight = proj->weight[k];
+  if (weight) *weight = stdp_weight(proj, k);
   if (delay) *delay = proj->delay ? proj->delay[k] : proj->delay_const;
   return EMBER_OK;
 }
@@ -386,7 +400,7 @@ ember_status ember_projection_set_weights(ember_projection *proj, const ember_di
   }
   free(proj->weight);
   proj->weight = nw;
-  return EMBER_OK;
+  return stdp_weights_changed(proj);
 }
 
 ember_status ember_projection_set_weight_array(ember_projection *proj, const double *w, size_t n)
@@ -402,5 +416,5 @@ ember_status ember_projection_set_weight_array(ember_projection *proj, const dou
   }
   for (size_t k = 0; k < n; k++)
     proj->weight[k] = (float)w[k];
-  return EMBER_OK;
+  return stdp_weights_changed(proj);
 }

@@ -8,7 +8,9 @@ ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
   memset(q, 0, sizeof *q);
   q->slots = calloc(n_slots, sizeof *q->slots);
   q->offsets = calloc(n_targets + 1, sizeof *q->offsets);
-  if (!q->slots || !q->offsets) {
+  q->multi = calloc(n_targets ? n_targets : 1, sizeof *q->multi);
+  q->count = calloc(n_targets ? n_targets : 1, sizeof *q->count);
+  if (!q->slots || !q->offsets || !q->multi || !q->count) {
     queue_free(q);
     return EMBER_ERR_NOMEM;
   }
@@ -25,6 +27,8 @@ void queue_free(event_queue *q)
     free(q->slots[i].ev);
   free(q->slots);
   free(q->offsets);
+  free(q->multi);
+  free(q->count);
   free(q->sorted);
   memset(q, 0, sizeof *q);
 }
@@ -79,22 +83,32 @@ static void sort_run(ember_event *e, size_t n)
 ember_status queue_take(event_queue *q, int64_t slice)
 {
   event_slot *s = slot_of(q, slice);
-  size_t *off = q->offsets, nt = q->n_targets;
+  size_t *off = q->offsets, nt = q->n_targets, n_multi = 0;
   if (reserve(&q->sorted, &q->sorted_cap, s->n))
     return EMBER_ERR_NOMEM;
-  memset(off, 0, (nt + 1) * sizeof *off);
+  uint32_t *cnt = q->count;   /* all zero between calls */
   for (size_t i = 0; i < s->n; i++)
-    off[s->ev[i].target + 1]++;
-  for (size_t i = 0; i < nt; i++)
-    off[i + 1] += off[i];
-  for (size_t i = 0; i < s->n; i++)   /* counting sort: stable */
-    q->sorted[off[s->ev[i].target]++] = s->ev[i];
-  for (size_t i = nt; i > 0; i--)     /* the scatter advanced each start: restore */
-    off[i] = off[i - 1];
-  off[0] = 0;
-  for (size_t i = 0; i < nt; i++)
-    if (off[i + 1] - off[i] > 1)
-      sort_run(q->sorted + off[i], off[i + 1] - off[i]);
+    cnt[s->ev[i].target]++;
+  /* Running sums: off[i] = the end of neuron i's run; the neurons with more than
+   * one event are noted for the sort by time; the counts go back to zero. */
+  size_t sum = 0;
+  for (size_t i = 0; i < nt; i++) {
+    if (cnt[i] > 1)
+      q->multi[n_multi++] = (uint32_t)i;
+    sum += cnt[i];
+    cnt[i] = 0;
+    off[i] = sum;
+  }
+  off[nt] = sum;
+  /* Counting sort, backwards: each event goes to the last free place of its
+   * neuron's run, so the runs keep delivery order (stable) and off[i] ends at
+   * the start of run i. */
+  for (size_t i = s->n; i-- > 0;)
+    q->sorted[--off[s->ev[i].target]] = s->ev[i];
+  for (size_t m = 0; m < n_multi; m++) {
+    size_t i = q->multi[m];
+    sort_run(q->sorted + off[i], off[i + 1] - off[i]);
+  }
   s->n = 0;
   return EMBER_OK;
 }

@@ -31,6 +31,8 @@ typedef struct event_queue {
   size_t n_slots;
   size_t n_targets;
   size_t *offsets;      /* n_targets + 1: run of each neuron in `sorted` */
+  uint32_t *multi;      /* scratch: neurons with more than one event in the slot */
+  uint32_t *count;      /* scratch: events per neuron, zero between takes */
   ember_event *sorted;  /* the slot being processed, ordered */
   size_t sorted_cap;
 } event_queue;

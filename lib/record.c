@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "internal.h"
+#include "ltc_pop.h"
 
 static double wall_now(void)
 {
@@ -94,6 +95,14 @@ ember_status ember_population_record(ember_population *pop, const char *what, do
                       ids[k], pop->label, pop->n - 1);
   if (ids && n_ids == 0)
     return net_fail(net, EMBER_ERR_INVALID, "record: the list of ids for '%s' is empty", pop->label);
+  uint32_t *owned = NULL;
+  if (pop->ltc && (st = ltc_pop_record_ids(pop, what, &ids, &n_ids, &owned)))
+    return st;
+  if (owned) {
+    st = add_recorder(pop, ember_model_state_index(pop->model, what), interval, ids, n_ids);
+    free(owned);
+    return st;
+  }
   if (strcmp(what, "spikes") == 0) {
     pop->record_spikes = 1;
     return EMBER_OK;
@@ -158,7 +167,10 @@ static sonata_attr *build_attrs(ember_network *net, size_t *n, char **vals_out)
   snprintf(vals + 2 * 8192, 8192, "%.17g", net->h);
   char *s = vals + 3 * 8192;
   for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p]->model) {
+    if (net->pops[p]->ltc) {
+      snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: ", *s ? "; " : "", net->pops[p]->label);
+      ltc_pop_solver_text(net->pops[p], s + strlen(s), 8192 - strlen(s));
+    } else if (net->pops[p]->model) {
       const ember_solver_opts *o = &net->pops[p]->solver;
       snprintf(s + strlen(s), 8192 - strlen(s), "%s%s: %s abstol=%g reltol=%g root_tol=%g max_step=%g",
                *s ? "; " : "", net->pops[p]->label, o->method, o->abstol, o->reltol, o->root_tol, o->max_step);
@@ -225,7 +237,8 @@ static ember_status open_report(ember_network *net, const char *var, const sonat
       }
       for (size_t k = 0; k < rc->n_ids; k++)
         ids[n][k] = rc->ids[k];
-      rp[n] = (sonata_report_pop){pop->label, rc->n_ids, ids[n], rc->t_start, rc->interval};
+      rp[n] = (sonata_report_pop){.name = pop->label, .n_nodes = rc->n_ids, .node_ids = ids[n],
+                                 .t_start = rc->t_start, .dt = rc->interval};
       recs[n++] = rc;
     }
   sonata_file *f = NULL;
@@ -296,6 +309,8 @@ ember_status record_open(ember_network *net)
   st = open_spikes(net, attrs, n_attrs);
   if (!st)
     st = open_reports(net, attrs, n_attrs);
+  if (!st)
+    st = stdp_open_output(net, attrs, n_attrs);
   free_attrs(attrs, vals);
   net->last_flush = wall_now();
   return st;
@@ -423,10 +438,13 @@ static ember_status write_spikes(ember_network *net)
 static ember_status flush_all(ember_network *net)
 {
   ember_status st = write_spikes(net);
+  if (!st)
+    st = stdp_flush(net);
   for (size_t p = 0; !st && p < net->n_pops; p++)
     for (size_t r = 0; !st && r < net->pops[p]->n_rec; r++)
       st = write_frames(net, net->pops[p]->rec[r]);
-  if (!st && net->spikes_file && (st = sonata_flush(net->spikes_file)))
+  if (!st && net->spikes_file && ((st = sonata_set_time(net->spikes_file, net->t)) ||
+                                   (st = sonata_flush(net->spikes_file))))
     net_fail(net, st, "%s", sonata_error(net->spikes_file));
   for (size_t i = 0; !st && i < net->n_files; i++)
     if ((st = sonata_flush(net->files[i])))
@@ -437,6 +455,11 @@ static ember_status flush_all(ember_network *net)
 
 ember_status record_end_slice(ember_network *net, int force)
 {
+  ember_status pst = net->failed ? EMBER_OK : stdp_end_interval(net);
+  if (pst) {
+    net->failed = 1;
+    return pst;
+  }
   for (size_t p = 0; !net->failed && p < net->n_pops; p++)
     for (size_t r = 0; r < net->pops[p]->n_rec; r++) {
       recorder *rc = net->pops[p]->rec[r];
@@ -453,6 +476,13 @@ ember_status ember_network_close_output(ember_network *net)
   if (net->closed)
     return EMBER_OK;
   ember_status st = net->frozen ? flush_all(net) : EMBER_OK;
+  size_t n_attrs = 0;
+  char *vals = NULL;
+  sonata_attr *attrs = net->frozen && net->outdir ? build_attrs(net, &n_attrs, &vals) : NULL;
+  ember_status e = stdp_close_output(net, attrs, n_attrs);   /* final weights in edges.h5 */
+  free_attrs(attrs, vals);
+  if (!st)
+    st = e;
   ember_status c = sonata_close(net->spikes_file);
   for (size_t i = 0; i < net->n_files; i++) {
     ember_status ci = sonata_close(net->files[i]);

@@ -22,6 +22,7 @@
 #include "dopri5.h"
 #include "solver.h"
 #include "taylor.h"
+#include "taylor_kernel.h"
 
 static const solver_kind kinds[] = {
   {"exact", -1, 0, 0},   {"taylor", -3, 0, 0},  {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
@@ -147,8 +148,6 @@ static void restart(solver_ws *ws)
 {
   if (ws->dp)
     dopri5_restart(ws->dp);
-  if (ws->tay)
-    taylor_restart(ws->tay);
   if (!ws->drv)
     return;
   /* GSL's explicit Runge-Kutta methods carry nothing from one apply to the
@@ -343,14 +342,7 @@ static ember_status take_step(solver_ws *ws, double *t, double end, char *msg, s
                j->label, j->id, *t, st < 0 ? "step size underflow" : "model rhs error");
       return EMBER_ERR_SOLVER;
     }
-  } else if (ws->tay) {
-    int st = taylor_step(ws->tay, ws->m, &j->ctx, t, end, j->h, ws->max_step, j->y);
-    if (st) {
-      snprintf(msg, len, "population '%s' neuron %u: solver taylor failed at t = %.9g ms: %s",
-               j->label, j->id, *t, st < 0 ? "step size underflow" : "model error");
-      return EMBER_ERR_SOLVER;
-    }
-  } else if (!ws->drv) {
+  } else if (!ws->drv) {   /* (taylor never comes here: taylor_advance) */
     double dt = fmin(ws->max_step, end - *t);
     ws->m->exact(dt, j->y, &j->ctx);
     *t = (dt == end - *t) ? end : *t + dt;
@@ -383,6 +375,8 @@ static void fire(solver_ws *ws, double t, spike_buf *sink)
   neuron_job *j = ws->job;
   const ember_model *m = ws->m;
   spike_buf_push(sink, t, j->pop, j->id);
+  if (j->stdp)
+    stdp_post_spike(j->stdp, j->id, t);
   if (m->reset)
     m->reset(j->y, &j->ctx);
   double tr = m->refractory_period ? m->refractory_period(j->ctx.p) : 0.0;
@@ -474,10 +468,15 @@ static ember_status integrate(solver_ws *ws, double *t, double end, int overshoo
 static void apply_event(solver_ws *ws, const ember_event *e)
 {
   neuron_job *j = ws->job;
-  if (e->receptor == EMBER_RECEPTOR_CURRENT)
+  if (e->receptor == EMBER_RECEPTOR_CURRENT) {
     j->ctx.i_ext += e->w;
-  else
+  } else if (e->receptor >= EMBER_RECEPTOR_PLASTIC) {
+    size_t r;
+    double w = stdp_arrive(j->stdp, e, &r);
+    ws->m->on_event(j->y, r, w, &j->ctx);
+  } else {
     ws->m->on_event(j->y, e->receptor, e->w, &j->ctx);
+  }
 }
 
 /* Takes up the neuron's last step, which may reach past the interval start. The
@@ -511,6 +510,9 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
 {
+  if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
+    return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
+                          sink, msg, msglen);
   load_pending(ws, job);
   double t = ws->tb;
   size_t e = 0;

@@ -52,6 +52,7 @@ typedef struct neuron_job {
   size_t n_ev;
   uint32_t pop, id;
   const char *label;
+  const struct stdp_in *stdp;   /* plastic inputs of the population, or NULL */
   sample_req samples[EMBER_MAX_RECORDERS];
   size_t n_samples;
 } neuron_job;

@@ -36,6 +36,14 @@ typedef struct sonata_report_pop {
   size_t n_nodes;
   const uint64_t *node_ids;   /* 0-based ids within the population */
   double t_start, dt;         /* ms */
+  /* Synapse-level reports (weights): n_values columns, node k owning columns
+   * [index_pointers[k], index_pointers[k + 1]) (n_nodes + 1 entries) whose
+   * element ids are element_ids[column]. All zero/NULL for point neurons: one
+   * column per node, element id 0. */
+  size_t n_values;
+  const uint64_t *index_pointers;
+  const uint32_t *element_ids;
+  const char *units;          /* overrides the file's units for this population */
 } sonata_report_pop;
 
 /* Creates `path` with /report/<name>/data float32 [frames x n_nodes] (attribute
@@ -51,7 +59,27 @@ ember_status sonata_report_create(const char *path, const char *units, size_t n_
 ember_status sonata_report_append(sonata_file *f, size_t pop, const float *frames,
                                   size_t n_frames);
 
+/* One population of SONATA edges (a projection): n edges, row k = synapse k. */
+typedef struct sonata_edge_pop {
+  const char *name;
+  const char *source, *target;      /* node populations */
+  size_t n;
+  const uint64_t *source_ids, *target_ids;
+  const double *weight, *delay;     /* delay in ms */
+} sonata_edge_pop;
+
+/* Writes `path` (truncating, not SWMR: written whole at once) with
+ * /edges/<name>/source_node_id, target_node_id (uint64, attribute
+ * node_population), edge_type_id (int64, 0), edge_group_id (uint32, 0),
+ * edge_group_index (uint64, row), 0/syn_weight, 0/delay (float64, ms), root
+ * magic/version and provenance. On failure writes a message into msg. */
+ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_edge_pop *pops,
+                                const sonata_attr *prov, size_t n_prov, char *msg, size_t msglen);
+
 /* Makes everything appended so far durable for readers (H5Dflush on each dataset). */
+/* spikes.h5: the simulated time reached (ms), kept in the 1-element dataset
+ * /t_stop (attribute units = "ms"); written by the next flush. */
+ember_status sonata_set_time(sonata_file *f, double t);
 ember_status sonata_flush(sonata_file *f);
 /* Flushes and closes; NULL is a no-op. Returns the first error met. */
 ember_status sonata_close(sonata_file *f);

@@ -1,6 +1,7 @@
 /* Reading an output directory of SONATA files (spikes.h5, <variable>.h5) through HDF5. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,15 @@ typedef struct out_report {
   double t_start, t_stop, dt;   /* ms */
 } out_report;
 
+typedef struct out_edges {
+  char *name, *source, *target;
+  hid_t group;      /* /edges/<name> */
+  size_t n;
+} out_edges;
+
 struct ember_output {
+  out_edges *edges;
+  size_t n_edges;
   hid_t *files;
   size_t n_files;
   out_spikes *spikes;
@@ -338,6 +347,55 @@ static ember_status add_reports(ember_output *o, hid_t file, const char *variabl
   return st;
 }
 
+/* -------------------------------------------------------------- edges --- */
+
+static char *ds_string_attr(hid_t g, const char *ds, const char *name)
+{
+  hid_t d = H5Dopen2(g, ds, H5P_DEFAULT);
+  char *v = d < 0 ? NULL : get_string_attr(d, name);
+  if (d >= 0)
+    H5Dclose(d);
+  return v;
+}
+
+/* Adds every population of /edges (edges.h5). */
+static ember_status add_edges(ember_output *o, hid_t file, const char *path, char *msg, size_t msglen)
+{
+  if (H5Lexists(file, "edges", H5P_DEFAULT) <= 0)
+    return EMBER_OK;
+  hid_t g = H5Gopen2(file, "/edges", H5P_DEFAULT);
+  str_list names = {NULL, 0, 0};
+  ember_status st = g < 0 || member_names(g, &names) < 0
+                        ? sonata_msg(msg, msglen, EMBER_ERR_IO, "cannot list /edges in '%s'", path)
+                        : EMBER_OK;
+  for (size_t i = 0; !st && i < names.n; i++) {
+    out_edges *v = grow1(o->edges, o->n_edges, sizeof *v);
+    if (!v) {
+      st = sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory reading '%s'", path);
+      break;
+    }
+    o->edges = v;
+    out_edges *e = &v[o->n_edges++];
+    hsize_t n = 0;
+    e->group = H5Gopen2(g, names.v[i], H5P_DEFAULT);
+    e->name = strdup(names.v[i]);
+    if (e->group < 0 || extent(e->group, "source_node_id", 1, &n) < 0) {
+      st = sonata_msg(msg, msglen, EMBER_ERR_IO, "'%s': /edges/%s lacks source_node_id", path, names.v[i]);
+      break;
+    }
+    e->n = (size_t)n;
+    e->source = ds_string_attr(e->group, "source_node_id", "node_population");
+    e->target = ds_string_attr(e->group, "target_node_id", "node_population");
+    if (!e->name || !e->source || !e->target)
+      st = sonata_msg(msg, msglen, EMBER_ERR_IO, "'%s': /edges/%s lacks node_population attributes",
+                      path, names.v[i]);
+  }
+  list_free(&names);
+  if (g >= 0)
+    H5Gclose(g);
+  return st;
+}
+
 /* -------------------------------------------------------------- files --- */
 
 /* Opens path for reading. SWMR-read first: it accepts a file being written or
@@ -349,14 +407,47 @@ static hid_t open_h5(const char *path)
   return f >= 0 ? f : H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 }
 
+/* spikes.h5's /t_stop (the simulated time of the last flush, ms) as the root
+ * attribute "t_stop", unless the file has such an attribute. Files without it
+ * (older writers, other tools) are fine. */
+static ember_status load_t_stop(ember_output *o, hid_t file)
+{
+  if (ember_output_attr(o, "t_stop") || H5Lexists(file, "t_stop", H5P_DEFAULT) <= 0)
+    return EMBER_OK;
+  hid_t d = H5Dopen2(file, "t_stop", H5P_DEFAULT);
+  double t = NAN;
+  int ok = d >= 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &t) >= 0;
+  if (d >= 0)
+    H5Dclose(d);
+  if (!ok || !isfinite(t))
+    return EMBER_OK;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.17g", t);
+  out_attr *v = grow1(o->attrs[0], o->n_attrs[0], sizeof *v);
+  char *key = strdup("t_stop"), *value = strdup(buf);
+  if (v)
+    o->attrs[0] = v;
+  if (!v || !key || !value) {
+    free(key);
+    free(value);
+    return EMBER_ERR_NOMEM;
+  }
+  v[o->n_attrs[0]++] = (out_attr){key, value};
+  return EMBER_OK;
+}
+
 /* Adds the spikes (spikes.h5) or reports (any other name) of the open file. */
 static ember_status add_content(ember_output *o, hid_t file, const char *name, const char *path,
                                 char *msg, size_t msglen)
 {
   if (strcmp(name, "spikes.h5") == 0) {
     ember_status st = add_spikes(o, file, path, msg, msglen);
-    return st ? st : load_attrs(o, file, 0);
+    if (!st)
+      st = load_attrs(o, file, 0);
+    return st ? st : load_t_stop(o, file);
   }
+  if (strcmp(name, "edges.h5") == 0)
+    return add_edges(o, file, path, msg, msglen);
   char *stem = strndup(name, strlen(name) - 3);
   size_t before = o->n_reports;
   ember_status st = stem ? add_reports(o, file, stem, path, msg, msglen) : EMBER_ERR_NOMEM;
@@ -380,7 +471,7 @@ static ember_status add_file(ember_output *o, const char *dir, const char *name,
     return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory opening '%s'", dir);
   }
   hid_t *slot = &files[o->n_files++];
-  size_t had = o->n_spikes + o->n_reports;
+  size_t had = o->n_spikes + o->n_reports + o->n_edges;
   snprintf(path, len, "%s/%s", dir, name);
   ember_status st = EMBER_OK;
   if ((*slot = open_h5(path)) < 0)
@@ -389,7 +480,7 @@ static ember_status add_file(ember_output *o, const char *dir, const char *name,
                  "SWMR mode, try `h5clear -s --increment`)", path);
   else if ((st = add_content(o, *slot, name, path, msg, msglen)) == EMBER_ERR_NOMEM)
     sonata_msg(msg, msglen, st, "out of memory reading '%s'", path);
-  if (!st && o->n_spikes + o->n_reports == had) {
+  if (!st && o->n_spikes + o->n_reports + o->n_edges == had) {
     H5Fclose(*slot);
     *slot = H5I_INVALID_HID;
   }
@@ -468,6 +559,14 @@ void ember_output_free(ember_output *o)
     if (o->reports[i].group >= 0)
       H5Gclose(o->reports[i].group);
   }
+  for (size_t i = 0; i < o->n_edges; i++) {
+    free(o->edges[i].name);
+    free(o->edges[i].source);
+    free(o->edges[i].target);
+    if (o->edges[i].group >= 0)
+      H5Gclose(o->edges[i].group);
+  }
+  free(o->edges);
   for (int s = 0; s < 2; s++) {
     for (size_t i = 0; i < o->n_attrs[s]; i++) {
       free(o->attrs[s][i].key);
@@ -580,4 +679,71 @@ ember_status ember_output_read_report(const ember_output *o, size_t i, size_t fi
   return read_rows(r->group, "mapping/node_ids", H5T_NATIVE_UINT64, 1, 0, n_ids, 0, node_ids) < 0
              ? EMBER_ERR_IO
              : EMBER_OK;
+}
+
+/* ------------------------------------------------- synapse-level reports --- */
+
+ember_status ember_output_report_mapping(const ember_output *o, size_t i, size_t *n_nodes,
+                                         size_t *n_values)
+{
+  if (!o || i >= o->n_reports)
+    return EMBER_ERR_INVALID;
+  hsize_t n = 0;
+  if (extent(o->reports[i].group, "mapping/node_ids", 1, &n) < 0)
+    return EMBER_ERR_IO;
+  if (n_nodes)
+    *n_nodes = (size_t)n;
+  if (n_values)
+    *n_values = o->reports[i].n_nodes;
+  return EMBER_OK;
+}
+
+ember_status ember_output_read_report_mapping(const ember_output *o, size_t i, uint64_t *node_ids,
+                                              uint64_t *index_pointers, uint32_t *element_ids)
+{
+  size_t nn, nv;
+  ember_status st = ember_output_report_mapping(o, i, &nn, &nv);
+  if (st)
+    return st;
+  hid_t g = o->reports[i].group;
+  hsize_t np = 0, ne = 0;
+  if (extent(g, "mapping/index_pointers", 1, &np) < 0 || np != nn + 1 ||
+      extent(g, "mapping/element_ids", 1, &ne) < 0 || ne != nv)
+    return EMBER_ERR_IO;
+  if ((node_ids && read_rows(g, "mapping/node_ids", H5T_NATIVE_UINT64, 1, 0, nn, 0, node_ids) < 0) ||
+      (index_pointers &&
+       read_rows(g, "mapping/index_pointers", H5T_NATIVE_UINT64, 1, 0, nn + 1, 0, index_pointers) < 0) ||
+      (element_ids && read_rows(g, "mapping/element_ids", H5T_NATIVE_UINT32, 1, 0, nv, 0, element_ids) < 0))
+    return EMBER_ERR_IO;
+  return EMBER_OK;
+}
+
+/* ------------------------------------------------------------------ edges --- */
+
+size_t ember_output_edge_pop_count(const ember_output *o) { return o ? o->n_edges : 0; }
+
+ember_status ember_output_edge_info(const ember_output *o, size_t i, ember_edge_info *info)
+{
+  if (!o || i >= o->n_edges || !info)
+    return EMBER_ERR_INVALID;
+  const out_edges *e = &o->edges[i];
+  *info = (ember_edge_info){e->name, e->source, e->target, e->n};
+  return EMBER_OK;
+}
+
+ember_status ember_output_read_edges(const ember_output *o, size_t i, size_t first, size_t count,
+                                     uint64_t *source, uint64_t *target, double *weight, double *delay)
+{
+  if (!o || i >= o->n_edges)
+    return EMBER_ERR_INVALID;
+  const out_edges *e = &o->edges[i];
+  if (first > e->n || count > e->n - first)
+    return EMBER_ERR_INVALID;
+  hid_t g = e->group;
+  if ((source && read_rows(g, "source_node_id", H5T_NATIVE_UINT64, 1, first, count, 0, source) < 0) ||
+      (target && read_rows(g, "target_node_id", H5T_NATIVE_UINT64, 1, first, count, 0, target) < 0) ||
+      (weight && read_rows(g, "0/syn_weight", H5T_NATIVE_DOUBLE, 1, first, count, 0, weight) < 0) ||
+      (delay && read_rows(g, "0/delay", H5T_NATIVE_DOUBLE, 1, first, count, 0, delay) < 0))
+    return EMBER_ERR_IO;
+  return EMBER_OK;
 }

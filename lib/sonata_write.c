@@ -34,6 +34,7 @@ struct sonata_file {
   sonata_pop *pops;
   ember_status failed;  /* sticky: after a failed write the file is not appended to */
   char msg[1024];
+  hid_t t_stop;         /* spikes.h5: /t_stop, the simulated time written (ms) */
 };
 
 /* ------------------------------------------------------------------ errors --- */
@@ -134,6 +135,8 @@ static ember_status file_free(sonata_file *f)
       H5Dclose(f->pops[i].b);
     free(f->pops[i].name);
   }
+  if (f->t_stop >= 0)
+    H5Dclose(f->t_stop);
   if (f->file >= 0 && H5Fclose(f->file) < 0)
     st = h5fail(f, "cannot close the file");
   free(f->pops);
@@ -150,6 +153,7 @@ static sonata_file *file_new(const char *path, size_t n_pops)
   if (!f)
     return NULL;
   f->file = H5I_INVALID_HID;
+  f->t_stop = H5I_INVALID_HID;
   f->path = strdup(path);
   f->pops = calloc(n_pops ? n_pops : 1, sizeof *f->pops);
   if (!f->path || !f->pops) {
@@ -418,11 +422,14 @@ static herr_t mapping_layout(hid_t g, const sonata_report_pop *p)
   herr_t r = create_fixed(m, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, p->n_nodes,
                           p->node_ids, NULL);
   if (r >= 0)
-    r = create_iota(m, "index_pointers", p->n_nodes);
+    r = p->index_pointers ? create_fixed(m, "index_pointers", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                                         p->n_nodes + 1, p->index_pointers, NULL)
+                          : create_iota(m, "index_pointers", p->n_nodes);
   if (r >= 0)
     r = H5Lcreate_hard(m, "index_pointers", m, "index_pointer", H5P_DEFAULT, H5P_DEFAULT);
   if (r >= 0)
-    r = create_fixed(m, "element_ids", H5T_STD_U32LE, H5T_NATIVE_UINT32, p->n_nodes, NULL, NULL);
+    r = create_fixed(m, "element_ids", H5T_STD_U32LE, H5T_NATIVE_UINT32,
+                     p->element_ids ? p->n_values : p->n_nodes, p->element_ids, NULL);
   if (r >= 0)
     r = create_fixed(m, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, time, "ms");
   hid_t es = stack_save(r);
@@ -437,7 +444,8 @@ static herr_t mapping_layout(hid_t g, const sonata_report_pop *p)
 static ember_status report_layout(sonata_file *f, hid_t report, size_t i, const char *units,
                                   const sonata_report_pop *p)
 {
-  hsize_t n = p->n_nodes, dims[2] = {0, n}, maxdims[2] = {H5S_UNLIMITED, n};
+  hsize_t n = p->element_ids ? p->n_values : p->n_nodes;
+  hsize_t dims[2] = {0, n}, maxdims[2] = {H5S_UNLIMITED, n};
   hsize_t chunk[2] = {n > REPORT_CHUNK_ELEMS ? 1 : REPORT_CHUNK_ELEMS / (n ? n : 1),
                       n > REPORT_CHUNK_ELEMS ? REPORT_CHUNK_ELEMS : (n ? n : 1)};
   if (n == 0)
@@ -451,7 +459,7 @@ static ember_status report_layout(sonata_file *f, hid_t report, size_t i, const 
   else if (mapping_layout(g, p) < 0)
     st = h5fail(f, "cannot create /report/%s/mapping", p->name);
   H5Gclose(g);
-  f->pops[i].n_nodes = p->n_nodes;
+  f->pops[i].n_nodes = n;
   f->pops[i].t_start = p->t_start;
   f->pops[i].dt = p->dt;
   return st;
@@ -482,6 +490,8 @@ static ember_status start_swmr(sonata_file *f)
     if (!st)
       st = open_ds(f, top, i, lb, &f->pops[i].b);
   }
+  if (!st && !f->is_report && (f->t_stop = H5Dopen2(f->file, "t_stop", H5P_DEFAULT)) < 0)
+    st = h5fail(f, "cannot open /t_stop");
   return st;
 }
 
@@ -513,6 +523,11 @@ ember_status sonata_spikes_create(const char *path, size_t n_pops, const char *c
     st = spikes_layout(f, spikes, i);
   if (spikes >= 0)
     H5Gclose(spikes);
+  /* The simulated time reached, rewritten at each flush: attributes cannot be
+   * added once SWMR writing has started, a dataset's value can. */
+  hsize_t one = 1;
+  if (!st && create_appendable(f->file, "t_stop", H5T_IEEE_F64LE, 1, &one, &one, &one, "ms") < 0)
+    st = h5fail(f, "cannot create /t_stop");
   if (!st)
     st = start_swmr(f);
   return finish_create(f, st, out, msg, msglen);
@@ -534,6 +549,10 @@ static ember_status check_report_args(const char *path, size_t n_pops,
     if (p->n_nodes && !p->node_ids)
       return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s' has no node ids",
                      path, p->name);
+    if (p->element_ids && (!p->index_pointers || p->index_pointers[0] != 0 ||
+                           p->index_pointers[p->n_nodes] != p->n_values))
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': population '%s': index_pointers must "
+                        "run from 0 to the %zu element ids", path, p->name, p->n_values);
   }
   return EMBER_OK;
 }
@@ -561,7 +580,7 @@ ember_status sonata_report_create(const char *path, const char *units, size_t n_
   if (!st && (report = group_create(f->file, "report")) < 0)
     st = h5fail(f, "cannot create group /report");
   for (size_t i = 0; !st && i < n_pops; i++)
-    st = report_layout(f, report, i, units ? units : "", &pops[i]);
+    st = report_layout(f, report, i, pops[i].units ? pops[i].units : units ? units : "", &pops[i]);
   if (report >= 0)
     H5Gclose(report);
   if (!st)
@@ -661,12 +680,102 @@ ember_status sonata_report_append(sonata_file *f, size_t pop, const float *frame
   return EMBER_OK;
 }
 
+/* ------------------------------------------------------------------ edges --- */
+
+static herr_t edge_ids(hid_t g, const char *name, const uint64_t *ids, size_t n, const char *pop)
+{
+  herr_t r = create_fixed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, n, ids, NULL);
+  hid_t d = r < 0 ? H5I_INVALID_HID : H5Dopen2(g, name, H5P_DEFAULT);
+  if (d < 0)
+    return -1;
+  r = attr_str(d, "node_population", pop);
+  H5Dclose(d);
+  return r;
+}
+
+/* /edges/<name>: ids, type/group columns, and the group 0 with weight and delay. */
+static herr_t edges_layout(hid_t edges, const sonata_edge_pop *p)
+{
+  hid_t g = H5Gcreate2(edges, p->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0)
+    return -1;
+  size_t n = p->n;
+  uint64_t *row = malloc((n ? n : 1) * sizeof *row);
+  herr_t r = row ? 0 : -1;
+  for (size_t k = 0; row && k < n; k++)
+    row[k] = k;
+  if (r >= 0)
+    r = edge_ids(g, "source_node_id", p->source_ids, n, p->source);
+  if (r >= 0)
+    r = edge_ids(g, "target_node_id", p->target_ids, n, p->target);
+  if (r >= 0)   /* fill value 0: one edge type, one group */
+    r = create_fixed(g, "edge_type_id", H5T_STD_I64LE, H5T_NATIVE_INT64, n, NULL, NULL);
+  if (r >= 0)
+    r = create_fixed(g, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, n, NULL, NULL);
+  if (r >= 0)
+    r = create_fixed(g, "edge_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, row, NULL);
+  hid_t g0 = r < 0 ? H5I_INVALID_HID : H5Gcreate2(g, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g0 < 0)
+    r = -1;
+  if (r >= 0)
+    r = create_fixed(g0, "syn_weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->weight, NULL);
+  if (r >= 0)
+    r = create_fixed(g0, "delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->delay, "ms");
+  hid_t es = stack_save(r);
+  if (g0 >= 0)
+    H5Gclose(g0);
+  H5Gclose(g);
+  stack_restore(es);
+  free(row);
+  return r;
+}
+
+ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_edge_pop *pops,
+                                const sonata_attr *prov, size_t n_prov, char *msg, size_t msglen)
+{
+  for (size_t i = 0; i < n_pops; i++)
+    if (!valid_name(pops[i].name))
+      return sonata_msg(msg, msglen, EMBER_ERR_INVALID, "'%s': invalid edge population name '%s'",
+                        path, pops[i].name ? pops[i].name : "(null)");
+  sonata_file *f = file_new(path, 0);
+  if (!f)
+    return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
+  ember_status st = file_create(f, prov, n_prov);
+  hid_t edges = H5I_INVALID_HID;
+  if (!st && (edges = group_create(f->file, "edges")) < 0)
+    st = h5fail(f, "cannot create group /edges");
+  for (size_t i = 0; !st && i < n_pops; i++)
+    if (edges_layout(edges, &pops[i]) < 0)
+      st = h5fail(f, "cannot write /edges/%s", pops[i].name);
+  if (edges >= 0)
+    H5Gclose(edges);
+  if (st)
+    sonata_msg(msg, msglen, st, "%s", f->msg);
+  ember_status c = file_free(f);
+  if (!st && c)
+    sonata_msg(msg, msglen, c, "'%s': closing failed", path);
+  return st ? st : c;
+}
+
+ember_status sonata_set_time(sonata_file *f, double t)
+{
+  if (!f)
+    return EMBER_ERR_INVALID;
+  if (f->failed || f->t_stop < 0)
+    return f->failed;
+  if (H5Dwrite(f->t_stop, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &t) < 0)
+    return f->failed = h5fail(f, "cannot write /t_stop");
+  return EMBER_OK;
+}
+
 ember_status sonata_flush(sonata_file *f)
 {
   if (!f)
     return EMBER_ERR_INVALID;
   if (f->failed)
     return f->failed;
+  if (f->t_stop >= 0 && H5Dflush(f->t_stop) < 0)
+    return f->failed = h5fail(f, "cannot flush /t_stop");
   const char *top = f->is_report ? "report" : "spikes";
   /* Data before mapping/time (reports) and timestamps before node_ids (spikes): a
    * reader of a killed writer's file takes the shorter of the two. */

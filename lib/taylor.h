@@ -5,8 +5,8 @@
  * exponential or constant coefficients, so the coefficients of the solution's
  * Taylor series at a point follow from a short recurrence (automatic
  * differentiation of the right-hand side). One set of coefficients is then a
- * whole step: its length is chosen a priori from the size of the last two
- * coefficients (Jorba & Zou 2005, Exp. Math. 14:99), so a step is never rejected,
+ * whole step: its length is chosen a priori from the size of the last
+ * coefficient (after Jorba & Zou 2005, Exp. Math. 14:99), so a step is never rejected,
  * and the polynomial is the dense output, so an event, a sample or a threshold
  * crossing inside the step costs a Horner evaluation. In an event-driven
  * network, where every input ends a step, that is what matters: a fresh start
@@ -24,7 +24,6 @@ typedef struct taylor {
   double *c;           /* (order + 1) x dim coefficients of the last step (c[0..dim) =
                         * its start); the caller may point it at its own storage */
   double *own;         /* the storage allocated with the stepper */
-  int valid;           /* c holds the coefficients at the current point */
 } taylor;
 
 /* The order used for tolerance tol (min of abstol and a non-zero reltol): the
@@ -35,16 +34,7 @@ size_t taylor_order(double abstol, double reltol);
 taylor *taylor_new(size_t dim, size_t order, double atol, double rtol);
 void taylor_free(taylor *T);
 
-/* After a discontinuity, or when c was loaded from elsewhere: the coefficients at
- * the current point must be computed afresh. */
-static inline void taylor_restart(taylor *T) { T->valid = 0; }
-
-/* One step from (*t, y) of length at most min(hmax, end - *t) and within the
- * tolerances; y and *t are updated, c describes the step, *h is the step-size
- * proposal (kept between calls, grown when the series allows). Returns 0, the
- * model's non-zero status, or -1 if the step size underflows. */
-int taylor_step(taylor *T, const ember_model *m, const ember_neuron_ctx *ctx, double *t,
-                double end, double *h, double hmax, double *y);
+/* Stepping, step-size control and the event loop: taylor_kernel.h. */
 
 /* The state at offset tau from the start of the step described by c. */
 void taylor_eval(const double *c, size_t dim, size_t order, double tau, double *out);

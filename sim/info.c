@@ -1,5 +1,6 @@
 /* `ember info DIR` (what an output directory holds) and `ember models [NAME]`
  * (the neuron models and spike sources, with their parameter tables). */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +50,14 @@ static size_t neuron_count(const ember_output *o, const char *pop, uint64_t max_
   return (size_t)top;
 }
 
-/* Simulated duration (ms): provenance "t_stop", else the end of the longest
- * report, else the last spike. *source names where it came from. */
+/* Simulated duration (ms): "t_stop" (spikes.h5's simulated time at the last
+ * flush), else the end of the longest report, else the last spike. *source names
+ * where it came from. */
 static double duration(const ember_output *o, double last_spike, const char **source)
 {
   const char *t = ember_output_attr(o, "t_stop");
   if (t) {
-    *source = "provenance";
+    *source = "simulated time, spikes.h5 t_stop";
     return strtod(t, NULL);
   }
   double d = 0;
@@ -149,6 +151,49 @@ static void print_reports(const ember_output *o)
   }
 }
 
+/* Weight reports are listed with the recorded variables; this lists edges.h5. */
+static void print_edges(const ember_output *o)
+{
+  size_t ne = ember_output_edge_pop_count(o);
+  if (ne == 0)
+    return;
+  printf("edges (edges.h5):\n  %-24s %-14s %-14s %10s\n", "projection", "source", "target", "synapses");
+  for (size_t i = 0; i < ne; i++) {
+    ember_edge_info ei;
+    if (!ember_output_edge_info(o, i, &ei))
+      printf("  %-24s %-14s %-14s %10zu\n", ei.name, ei.source, ei.target, ei.n);
+  }
+}
+
+/* The LTC circuits of DIR/circuits/<label>.h5 (written at the start of a run). */
+static void print_circuits(const char *dir)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/circuits", dir);
+  DIR *d = opendir(path);
+  if (!d)
+    return;
+  int header = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    size_t len = strlen(e->d_name);
+    if (len < 4 || strcmp(e->d_name + len - 3, ".h5") != 0)
+      continue;
+    snprintf(path, sizeof path, "%s/circuits/%s", dir, e->d_name);
+    ember_ltc *c = ember_ltc_new();
+    if (!header++)
+      printf("LTC circuits (circuits/<label>.h5):\n  %-20s %8s %7s %8s %9s %9s\n", "population",
+             "neurons", "inputs", "outputs", "synapses", "sensory");
+    if (c && !ember_ltc_load(c, path))
+      printf("  %-20.*s %8zu %7zu %8zu %9zu %9zu\n", (int)(len - 3), e->d_name, ember_ltc_units(c),
+             ember_ltc_inputs(c), ember_ltc_outputs(c), ember_ltc_synapse_count(c),
+             ember_ltc_sensory_synapse_count(c));
+    else
+      printf("  %-20.*s (unreadable: %s)\n", (int)(len - 3), e->d_name, ember_ltc_error(c));
+    ember_ltc_free(c);
+  }
+  closedir(d);
+}
+
 int ember_cli_info(int argc, char **argv)
 {
   if (argc != 2 || argv[1][0] == '-') {
@@ -168,6 +213,8 @@ int ember_cli_info(int argc, char **argv)
   print_provenance(o);
   print_spikes(o);
   print_reports(o);
+  print_edges(o);
+  print_circuits(argv[1]);
   ember_output_free(o);
   return EMBER_EXIT_OK;
 }
@@ -210,7 +257,7 @@ static void print_params(const ember_param_info *ps, size_t n)
     printf("  (none)\n");
 }
 
-static void print_model(const ember_model *m)
+static void print_model(const ember_model *m, int ltc)
 {
   static const char *const signs[] = {"any sign", ">= 0", "<= 0"};
   printf("%s\n\n%s\n\n", m->name, m->doc);
@@ -223,7 +270,27 @@ static void print_model(const ember_model *m)
   for (size_t i = 0; i < m->n_receptors; i++)
     printf("  %-14s weights in %s, %s\n", m->receptors[i].name, m->receptors[i].unit,
            signs[m->receptors[i].sign]);
-  printf("default solver: %s\n", ember_solver_defaults(m).method);
+  if (ltc)
+    printf("solver: the circuit's, ember.ltc's third argument (default fused, 6 unfolds); "
+           "docs/ltc.md\n");
+  else
+    printf("default solver: %s\n", ember_solver_defaults(m).method);
+}
+
+/* LTC populations: their model object comes from a throwaway one-neuron circuit. */
+static int print_ltc(void)
+{
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_FULLY_CONNECTED, .units = 1, .inputs = 1};
+  ember_network *net = ember_network_new(1);
+  ember_ltc *c = ember_ltc_new();
+  ember_population *pop = NULL;
+  if (!net || !c || ember_ltc_build(c, &spec, 1, 0) || ember_ltc_population_new(net, "x", c, &pop)) {
+    ember_network_free(net);
+    return -1;
+  }
+  print_model(ember_population_model(pop), 1);
+  ember_network_free(net);
+  return 0;
 }
 
 /* Spike sources have no public type object: their tables come from a throwaway
@@ -267,8 +334,9 @@ static void list_models(void)
   }
   printf("spike sources:\n  %-16s ember.poisson(label, n, {rate =, start =, stop =})\n"
          "  %-16s ember.spike_array(label, {{t, ...}, ...})\n"
+         "LTC circuits:\n  %-16s ember.ltc(label, {wiring =, inputs =, ...} [, solver]) (docs/ltc.md)\n"
          "`ember models NAME` shows a model's parameters, state variables and receptors.\n",
-         source_kinds[0], source_kinds[1]);
+         source_kinds[0], source_kinds[1], "ltc");
   printf("rate-based plasticity rules for LTC circuits (ember.hebb{...}, ...):\n");
   for (size_t i = 0; ember_rate_rule_at(i); i++)
     printf("  %-16s %s\n", ember_rate_rule_at(i)->name, ember_rate_rule_at(i)->doc);
@@ -287,9 +355,11 @@ int ember_cli_models(int argc, char **argv)
   }
   const ember_model *m = ember_model_find(argv[1]);
   if (m) {
-    print_model(m);
+    print_model(m, 0);
     return EMBER_EXIT_OK;
   }
+  if (strcmp(argv[1], "ltc") == 0 && print_ltc() == 0)
+    return EMBER_EXIT_OK;
   for (size_t i = 0; i < 2; i++)
     if (strcmp(argv[1], source_kinds[i]) == 0 && print_source(argv[1]) == 0)
       return EMBER_EXIT_OK;

@@ -153,7 +153,9 @@ static void open_ember(lua_State *L)
   luaL_setfuncs(L, fns, 0);
   ember_lua_open_values(L);
   ember_lua_open_objects(L);
+  ember_lua_open_ltc(L);
   ember_lua_open_rate_rules(L);
+  ember_lua_open_plasticity(L);
   lua_pushstring(L, ember_version());
   lua_setfield(L, -2, "version");
   lua_setglobal(L, "ember");

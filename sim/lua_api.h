@@ -114,5 +114,30 @@ void ember_lua_open_values(lua_State *L);
 /* Registers ember.population, ember.poisson, ember.spike_array, ember.dc,
  * ember.step_current and ember.connect in the table on top, and the metatables. */
 void ember_lua_open_objects(lua_State *L);
+/* The projection that is self (argument 1) of method fname; raises otherwise. */
+ember_projection *ember_lua_check_proj(lua_State *L, const char *fname);
+
+/* ------------------------------------------------------ lua_plasticity.c --- */
+
+/* Registers ember.stdp and ember.triplet in the table on top. */
+void ember_lua_open_plasticity(lua_State *L);
+/* Makes proj plastic with the rule table at idx (connect's `plasticity`). */
+void ember_lua_apply_plasticity(lua_State *L, int idx, const char *fname, ember_projection *proj);
+/* set_plasticity, get_plasticity, record: methods of projections. */
+extern const struct luaL_Reg ember_lua_plasticity_methods[];
+
+/* For other object files (lua_ltc.c): pushes an empty population userdata and
+ * returns its slot, to be filled by a constructor; then registers the userdata
+ * on top as the script object of *slot. */
+ember_population **ember_lua_new_population(lua_State *L);
+void ember_lua_register_population(lua_State *L);
+/* The population at idx, for argument k of fname (raises if it is not one). */
+ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const char *fname,
+                                             const char *name);
+
+/* ------------------------------------------------------------- lua_ltc.c --- */
+
+/* Registers ember.ltc, ember.series and the wiring constructors in the table on top. */
+void ember_lua_open_ltc(lua_State *L);
 
 #endif

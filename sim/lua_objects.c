@@ -72,6 +72,15 @@ static lpop *check_pop_arg(lua_State *L, int idx, int k, const char *fname, cons
   return u;
 }
 
+ember_population **ember_lua_new_population(lua_State *L) { return &new_pop_ud(L)->pop; }
+void ember_lua_register_population(lua_State *L) { register_pop(L, lua_touserdata(L, -1)); }
+
+ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const char *fname,
+                                             const char *name)
+{
+  return check_pop_arg(L, idx, k, fname, name)->pop;
+}
+
 /* self of a population method: catches pop.method() written for pop:method(). */
 static lpop *check_self(lua_State *L, const char *fname)
 {
@@ -314,12 +323,40 @@ static int pop_initialize(lua_State *L)
   return 0;
 }
 
+/* LTC populations: pop:set takes the synapse parameters and the state (v,
+ * gsyn_exc, gsyn_inh) alike, since v is what a user sets on a circuit. */
+static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
+{
+  const ember_model *m = ember_population_model(pop);
+  const char *names[65];
+  size_t n = value_names(pop, PARAMS, names, 32);
+  n += value_names(pop, STATE, names + n, 32);
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    lua_pop(L, 1);
+    size_t i = 0;
+    while (lua_type(L, -1) == LUA_TSTRING && i < n && strcmp(names[i], lua_tostring(L, -1)) != 0)
+      i++;
+    if (i == n)
+      unknown_name(L, fn, pop, PARAMS, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?",
+                   names, n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (lua_getfield(L, 2, names[i]) != LUA_TNIL)
+      set_one(L, fn, pop, ember_model_state_index(m, names[i]) >= 0 ? STATE : PARAMS, names[i]);
+    lua_pop(L, 1);
+  }
+}
+
 static int pop_set(lua_State *L)
 {
   const char *fn = "pop:set";
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
-  apply_values(L, 2, fn, u->pop, PARAMS);
+  if (ember_ltc_population_circuit(u->pop))
+    set_ltc(L, fn, u->pop);
+  else
+    apply_values(L, 2, fn, u->pop, PARAMS);
   return 0;
 }
 
@@ -332,6 +369,9 @@ static int pop_get(lua_State *L)
   double *v = lua_newuserdatauv(L, n * sizeof *v, 0);
   if (ember_population_get(u->pop, name, v))
     return ember_lua_fail(L, fn);
+  const ember_ltc *c = ember_ltc_population_circuit(u->pop);
+  if (c && strcmp(name, "output") == 0)   /* the readout exists for the motor neurons only */
+    n = ember_ltc_outputs(c);
   ember_lua_push_numbers(L, v, n);
   return 1;
 }
@@ -543,7 +583,7 @@ typedef struct conn_opts {
  * from_list row has its own. */
 static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weighted, conn_opts *o)
 {
-  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", NULL};
+  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity", NULL};
   ember_lua_value v;
   o->weight = (ember_dist){EMBER_DIST_CONST, 0, 0};
   o->delay = (ember_dist){EMBER_DIST_CONST, ember_lua_ctx_of(L)->default_delay, 0};
@@ -578,20 +618,34 @@ static int l_connect(lua_State *L)
 {
   const char *fn = "ember.connect";
   max_args(L, 4, fn);
+  if (luaL_testudata(L, 1, "ember.series"))
+    return ember_lua_error(L, "%s: a series is not connected but fed: series:feed(ltc_population)", fn);
   lpop *pre = check_pop_arg(L, 1, 1, fn, "pre");
   lpop *post = check_pop_arg(L, 2, 2, fn, "post");
   int rows_weighted;
   ember_connector c = *ember_lua_check_connector(L, 3, 3, fn, &rows_weighted);
   conn_opts o;
   read_conn_opts(L, 4, fn, rows_weighted, &o);
+  if (ember_ltc_population_circuit(pre->pop) && lua_type(L, 4) == LUA_TTABLE)
+    for (int k = 0; k < 2; k++)
+      if (lua_getfield(L, 4, k ? "receptor" : "delay") != LUA_TNIL)
+        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': it "
+                               "sends a graded current (weight x value, nA), held over each interval",
+                               fn, k ? "receptor" : "delay", ember_population_label(pre->pop));
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
-  snprintf(u->receptor, sizeof u->receptor, "%s", o.receptor);
+  snprintf(u->receptor, sizeof u->receptor, "%s",
+           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
     return ember_lua_fail(L, fn);
+  if (!ember_lua_absent(L, 4)) {
+    if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
+      ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
+    lua_pop(L, 1);
+  }
   return 1;
 }
 
@@ -602,6 +656,11 @@ static lproj *check_proj(lua_State *L, const char *fname)
     ember_lua_error(L, "%s: call it as a method, proj:%s(...), on a projection (got %s)", fname,
                     strchr(fname, ':') + 1, ember_lua_describe(L, 1));
   return u;
+}
+
+ember_projection *ember_lua_check_proj(lua_State *L, const char *fname)
+{
+  return check_proj(L, fname)->proj;
 }
 
 /* proj:weights() -> array of weights in storage order (by pre, then creation) */
@@ -690,7 +749,7 @@ static int proj_index(lua_State *L)
     push_pop(L, ember_projection_post(u->proj));
   else if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
     return ember_lua_error(L, "a projection has no field or method %s (fields: label, size, receptor, pre, "
-                           "post; methods: weights, connections, set_weights)", ember_lua_describe(L, 2));
+                           "post; methods: weights, connections, set_weights, set_plasticity, get_plasticity, record)", ember_lua_describe(L, 2));
   return 1;
 }
 
@@ -723,6 +782,10 @@ static void open_classes(lua_State *L)
   static const luaL_Reg cur_methods[] = {{"inject", cur_inject}, {NULL, NULL}};
   new_class(L, POP_MT, pop_meta, pop_methods);
   new_class(L, PROJ_MT, proj_meta, proj_methods);
+  luaL_getmetatable(L, PROJ_MT);        /* plasticity methods: sim/lua_plasticity.c */
+  lua_getfield(L, -1, "methods");
+  luaL_setfuncs(L, ember_lua_plasticity_methods, 0);
+  lua_pop(L, 2);
   new_class(L, CUR_MT, cur_meta, cur_methods);
   luaL_getmetatable(L, CUR_MT);         /* plain method lookup for current sources */
   lua_getfield(L, -1, "methods");

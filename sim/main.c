@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "ember/ember.h"
 
@@ -45,6 +46,22 @@ static int is_script(const char *arg)
   return n > 4 && strcmp(arg + n - 4, ".lua") == 0;
 }
 
+/* Threads meet 10 000 times per simulated second (one barrier per communication
+ * interval). GNU OpenMP's default is to spin ~300 000 times at a barrier before
+ * sleeping: when another process holds a core, the spinning thread burns its time
+ * slice while its partner waits for the core, and 2 threads ran 15-70 times
+ * slower than 1 (bench/RESULTS.md). A short spin (1000) keeps the fast hand-over
+ * on an idle machine and sleeps otherwise. libgomp reads its settings when it is
+ * loaded, before main, so the command sets the variable and starts itself again;
+ * a wait policy or spin count given by the user is left alone. */
+static void short_openmp_spin(char **argv)
+{
+  if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
+    return;
+  if (setenv("GOMP_SPINCOUNT", "1000", 1) == 0)
+    execv("/proc/self/exe", argv);   /* if that fails, run with the defaults */
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -65,6 +82,7 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "models"))
     return ember_cli_models(argc - 1, argv + 1);
   if (!strcmp(cmd, "run") || is_script(cmd)) {
+    short_openmp_spin(argv);
     char *line = join_args(argc, argv);
     /* The shorthand keeps "ember" as argv[0]: getopt skips it like "run". */
     int code = ember_cli_run(strcmp(cmd, "run") ? argc : argc - 1,

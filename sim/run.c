@@ -290,6 +290,10 @@ static void print_summary(const ember_lua_ctx *ctx, const char *outdir, double w
     const ember_population *p = ember_network_population_at(net, i);
     uint64_t s = ember_population_spike_count(p);
     size_t n = ember_population_size(p);
+    if (ember_ltc_population_circuit(p)) {   /* LTC circuits do not spike */
+      printf("  %-20s %10zu %12s %12s  (LTC circuit)\n", ember_population_label(p), n, "-", "-");
+      continue;
+    }
     printf("  %-20s %10zu %12llu %12.4g\n", ember_population_label(p), n, (unsigned long long)s,
            t > 0 ? (double)s / (double)n / (t / 1000.0) : 0.0);
   }

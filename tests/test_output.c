@@ -82,6 +82,10 @@ static void test_spikes_round_trip(void **state)
   assert_non_null(script);
   assert_string_equal(script, "-- a test");
   assert_non_null(ember_output_attr(o, "seed"));
+  /* The simulated time reached, from spikes.h5's /t_stop: 120 + 80.3 ms. */
+  const char *ts = ember_output_attr(o, "t_stop");
+  assert_non_null(ts);
+  assert_true(fabs(strtod(ts, NULL) - 200.3) < 1e-9);
   ember_output_free(o);
   ember_network_free(net);
 }

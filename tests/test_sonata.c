@@ -132,7 +132,7 @@ static ember_status create_two_pop(const char *dir, const char *var, const sonat
 {
   char path[600];
   snprintf(path, sizeof path, "%s/%s.h5", dir, var);
-  sonata_report_pop pops[2] = {{"exc", 5, exc_ids, 10.0, 0.25}, {"inh", 3, inh_ids, 0.5, 1.0}};
+  sonata_report_pop pops[2] = {{"exc", 5, exc_ids, 10.0, 0.25, 0, NULL, NULL, NULL}, {"inh", 3, inh_ids, 0.5, 1.0, 0, NULL, NULL, NULL}};
   return sonata_report_create(path, "mV", 2, pops, prov, n_prov, f, msg, 512);
 }
 
@@ -447,7 +447,7 @@ static void test_report_many_nodes(void **state)
   for (size_t j = 0; j < BIG_N; j++)
     ids[j] = BIG_N - j;
   fill_frames(0, 0, 2, BIG_N, frames);
-  sonata_report_pop pop = {"big", BIG_N, ids, 0.0, 0.1};
+  sonata_report_pop pop = {"big", BIG_N, ids, 0.0, 0.1, 0, NULL, NULL, NULL};
   sonata_file *f = NULL;
   assert_int_equal(sonata_report_create(path, "mV", 1, &pop, NULL, 0, &f, msg, sizeof msg), EMBER_OK);
   assert_int_equal(sonata_report_append(f, 0, frames, 2), EMBER_OK);
@@ -522,7 +522,7 @@ static void test_create_missing_dir(void **state)
   assert_null(f);
   if (!strstr(msg, path))
     fail_msg("message does not name the path: %s", msg);
-  sonata_report_pop pop = {"p", 5, exc_ids, 0, 1};
+  sonata_report_pop pop = {"p", 5, exc_ids, 0, 1, 0, NULL, NULL, NULL};
   msg[0] = '\0';
   assert_int_equal(sonata_report_create(path, "mV", 1, &pop, NULL, 0, &f, msg, sizeof msg), EMBER_ERR_IO);
   assert_non_null(strstr(msg, path));
@@ -540,7 +540,7 @@ static void test_invalid_arguments(void **state)
   sonata_file *f = NULL;
   assert_int_equal(sonata_spikes_create(path, 1, bad, NULL, 0, &f, msg, sizeof msg), EMBER_ERR_INVALID);
   assert_non_null(strstr(msg, "a/b"));
-  sonata_report_pop pop = {"p", 5, exc_ids, 0, 0.0};   /* dt = 0 */
+  sonata_report_pop pop = {"p", 5, exc_ids, 0, 0.0, 0, NULL, NULL, NULL};   /* dt = 0 */
   assert_int_equal(sonata_report_create(path, "mV", 1, &pop, NULL, 0, &f, msg, sizeof msg), EMBER_ERR_INVALID);
   assert_non_null(strstr(msg, "dt"));
 

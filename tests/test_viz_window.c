@@ -1,6 +1,7 @@
 /* The visualizer in a real window (run under Xvfb by tests/viz_xvfb.sh; skipped,
  * exit 77, without a display): key events pause playback, save a screenshot and
- * quit; in a live run, pause holds the simulation and quit stops it cleanly. */
+ * quit; in a live run, pause holds the simulation and quit stops it cleanly; the
+ * circuit view's keys (c, r, tab) and a click on a node. */
 #define _GNU_SOURCE
 #include <ftw.h>
 #include <pthread.h>
@@ -12,6 +13,8 @@
 #include "viz_fixture.h"
 #include "../viz/app.h"
 #include "../viz/live.h"
+#include "../viz/circuit.h"
+#include "ember/ltc.h"
 
 static char g_tmp[256];
 
@@ -162,6 +165,65 @@ static void test_live_pause_and_quit(void **state)
   ember_network_free(net);
 }
 
+/* The circuit view in a window: `c` shows it, a click on a node selects that
+ * neuron, `s` saves it, `r` goes back to the raster. The circuit (an NCP built
+ * and saved with ember_ltc, no v recorded: edges show weights) is the only
+ * thing in its directory. */
+static void test_circuit_keys(void **state)
+{
+  char dir[512], path[600], msg[512];
+  snprintf(dir, sizeof dir, "%s/ltc", g_tmp);
+  snprintf(path, sizeof path, "%s/circuits", dir);
+  assert_int_equal(mkdir(dir, 0755) | mkdir(path, 0755), 0);
+  ember_ltc *c = ember_ltc_new();
+  ember_ltc_wiring_spec sp = {.kind = EMBER_LTC_NCP, .inputs = 2, .outputs = 1, .inter = 3, .command = 2,
+                              .sensory_fanout = 2, .inter_fanout = 2, .recurrent_command = 1, .motor_fanin = 2};
+  assert_int_equal(ember_ltc_build(c, &sp, 1, 0), EMBER_OK);
+  snprintf(path, sizeof path, "%s/circuits/ncp.h5", dir);
+  assert_int_equal(ember_ltc_save(c, path), EMBER_OK);
+  ember_ltc_free(c);
+  vz_store *st = vz_store_new();
+  vz_source *src = vz_file_source_new(dir, 0, st, msg, sizeof msg);
+  assert_non_null(src);
+  assert_int_equal(st->n_circuits, 1);
+  vz_app_opts o = {800, 600, 0, "circuit test", 100.0, NAN, g_tmp};
+  vz_app *app = vz_app_new(st, src, &o, msg, sizeof msg);
+  assert_non_null(app);
+  turn(app, 0.0);
+  assert_int_equal(app->view.tab, VZ_TAB_SPIKES);
+  press(app, SDLK_c);
+  turn(app, 0.0);
+  assert_int_equal(app->view.tab, VZ_TAB_CIRCUIT);
+  int x, y, pi = vz_app_panel(app, "circuit");
+  vz_circuit_node_xy(st->circuits[0], vz_circuit_area(app->layout.plot[pi]), 0, 0, &x, &y);
+  SDL_Event e = {0};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.windowID = SDL_GetWindowID(app->win);
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.x = x;
+  e.button.y = y;
+  assert_int_equal(SDL_PushEvent(&e), 1);
+  turn(app, 0.0);
+  assert_int_equal(app->view.sel_pop, 0);   /* motor neuron 0 of "ncp" */
+  assert_int_equal(app->view.sel_id, 0);
+  press(app, SDLK_s);
+  turn(app, 0.0);
+  FILE *f = fopen(app->last_shot, "rb");
+  assert_non_null(f);
+  fclose(f);
+  press(app, SDLK_r);
+  turn(app, 0.0);
+  assert_int_equal(app->view.tab, VZ_TAB_SPIKES);
+  press(app, SDLK_TAB);
+  turn(app, 0.0);
+  assert_int_equal(app->view.tab, VZ_TAB_CIRCUIT);   /* no weights: tab skips that view */
+  press(app, SDLK_q);
+  assert_int_equal(vz_app_run(app, NULL), 0);
+  vz_app_free(app);
+  vz_source_free(src);
+  vz_store_free(st);
+}
+
 int main(void)
 {
   if (!getenv("DISPLAY")) {
@@ -173,7 +235,8 @@ int main(void)
     return 99;
   }
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_replay_keys),
-                                     cmocka_unit_test(test_live_pause_and_quit)};
+                                     cmocka_unit_test(test_live_pause_and_quit),
+                                     cmocka_unit_test(test_circuit_keys)};
   int r = cmocka_run_group_tests(tests, setup, teardown);
   SDL_Quit();
   return r;

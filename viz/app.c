@@ -10,6 +10,7 @@
 #include "draw.h"
 #include "inspect.h"
 #include "png.h"
+#include "weights.h"
 
 double vz_wall(void)
 {
@@ -82,6 +83,8 @@ vz_app *vz_app_new(vz_store *store, vz_source *src, const vz_app_opts *opts, cha
   app->src = src;
   app->panels[app->n_panels++] = &vz_panel_raster;
   app->panels[app->n_panels++] = &vz_panel_rate;
+  app->panels[app->n_panels++] = &vz_panel_circuit;
+  app->panels[app->n_panels++] = &vz_panel_weights;
   app->panels[app->n_panels++] = &vz_panel_trace;
   app->view = (vz_view){.speed = src->live ? 0.0 : 0.25, .sel_pop = -1, .rows = 1};
   app->default_span = opts->span;
@@ -131,6 +134,31 @@ void vz_app_select(vz_app *app, int pop, uint32_t id)
   app->view.sel_id = id;
   if (app->src->ops->select)
     app->src->ops->select(app->src, app->store, pop, id);
+}
+
+int vz_app_panel(const vz_app *app, const char *name)
+{
+  for (size_t i = 0; i < app->n_panels; i++)
+    if (!strcmp(app->panels[i]->name, name))
+      return (int)i;
+  return -1;
+}
+
+int vz_app_show(vz_app *app, int tab, size_t which)
+{
+  size_t n = tab == VZ_TAB_CIRCUIT ? app->store->n_circuits
+             : tab == VZ_TAB_WEIGHTS ? (app->store->weights ? app->store->weights->n : 0) : 1;
+  if (!n) {
+    vz_app_note(app, "%s", tab == VZ_TAB_CIRCUIT ? "no LTC circuit in this output (circuits/*.h5)"
+                                                 : "no weights in this output (edges.h5)");
+    return -1;
+  }
+  app->view.tab = tab;
+  if (tab == VZ_TAB_CIRCUIT)
+    app->view.circuit = which % n;
+  else if (tab == VZ_TAB_WEIGHTS)
+    app->view.proj = which % n;
+  return 0;
 }
 
 /* The first view once there are data: a window of the default span at the

@@ -25,7 +25,13 @@ typedef struct vz_view {
   uint32_t sel_id;
   int trace_var;           /* which variable the trace panel shows (cycled by `v`) */
   int user_rows;           /* the user zoomed the rows: keep row0/rows as set */
+  int tab;                 /* VZ_TAB_*: what the large panel shows */
+  size_t circuit, proj;    /* the circuit (store->circuits) and projection shown */
 } vz_view;
+
+/* The views: spikes (raster + rate), an LTC circuit, a projection's weights.
+ * The traces panel is under every one of them. */
+enum { VZ_TAB_SPIKES, VZ_TAB_CIRCUIT, VZ_TAB_WEIGHTS };
 
 typedef struct vz_app vz_app;
 
@@ -43,7 +49,8 @@ typedef struct vz_panel_type {
   int (*click)(vz_app *app, SDL_Rect plot, int x, int y);
 } vz_panel_type;
 
-extern const vz_panel_type vz_panel_raster, vz_panel_rate, vz_panel_trace;
+extern const vz_panel_type vz_panel_raster, vz_panel_rate, vz_panel_trace, vz_panel_circuit,
+  vz_panel_weights;
 
 #define VZ_MAX_PANELS 8
 
@@ -115,6 +122,12 @@ int vz_app_screenshot(vz_app *app, const char *path, char *msg, size_t msglen);
 void vz_app_note(vz_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Selects neuron id of population pop (pop < 0: clears the selection). */
 void vz_app_select(vz_app *app, int pop, uint32_t id);
+/* Index of the panel named name ("raster", "rate", "traces", "circuit",
+ * "weights") in app->panels, or -1. */
+int vz_app_panel(const vz_app *app, const char *name);
+/* Shows view tab (VZ_TAB_*); circuit / projection `which` for those tabs.
+ * Returns 0, or -1 (and a status note) when there is nothing to show. */
+int vz_app_show(vz_app *app, int tab, size_t which);
 /* Wall clock in seconds (monotonic). */
 double vz_wall(void);
 
@@ -134,6 +147,25 @@ double vz_row_of_y(SDL_Rect plot, const vz_view *v, int y);
 void vz_view_clamp(vz_view *v, const vz_store *st);
 /* Draws time ticks (and, if labels, their values in ms below) for plot. */
 void vz_time_axis(vz_app *app, SDL_Rect plot, int labels);
+
+/* ---------------------------------------------------- panel_circuit.c --- */
+
+struct vz_circuit;
+/* The node area of the circuit panel's plot (below the layer titles, above
+ * the legend) and the pixel centre and radius of neuron j (sensory: input
+ * channel j) in it. */
+SDL_Rect vz_circuit_area(SDL_Rect plot);
+void vz_circuit_node_xy(const struct vz_circuit *c, SDL_Rect area, size_t j, int sensory, int *x, int *y);
+int vz_circuit_radius(const struct vz_circuit *c, SDL_Rect area);
+
+/* ---------------------------------------------------- panel_weights.c --- */
+
+struct vz_proj;
+/* Heatmap cell of synapse pre i -> post j (rows: pre, columns: post). */
+SDL_Rect vz_heat_cell(SDL_Rect plot, const struct vz_proj *p, size_t i, size_t j);
+/* The histogram's bins and the bar area inside plot. */
+enum { VZ_HIST_BINS = 40 };
+SDL_Rect vz_hist_area(SDL_Rect plot);
 
 /* ----------------------------------------------------------- status.c --- */
 

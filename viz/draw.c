@@ -142,3 +142,29 @@ double vz_nice_step(double span, int n)
   double raw = span / n, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
   return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
 }
+
+uint32_t vz_diverge(double x)
+{
+  if (!(x == x))
+    return VZ_MID;
+  x = x < -1 ? -1 : x > 1 ? 1 : x;
+  return x >= 0 ? vz_mix(VZ_MID, VZ_POS, x) : vz_mix(VZ_MID, VZ_NEG, -x);
+}
+
+void vz_disc(SDL_Surface *s, int cx, int cy, int r, uint32_t c)
+{
+  for (int dy = -r; dy <= r; dy++) {
+    int dx = (int)floor(sqrt((double)(r * r - dy * dy)) + 0.5);
+    vz_hline(s, cx - dx, cx + dx, cy + dy, c);
+  }
+}
+
+void vz_thick_line(SDL_Surface *s, int x0, int y0, int x1, int y1, int w, uint32_t c)
+{
+  int steep = abs(y1 - y0) > abs(x1 - x0);
+  for (int o = -(w - 1) / 2; o <= w / 2; o++)
+    if (steep)
+      vz_line(s, x0 + o, y0, x1 + o, y1, c);
+    else
+      vz_line(s, x0, y0 + o, x1, y1 + o, c);
+}

@@ -21,6 +21,15 @@ enum {
   VZ_SELECT = VZ_RGB(70, 74, 86)
 };
 
+/* The diverging scale of signed quantities (state v, synaptic currents,
+ * weights): x in [-1, 1] from VZ_NEG through VZ_MID (0) to VZ_POS; clamped. */
+enum { VZ_NEG = VZ_RGB(60, 150, 255), VZ_MID = VZ_RGB(70, 74, 86), VZ_POS = VZ_RGB(255, 120, 60) };
+uint32_t vz_diverge(double x);
+/* A filled disc of radius r centred on (cx, cy). */
+void vz_disc(SDL_Surface *s, int cx, int cy, int r, uint32_t c);
+/* A line w pixels wide (w >= 1), widened across its main direction. */
+void vz_thick_line(SDL_Surface *s, int x0, int y0, int x1, int y1, int w, uint32_t c);
+
 /* The colour of population i (a fixed palette, cycling). */
 uint32_t vz_palette(size_t i);
 /* The colour of trace i (a second palette, distinct from the populations'). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 #include "app.h"
+#include "weights.h"
 
 static int in_rect(SDL_Rect r, int x, int y)
 {
@@ -79,6 +80,39 @@ static void screenshot(vz_app *app)
     vz_app_note(app, "saved %s", app->last_shot);
 }
 
+/* c / w: show that view; pressed again, the next circuit (projection), and
+ * after the last one back to the spikes. */
+static void cycle_view(vz_app *app, int tab)
+{
+  vz_view *v = &app->view;
+  size_t n = tab == VZ_TAB_CIRCUIT ? app->store->n_circuits
+             : app->store->weights ? app->store->weights->n : 0;
+  size_t *cur = tab == VZ_TAB_CIRCUIT ? &v->circuit : &v->proj;
+  if (v->tab != tab)
+    vz_app_show(app, tab, *cur);
+  else if (*cur + 1 < n)
+    vz_app_show(app, tab, *cur + 1);
+  else {
+    *cur = 0;
+    v->tab = VZ_TAB_SPIKES;
+  }
+}
+
+/* tab: spikes -> circuit -> weights -> spikes, skipping views without data. */
+static void next_tab(vz_app *app)
+{
+  int t = app->view.tab;
+  for (int k = 0; k < 3; k++) {
+    t = (t + 1) % 3;
+    size_t n = t == VZ_TAB_CIRCUIT ? app->store->n_circuits
+               : t == VZ_TAB_WEIGHTS ? (app->store->weights ? app->store->weights->n : 0) : 1;
+    if (n) {
+      app->view.tab = t;
+      return;
+    }
+  }
+}
+
 static void key(vz_app *app, SDL_Keycode k, Uint16 mod)
 {
   vz_view *v = &app->view;
@@ -95,6 +129,10 @@ static void key(vz_app *app, SDL_Keycode k, Uint16 mod)
   case SDLK_END: v->t_now = app->store->t_end; v->follow = app->src->growing; break;
   case SDLK_0: v->user_rows = 0; v->span = app->default_span > 0 ? app->default_span : 250; break;
   case SDLK_v: v->trace_var++; break;
+  case SDLK_c: cycle_view(app, VZ_TAB_CIRCUIT); break;
+  case SDLK_w: cycle_view(app, VZ_TAB_WEIGHTS); break;
+  case SDLK_r: v->tab = VZ_TAB_SPIKES; break;
+  case SDLK_TAB: next_tab(app); break;
   case SDLK_h: v->help = !v->help; break;
   case SDLK_s: screenshot(app); break;
   case SDLK_q: v->quit = 1; break;

@@ -60,6 +60,7 @@ void vz_inspect_fill(const vz_store *st, const vz_view *v, vz_inspect *out)
     out->var_unit[k] = tr->units;
     out->value[k] = vz_trace_value_at(tr, v->t_now);
   }
+  vz_inspect_inputs(st, v, out);
 }
 
 /* One "name  value unit" row; returns the next y. */
@@ -68,6 +69,33 @@ static int row(vz_app *app, SDL_Rect r, int y, const char *name, const char *val
   vz_text(app->small, app->canvas, r.x + 10, y, VZ_DIM, name);
   vz_text(app->small, app->canvas, r.x + 130, y, VZ_TEXT, value);
   return y + vz_font_height(app->small);
+}
+
+/* The strongest inputs: "pop[id]  +value unit". Returns the next y. */
+static int inputs(vz_app *app, SDL_Rect r, int y, const vz_inspect *in)
+{
+  if (!in->inputs_what)
+    return y;
+  char buf[128], name[96];
+  y += 6;
+  snprintf(buf, sizeof buf, "strongest inputs now (%s, %zu of %zu)", in->inputs_what, in->n_inputs,
+           in->n_incoming);
+  vz_text(app->small, app->canvas, r.x + 10, y, VZ_AXIS, buf);
+  y += vz_font_height(app->small);
+  for (size_t k = 0; k < in->n_inputs; k++) {
+    snprintf(name, sizeof name, "%s[%u]", in->input[k].pop, (unsigned)in->input[k].id);
+    snprintf(buf, sizeof buf, "%+.4g %s", in->input[k].value, in->inputs_unit);
+    vz_text(app->small, app->canvas, r.x + 10, y, VZ_DIM, name);
+    vz_text(app->small, app->canvas, r.x + 130, y, in->input[k].value >= 0 ? VZ_POS : VZ_NEG, buf);
+    y += vz_font_height(app->small);
+  }
+  if (!in->n_inputs)
+    y = row(app, r, y, "", "none active");
+  if (in->inputs_missing[0]) {
+    snprintf(buf, sizeof buf, "(spikes of %s not recorded)", in->inputs_missing);
+    y = row(app, r, y, "", buf);
+  }
+  return y;
 }
 
 void vz_inspect_draw(vz_app *app, SDL_Rect r)
@@ -87,19 +115,22 @@ void vz_inspect_draw(vz_app *app, SDL_Rect r)
   y = row(app, r, y, "model", in.kind[0] ? in.kind : "(not in the output)");
   snprintf(buf, sizeof buf, "%zu neurons", in.pop_size);
   y = row(app, r, y, "population", buf);
-  snprintf(buf, sizeof buf, "%llu  (%.3g Hz)", (unsigned long long)in.spikes, in.rate);
-  y = row(app, r, y, "spikes", buf);
-  snprintf(buf, sizeof buf, "%zu  (%.3g Hz)", in.spikes_window, in.rate_window);
-  y = row(app, r, y, "in window", buf);
-  if (isnan(in.last_spike))
-    snprintf(buf, sizeof buf, "none yet");
-  else
-    snprintf(buf, sizeof buf, "%.3f ms (%.3g ms ago)", in.last_spike, app->view.t_now - in.last_spike);
-  y = row(app, r, y, "last spike", buf);
+  if (strcmp(in.kind, "ltc") != 0) {   /* LTC neurons do not spike */
+    snprintf(buf, sizeof buf, "%llu  (%.3g Hz)", (unsigned long long)in.spikes, in.rate);
+    y = row(app, r, y, "spikes", buf);
+    snprintf(buf, sizeof buf, "%zu  (%.3g Hz)", in.spikes_window, in.rate_window);
+    y = row(app, r, y, "in window", buf);
+    if (isnan(in.last_spike))
+      snprintf(buf, sizeof buf, "none yet");
+    else
+      snprintf(buf, sizeof buf, "%.3f ms (%.3g ms ago)", in.last_spike, app->view.t_now - in.last_spike);
+    y = row(app, r, y, "last spike", buf);
+  }
   if (!isnan(in.tau)) {
-    snprintf(buf, sizeof buf, "%.4g ms", in.tau);
+    snprintf(buf, sizeof buf, "%.4g %s", in.tau, strcmp(in.kind, "ltc") ? "ms" : "ms (liquid)");
     y = row(app, r, y, "time constant", buf);
   }
+  y = inputs(app, r, y, &in);
   y += 6;
   vz_text(app->small, app->canvas, r.x + 10, y, VZ_AXIS, "state at the playhead");
   y += vz_font_height(app->small);

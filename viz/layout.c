@@ -12,7 +12,9 @@ double vz_view_t0(const vz_view *v)
 
 int vz_x_of_t(SDL_Rect plot, const vz_view *v, double t)
 {
-  return plot.x + (int)floor((t - vz_view_t0(v)) / v->span * plot.w);
+  /* Multiplying first keeps whole pixels exact: (row * h) / rows is an
+   * integer exactly when it should be, row / rows * h may fall just below. */
+  return plot.x + (int)floor((t - vz_view_t0(v)) * plot.w / v->span);
 }
 
 double vz_t_of_x(SDL_Rect plot, const vz_view *v, int x)
@@ -22,7 +24,7 @@ double vz_t_of_x(SDL_Rect plot, const vz_view *v, int x)
 
 int vz_y_of_row(SDL_Rect plot, const vz_view *v, double row)
 {
-  return plot.y + (int)floor((row - v->row0) / v->rows * plot.h);
+  return plot.y + (int)floor((row - v->row0) * plot.h / v->rows);
 }
 
 double vz_row_of_y(SDL_Rect plot, const vz_view *v, int y)

@@ -7,9 +7,20 @@
 #include <string.h>
 #include <time.h>
 #include "app.h"
+#include "circuit.h"
 #include "live.h"
 
 enum { MAX_WATCH = 4 };
+/* LTC populations' v is sampled for the circuit view at most this often (ms of
+ * simulated time), every neuron of circuits up to VZ_CIRCUIT_MAX neurons. */
+#define LTC_SAMPLE_MS 0.5
+
+/* The circuit of an LTC population comes with LTC populations in the network
+ * (contract A of the session notes). The reference is weak so that the window
+ * also links against a library without them: then it is NULL and a live run
+ * shows no circuit (replays read circuits/<label>.h5 all the same). */
+EMBER_API ember_ltc *ember_ltc_population_circuit(const ember_population *pop);
+#pragma weak ember_ltc_population_circuit
 
 /* What the window needs to know of one population, captured on the simulation
  * thread (the only one that may read the network while it runs). */
@@ -21,7 +32,15 @@ typedef struct meta_pop {
   double *params;                  /* n_params x size */
   size_t n_state;
   const ember_state_info *state;   /* the model's static table; NULL for sources */
+  vz_circuit *circuit;             /* LTC populations: handed over to the store */
+  int has_circuit;                 /* ... so v is sampled (set when built) */
 } meta_pop;
+
+/* One sampled frame of an LTC population's v: n floats in the ltcv vector. */
+typedef struct ltc_frame {
+  uint32_t pop;
+  double t;
+} ltc_frame;
 
 /* A watched neuron's state variable at the end of an interval. */
 typedef struct sample {
@@ -47,6 +66,7 @@ struct vz_live {
   pthread_cond_t cv;
   /* Shared, under mu. */
   vec spk, seg, smp;               /* ember_spike, size_t (end of each interval), sample */
+  vec ltch, ltcv;                  /* ltc_frame, float: LTC populations' v */
   meta_pop *meta;
   size_t n_meta;
   unsigned meta_version;
@@ -62,9 +82,10 @@ struct vz_live {
   watch my_watch[MAX_WATCH];
   size_t my_n_watch;
   double ref_wall, ref_sim, cap_seen;
-  vec my_smp;
+  vec my_smp, my_ltch, my_ltcv;
+  double ltc_last;                 /* time of the last LTC sample */
   /* Window thread only. */
-  vec rx_spk, rx_seg, rx_smp;
+  vec rx_spk, rx_seg, rx_smp, rx_ltch, rx_ltcv;
   unsigned meta_seen;
   double stat_wall, stat_sim;
   uint64_t stat_spikes;
@@ -110,6 +131,7 @@ static void meta_free(meta_pop *m, size_t n)
     free(m[i].pnames);
     free(m[i].punits);
     free(m[i].params);
+    vz_circuit_free(m[i].circuit);
   }
   free(m);
 }
@@ -142,6 +164,10 @@ static meta_pop *build_meta(ember_network *net, size_t n)
     }
     x->n_state = model ? model->n_state : 0;
     x->state = model ? model->state : NULL;
+    const ember_ltc *ltc = ember_ltc_population_circuit ? ember_ltc_population_circuit(p) : NULL;
+    char msg[256];
+    x->circuit = ltc ? vz_circuit_from_ltc(ltc, x->label, msg, sizeof msg) : NULL;
+    x->has_circuit = x->circuit != NULL;
   }
   return m;
 }
@@ -195,6 +221,28 @@ static void sample_watched(vz_live *L, double t)
   }
 }
 
+/* Every neuron's v of the LTC populations that have a circuit, into my_ltc*,
+ * at most every LTC_SAMPLE_MS. meta is only replaced on this thread. */
+static void sample_ltc(vz_live *L, double t)
+{
+  L->my_ltch.n = L->my_ltcv.n = 0;
+  if (t < L->ltc_last + LTC_SAMPLE_MS && L->ltc_last > 0)
+    return;
+  L->ltc_last = t;
+  for (size_t i = 0; i < L->known_pops && i < L->n_meta; i++) {
+    const ember_population *p = ember_network_population_at(L->net, i);
+    size_t n = ember_population_size(p);
+    if (!L->meta[i].has_circuit || n > VZ_CIRCUIT_MAX || ember_population_get(p, "v", L->scratch[i]))
+      continue;
+    float v[VZ_CIRCUIT_MAX];
+    for (size_t j = 0; j < n; j++)
+      v[j] = (float)L->scratch[i][j];
+    ltc_frame h = {(uint32_t)i, t};
+    if (!vec_push(&L->my_ltcv, v, n, sizeof *v))
+      vec_push(&L->my_ltch, &h, 1, sizeof h);
+  }
+}
+
 /* Sleeps so that simulated time runs at most `cap` times wall time. */
 static void throttle(vz_live *L, double cap, double t)
 {
@@ -223,7 +271,10 @@ int vz_live_observe(const ember_interval *iv, void *user)
   if (ember_network_population_count(L->net) != L->known_pops)
     refresh_meta(L);
   sample_watched(L, iv->t_end);
+  sample_ltc(L, iv->t_end);
   pthread_mutex_lock(&L->mu);
+  if (!vec_push(&L->ltcv, L->my_ltcv.v, L->my_ltcv.n, sizeof(float)))
+    vec_push(&L->ltch, L->my_ltch.v, L->my_ltch.n, sizeof(ltc_frame));
   size_t end = L->spk.n + iv->n_spikes;
   /* Out of memory drops this interval's data; the run itself goes on. */
   if (!vec_push(&L->spk, iv->spikes, iv->n_spikes, sizeof *iv->spikes)
@@ -268,17 +319,42 @@ int vz_live_stop_requested(vz_live *L)
 
 /* ----------------------------------------------------- the window side --- */
 
-/* Copies the populations (names, sizes, parameters) into the store. Under mu. */
+/* Copies the populations (names, sizes, parameters) into the store, and hands
+ * over the circuits of LTC populations. Under mu. */
 static void copy_meta(vz_live *L, vz_store *st)
 {
   for (size_t i = 0; i < L->n_meta; i++) {
-    const meta_pop *m = &L->meta[i];
+    meta_pop *m = &L->meta[i];
     int p = vz_store_pop(st, m->label, m->kind, m->size);
     if (p < 0)
       continue;
     vz_store_set_size(st, (size_t)p, m->size);
     vz_store_set_params(st, (size_t)p, m->n_params, m->pnames, m->punits, m->params);
+    if (m->circuit && !vz_store_circuit_of(st, m->label))
+      vz_store_add_circuit(st, m->circuit);
+    else
+      vz_circuit_free(m->circuit);
+    m->circuit = NULL;
   }
+}
+
+/* Appends the LTC frames to their circuits. The sampling side only sends
+ * frames of populations whose meta had a circuit, which copy_meta handed over
+ * first (same lock). */
+static void take_ltc(vz_live *L, vz_store *st, const meta_pop *meta, size_t n_meta)
+{
+  const ltc_frame *h = L->rx_ltch.v;
+  const float *v = L->rx_ltcv.v;
+  for (size_t k = 0, at = 0; k < L->rx_ltch.n; k++) {
+    if (h[k].pop >= n_meta)
+      break;
+    vz_circuit *c = vz_store_circuit_of(st, meta[h[k].pop].label);
+    size_t n = meta[h[k].pop].size;
+    if (c && c->n == n)
+      vz_circuit_add_sample(c, v + at, h[k].t);
+    at += n;
+  }
+  L->rx_ltch.n = L->rx_ltcv.n = 0;
 }
 
 /* Within one interval the engine gives spikes by (population, neuron, time). */
@@ -361,12 +437,15 @@ static int live_poll(vz_source *src, vz_store *st)
   vec_swap(&L->spk, &L->rx_spk);
   vec_swap(&L->seg, &L->rx_seg);
   vec_swap(&L->smp, &L->rx_smp);
+  vec_swap(&L->ltch, &L->rx_ltch);
+  vec_swap(&L->ltcv, &L->rx_ltcv);
   double t_sim = L->t_sim, t_start = L->t_start;
   uint64_t spikes = L->spikes;
   int finished = L->finished, code = L->code, stop = L->stop;
   /* Samples name their variables through the metadata, which the simulation
    * thread replaces under mu, so they are converted under mu too (a short loop). */
   take_samples(L, st, L->meta, L->n_meta);
+  take_ltc(L, st, L->meta, L->n_meta);
   pthread_mutex_unlock(&L->mu);
   int changed = L->rx_seg.n > 0;
   take_spikes(L, st);
@@ -431,7 +510,8 @@ static void live_quit(vz_source *src)
 static void live_free(vz_source *src)
 {
   vz_live *L = (vz_live *)src;
-  vec *all[] = {&L->spk, &L->seg, &L->smp, &L->my_smp, &L->rx_spk, &L->rx_seg, &L->rx_smp};
+  vec *all[] = {&L->spk,    &L->seg,    &L->smp,     &L->my_smp,  &L->rx_spk,   &L->rx_seg,  &L->rx_smp,
+                &L->ltch,   &L->ltcv,   &L->my_ltch, &L->my_ltcv, &L->rx_ltch, &L->rx_ltcv};
   for (size_t k = 0; k < sizeof all / sizeof *all; k++)
     free(all[k]->v);
   meta_free(L->meta, L->n_meta);

@@ -20,6 +20,8 @@ static void usage(FILE *f)
         "  -w, --span MS       time window shown, ms (default 250, or the whole run)\n"
         "  -g, --size WxH      window or image size in pixels (default 1280x800)\n"
         "  -n, --select P:ID   select neuron ID of population P (inspector, trace)\n"
+        "  -V, --view V[:I]    start in view V: spikes, circuit or weights (I: which\n"
+        "                      circuit or projection, from 0 in the order of the files)\n"
         "Keys (h in the window shows them):\n", f);
   for (int i = 0; vz_help_lines[i]; i++) {
     const char *tab = strchr(vz_help_lines[i], '\t');
@@ -29,7 +31,7 @@ static void usage(FILE *f)
 }
 
 typedef struct viz_opts {
-  const char *dir, *shot, *select;
+  const char *dir, *shot, *select, *view;
   int follow, width, height;
   double at, span;
 } viz_opts;
@@ -41,15 +43,17 @@ static int parse(int argc, char **argv, viz_opts *o)
     {"follow", no_argument, NULL, 'f'},       {"screenshot", required_argument, NULL, 'S'},
     {"at", required_argument, NULL, 'a'},     {"span", required_argument, NULL, 'w'},
     {"size", required_argument, NULL, 'g'},   {"select", required_argument, NULL, 'n'},
+    {"view", required_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   char *end;
   int c;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "fS:a:w:g:n:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "fS:a:w:g:n:V:h", longs, NULL)) != -1) {
     switch (c) {
     case 'f': o->follow = 1; break;
     case 'S': o->shot = optarg; break;
     case 'n': o->select = optarg; break;
+    case 'V': o->view = optarg; break;
     case 'a':
     case 'w': {
       double v = strtod(optarg, &end);
@@ -100,6 +104,25 @@ static int apply_select(vz_app *app, const char *spec)
   return -1;
 }
 
+/* --view V[:I]; 0, or -1 with a message. */
+static int apply_view(vz_app *app, const char *spec)
+{
+  static const char *const names[] = {"spikes", "circuit", "weights"};
+  const char *colon = strchr(spec, ':');
+  size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+  char *end = NULL;
+  unsigned long which = colon ? strtoul(colon + 1, &end, 10) : 0;
+  for (int t = 0; t < 3; t++)
+    if (strlen(names[t]) == len && !strncmp(names[t], spec, len) && (!colon || (end != colon + 1 && !*end))) {
+      if (vz_app_show(app, t, which) == 0)
+        return 0;
+      fprintf(stderr, "ember-viz: --view %s: %s\n", spec, app->message);
+      return -1;
+    }
+  fprintf(stderr, "ember-viz: --view must be spikes, circuit[:I] or weights[:I], got '%s'\n", spec);
+  return -1;
+}
+
 /* Draws one frame offscreen and saves it. Returns the exit code. */
 static int headless(vz_app *app, const viz_opts *o)
 {
@@ -137,7 +160,7 @@ int main(int argc, char **argv)
   vz_app *app = src ? vz_app_new(st, src, &ao, msg, sizeof msg) : NULL;
   if (!app)
     fprintf(stderr, "ember-viz: %s\n", st ? msg : "out of memory");
-  else if (o.select && apply_select(app, o.select))
+  else if ((o.select && apply_select(app, o.select)) || (o.view && apply_view(app, o.view)))
     code = 2;
   else
     code = o.shot ? headless(app, &o) : vz_app_run(app, NULL);

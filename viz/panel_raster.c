@@ -11,18 +11,26 @@
 #include <string.h>
 #include "app.h"
 #include "draw.h"
+#include "pyramid.h"
+
+/* EMBER_VIZ_NO_PYRAMID=1 draws every spike (for the benchmark's "before"). */
+static int getenv_no_pyramid(void)
+{
+  const char *e = getenv("EMBER_VIZ_NO_PYRAMID");
+  return e && *e && *e != '0';
+}
 
 static int raster_height(const vz_app *app)
 {
-  return -1;
+  return app->view.tab == VZ_TAB_SPIKES ? -1 : 0;
 }
 
-/* Counts of pop's spikes in the window per pixel, into cnt (plot.w x plot.h,
- * zeroed by the caller); rows outside [ylo, yhi) are skipped. */
-static void bin_pop(const vz_app *app, const vz_pop *p, SDL_Rect plot, uint16_t *cnt)
+/* Counts of pop's spikes in [ta, tb) per pixel, into cnt (plot.w x plot.h,
+ * zeroed by the caller), one by one; rows outside the plot are skipped. */
+static void bin_exact(const vz_app *app, const vz_pop *p, SDL_Rect plot, uint16_t *cnt, double ta, double tb)
 {
   const vz_view *v = &app->view;
-  size_t k = vz_pop_lower(p, vz_view_t0(v)), end = vz_pop_lower(p, v->t_now + 1e-12);
+  size_t k = vz_pop_lower(p, ta), end = vz_pop_lower(p, tb);
   /* The same expressions as vz_x_of_t and vz_y_of_row, so that bins, ticks and
    * clicks agree to the pixel. */
   for (; k < end; k++) {
@@ -38,23 +46,94 @@ static void bin_pop(const vz_app *app, const vz_pop *p, SDL_Rect plot, uint16_t 
   }
 }
 
+/* Adds the counts of level L's whole bins inside [ta, tb) to the pixels of
+ * their middle time and middle row: one addition per bin, and bins are no
+ * larger than a pixel, so a mark is off by less than a pixel (none when bins
+ * and pixels align). Returns the time span
+ * [*ca, *cb) covered; the caller counts the two partial bins at the edges. */
+static void bin_level(const vz_app *app, const vz_pop *p, const vz_pyr_level *L, SDL_Rect plot, uint16_t *cnt,
+                      double ta, double tb, double *ca, double *cb)
+{
+  const vz_view *v = &app->view;
+  double fa = ceil((ta - L->origin) / L->dt), fb = floor((tb - L->origin) / L->dt);
+  size_t ba = fa < 0 ? 0 : (size_t)fa, bb = fb < 0 ? 0 : fb > (double)L->n_bins ? L->n_bins : (size_t)fb;
+  *ca = L->origin + (double)ba * L->dt;
+  *cb = bb > ba ? L->origin + (double)bb * L->dt : *ca;
+  if (bb <= ba)
+    return;
+  /* The groups in view and their pixel rows. */
+  double r0 = fmax(0, v->row0 - (double)p->row0), r1 = fmin((double)p->size, v->row0 + v->rows - (double)p->row0);
+  size_t ga = (size_t)(r0 / (double)L->group), gb = (size_t)ceil(r1 / (double)L->group);
+  gb = gb > L->n_groups ? L->n_groups : gb;
+  if (gb <= ga)
+    return;
+  int *ys = malloc((gb - ga) * sizeof *ys);
+  if (!ys)
+    return;
+  for (size_t g = ga; g < gb; g++) {
+    int y = vz_y_of_row(plot, v, (double)(p->row0 + g * L->group) + 0.5 * (double)L->group) - plot.y;
+    ys[g - ga] = y < 0 ? 0 : y;   /* a group cut by the top edge: its visible part */
+  }
+  for (size_t bin = ba; bin < bb; bin++) {
+    int x = vz_x_of_t(plot, v, L->origin + ((double)bin + 0.5) * L->dt) - plot.x;
+    if (x < 0 || x >= plot.w)
+      continue;
+    const uint16_t *row = L->cnt + bin * L->n_groups;
+    for (size_t g = ga; g < gb; g++) {
+      if (!row[g] || ys[g - ga] >= plot.h)
+        continue;
+      uint16_t *c = &cnt[(size_t)ys[g - ga] * plot.w + x];
+      *c = (uint16_t)(*c + row[g] < UINT16_MAX ? *c + row[g] : UINT16_MAX);
+    }
+  }
+  free(ys);
+}
+
+/* Counts of pop's spikes in the window per pixel. When the window holds more
+ * spikes than pixels, whole bins come from the pyramid level whose bins are at
+ * most a pixel wide and a pixel tall (pyramid.h); the rest spike by spike. */
+static void bin_pop(const vz_app *app, vz_pop *p, SDL_Rect plot, uint16_t *cnt)
+{
+  const vz_view *v = &app->view;
+  double ta = vz_view_t0(v), tb = v->t_now + 1e-12;
+  size_t n_vis = vz_pop_lower(p, tb) - vz_pop_lower(p, ta), pixels = (size_t)plot.w * (size_t)plot.h;
+  double px_t = v->span / plot.w, px_rows = v->rows / plot.h;
+  int a = px_t >= VZ_PYR_DT0 ? (int)floor(log2(px_t / VZ_PYR_DT0)) : -1;
+  int b = px_rows >= 1 ? (int)floor(log2(px_rows)) : -1;
+  const vz_pyr_level *L = NULL;
+  if (n_vis > pixels / 2 && !getenv_no_pyramid())
+    L = vz_pyr_get(p, a, b, p->n + ((size_t)1 << 20));
+  if (!L) {
+    bin_exact(app, p, plot, cnt, ta, tb);
+    return;
+  }
+  double ca, cb;
+  bin_level(app, p, L, plot, cnt, ta, tb, &ca, &cb);
+  bin_exact(app, p, plot, cnt, ta, ca);
+  bin_exact(app, p, plot, cnt, cb, tb);
+}
+
 /* Colours the counted pixels of one population; a neuron taller than 2 pixels
  * gets its whole row band (less a 1-pixel gap) per spike pixel. */
 static void paint_pop(vz_app *app, const vz_pop *p, SDL_Rect plot, const uint16_t *cnt)
 {
   const vz_view *v = &app->view;
   double px_per_row = plot.h / v->rows;
+  /* Colours by count: brighter up to 64 spikes a pixel, the same beyond. */
+  uint32_t lut[65];
+  for (int n = 1; n <= 64; n++)
+    lut[n] = vz_mix(p->color, VZ_RGB(255, 255, 255), n == 1 ? 0.0 : fmin(1.0, log2((double)n) / 6.0) * 0.7);
   for (int y = 0; y < plot.h; y++) {
     const uint16_t *line = cnt + (size_t)y * plot.w;
+    uint32_t *out = (uint32_t *)((uint8_t *)app->canvas->pixels + (size_t)(plot.y + y) * app->canvas->pitch) + plot.x;
     for (int x = 0; x < plot.w; x++) {
       if (!line[x])
         continue;
-      double f = line[x] == 1 ? 0.0 : fmin(1.0, log2((double)line[x]) / 6.0) * 0.7;
-      uint32_t c = vz_mix(p->color, VZ_RGB(255, 255, 255), f);
+      uint32_t c = lut[line[x] < 64 ? line[x] : 64];
       if (px_per_row < 3) {   /* a dot, widened to 2 pixels when the next is empty */
-        vz_pixel(app->canvas, plot.x + x, plot.y + y, c);
+        out[x] = c;           /* (x, y) is inside plot, which is inside the canvas */
         if (x + 1 < plot.w && !line[x + 1])
-          vz_pixel(app->canvas, plot.x + x + 1, plot.y + y, c);
+          out[x + 1] = c;
         continue;
       }
       /* The row whose top pixel is y (bins hold a row's spikes at its top). */
@@ -107,7 +186,7 @@ static void raster_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   uint16_t *cnt = calloc((size_t)plot.w * (size_t)plot.h, sizeof *cnt);
   SDL_SetClipRect(s, &plot);
   for (size_t i = 0; cnt && i < app->store->n_pops; i++) {
-    const vz_pop *p = &app->store->pops[i];
+    vz_pop *p = &app->store->pops[i];
     if (i)
       memset(cnt, 0, (size_t)plot.w * (size_t)plot.h * sizeof *cnt);
     bin_pop(app, p, plot, cnt);

@@ -10,7 +10,7 @@ enum { RATE_H = 130, BIN_PX = 8 };
 
 static int rate_height(const vz_app *app)
 {
-  return app->store->n_pops ? RATE_H : 0;
+  return app->store->n_pops && app->view.tab == VZ_TAB_SPIKES ? RATE_H : 0;
 }
 
 /* Rates (Hz) of p in n bins of width bin (ms) from a. A bin cut by the end of

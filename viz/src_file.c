@@ -2,13 +2,18 @@
  * files through the public reader (ember_output_*). Replay reads once; --follow
  * reopens the directory every half second and reads only what was appended
  * (the writer flushes SWMR files, so a reader sees them grow). Traces are kept
- * for a few neurons: the first recorded ones, and any neuron the user selects. */
+ * for a few neurons: the first recorded ones, and any neuron the user selects.
+ * LTC circuits (circuits/<label>.h5) come with all their v frames; weight.h5
+ * (a report of synapses, not of neurons) is read by weights.c, not as traces. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ember/output.h"
 #include "app.h"
+#include "circuit.h"
 #include "source.h"
+#include "weights.h"
 
 enum { DEFAULT_TRACES = 3, SPIKE_BLOCK = 1 << 20 };
 
@@ -100,6 +105,12 @@ static int load_spikes(file_src *fs, vz_store *st, size_t i)
   return bad ? -1 : 0;
 }
 
+/* 1 if report r is of neurons (weight.h5 holds synapses). */
+static int neuron_report(const ember_report_info *ri)
+{
+  return strcmp(ri->variable, "weight") != 0;
+}
+
 /* The report of (variable, population), or -1. */
 static int find_report(const ember_output *o, const char *var, const char *pop)
 {
@@ -163,13 +174,14 @@ static void default_traces(file_src *fs, vz_store *st)
   if (fs->defaults_done || ember_output_report_count(fs->o) == 0)
     return;
   ember_report_info ri;
-  int r = 0;   /* the first "v" report, else the first report */
+  int r = -1, rv = -1;   /* the first "v" report, else the first report of neurons */
   for (size_t k = 0; k < ember_output_report_count(fs->o); k++)
-    if (!ember_output_report_info(fs->o, k, &ri) && !strcmp(ri.variable, "v")) {
-      r = (int)k;
-      break;
+    if (!ember_output_report_info(fs->o, k, &ri) && neuron_report(&ri)) {
+      r = r < 0 ? (int)k : r;
+      rv = rv < 0 && !strcmp(ri.variable, "v") ? (int)k : rv;
     }
-  if (ember_output_report_info(fs->o, (size_t)r, &ri) || !ri.n_nodes)
+  r = rv >= 0 ? rv : r;
+  if (r < 0 || ember_output_report_info(fs->o, (size_t)r, &ri) || !ri.n_nodes)
     return;
   uint64_t *ids = malloc(ri.n_nodes * sizeof *ids);
   int p = vz_store_pop(st, ri.population, NULL, 0);
@@ -178,6 +190,80 @@ static void default_traces(file_src *fs, vz_store *st)
       add_trace(fs, st, r, (size_t)p, (uint32_t)ids[k]);
   free(ids);
   fs->defaults_done = 1;
+}
+
+/* Reads the v frames of circuit c that are new in the report (all its columns). */
+static int circuit_frames(file_src *fs, vz_circuit *c)
+{
+  int r = find_report(fs->o, "v", c->label);
+  ember_report_info ri;
+  if (r < 0 || ember_output_report_info(fs->o, (size_t)r, &ri) || !ri.n_nodes)
+    return 0;
+  if (!c->n_cols) {
+    uint64_t *ids = malloc(ri.n_nodes * sizeof *ids);
+    int bad = !ids || ember_output_read_report(fs->o, (size_t)r, 0, 0, NULL, ids)
+              || vz_circuit_set_report(c, ids, ri.n_nodes, ri.t_start, ri.dt, ri.units);
+    free(ids);
+    if (bad)
+      return 0;
+  }
+  size_t had = c->n_frames, rows = 65536 / ri.n_nodes ? 65536 / ri.n_nodes : 1;
+  float *buf = malloc(rows * ri.n_nodes * sizeof *buf);
+  while (buf && c->n_frames < ri.n_frames) {
+    size_t n = ri.n_frames - c->n_frames < rows ? ri.n_frames - c->n_frames : rows;
+    if (ember_output_read_report(fs->o, (size_t)r, c->n_frames, n, buf, NULL)
+        || vz_circuit_add_frames(c, buf, n))
+      break;
+  }
+  free(buf);
+  return c->n_frames != had;
+}
+
+/* Loads DIR/circuits/<label>.h5 files not loaded yet; their populations get
+ * their size and kind when the provenance did not give them. */
+static void load_circuits(file_src *fs, vz_store *st)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/circuits", fs->dir);
+  DIR *d = opendir(path);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 4 || strcmp(e->d_name + len - 3, ".h5"))
+      continue;
+    char label[256], msg[512];
+    snprintf(label, sizeof label, "%.*s", (int)(len - 3), e->d_name);
+    if (vz_store_circuit_of(st, label))
+      continue;
+    snprintf(path, sizeof path, "%s/circuits/%s", fs->dir, e->d_name);
+    vz_circuit *c = vz_circuit_load(path, label, msg, sizeof msg);
+    if (!c || vz_store_add_circuit(st, c))
+      continue;
+    int p = vz_store_pop(st, label, "ltc", c->n);
+    if (p >= 0 && !st->pops[p].size_known)
+      vz_store_set_size(st, (size_t)p, c->n);
+    if (p >= 0 && !st->pops[p].kind[0]) {
+      free(st->pops[p].kind);
+      st->pops[p].kind = strdup("ltc");
+    }
+  }
+  if (d)
+    closedir(d);
+}
+
+/* Circuits and weights: loaded once, then only new frames. */
+static int load_extras(file_src *fs, vz_store *st)
+{
+  int changed = 0;
+  load_circuits(fs, st);
+  for (size_t i = 0; i < st->n_circuits; i++)
+    changed |= circuit_frames(fs, st->circuits[i]);
+  char msg[512];
+  if (!st->weights)
+    changed |= (st->weights = vz_weights_load(fs->dir, msg, sizeof msg)) != NULL;
+  else
+    changed |= vz_weights_update(st->weights, fs->dir);
+  return changed;
 }
 
 /* Everything new in the open output: populations, spikes, report frames. */
@@ -200,12 +286,13 @@ static int load(file_src *fs, vz_store *st)
   }
   for (size_t r = 0; r < ember_output_report_count(fs->o); r++) {
     ember_report_info ri;
-    if (!ember_output_report_info(fs->o, r, &ri)) {
+    if (!ember_output_report_info(fs->o, r, &ri) && neuron_report(&ri)) {
       vz_store_pop(st, ri.population, NULL, 0);
       if (ri.t_stop > st->t_end)
         st->t_end = ri.t_stop;
     }
   }
+  changed |= load_extras(fs, st);
   return changed;
 }
 
@@ -242,7 +329,7 @@ static void file_select(vz_source *src, vz_store *st, int pop, uint32_t id)
   for (size_t r = 0; r < ember_output_report_count(fs->o); r++) {
     ember_report_info ri;
     if (!ember_output_report_info(fs->o, r, &ri) && !strcmp(ri.population, st->pops[pop].name)
-        && vz_store_find_trace(st, (size_t)pop, id, ri.variable) < 0)
+        && neuron_report(&ri) && vz_store_find_trace(st, (size_t)pop, id, ri.variable) < 0)
       add_trace(fs, st, (int)r, (size_t)pop, id);
   }
 }

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "store.h"
+#include "circuit.h"
 #include "draw.h"
+#include "pyramid.h"
+#include "weights.h"
 
 vz_store *vz_store_new(void)
 {
@@ -32,6 +35,7 @@ static void pop_free(vz_pop *p)
   free(p->kind);
   free(p->t);
   free(p->id);
+  vz_pyr_free(p->pyr);
   params_free(p->param_names, p->param_units, p->params, p->n_params);
 }
 
@@ -47,6 +51,10 @@ void vz_store_free(vz_store *s)
     free(s->traces[i].v);
     free(s->traces[i].t);
   }
+  for (size_t i = 0; i < s->n_circuits; i++)
+    vz_circuit_free(s->circuits[i]);
+  free(s->circuits);
+  vz_weights_free(s->weights);
   free(s->pops);
   free(s->traces);
   free(s);
@@ -110,6 +118,26 @@ int vz_store_row_neuron(const vz_store *s, size_t row, uint32_t *id)
       return (int)i;
     }
   return -1;
+}
+
+int vz_store_add_circuit(vz_store *s, vz_circuit *c)
+{
+  vz_circuit **v = realloc(s->circuits, (s->n_circuits + 1) * sizeof *v);
+  if (!v) {
+    vz_circuit_free(c);
+    return -1;
+  }
+  s->circuits = v;
+  v[s->n_circuits++] = c;
+  return 0;
+}
+
+vz_circuit *vz_store_circuit_of(const vz_store *s, const char *name)
+{
+  for (size_t i = 0; i < s->n_circuits; i++)
+    if (!strcmp(s->circuits[i]->label, name))
+      return s->circuits[i];
+  return NULL;
 }
 
 /* Makes room for `more` elements in the parallel arrays a (double) and b (uint32). */

@@ -23,6 +23,7 @@ typedef struct vz_pop {
   size_t n_params;          /* parameter table, live runs only (0 otherwise) */
   char **param_names, **param_units;
   double *params;           /* n_params x size, row p holds parameter p of every neuron */
+  struct vz_pyr *pyr;       /* pre-binned counts for wide windows (pyramid.h), or NULL */
 } vz_pop;
 
 /* The trace of one state variable of one neuron, sampled at t0 + k*dt (a report)
@@ -39,6 +40,9 @@ typedef struct vz_trace {
   size_t src_column;
 } vz_trace;
 
+struct vz_circuit;
+struct vz_weights;
+
 typedef struct vz_store {
   vz_pop *pops;
   size_t n_pops;
@@ -46,6 +50,9 @@ typedef struct vz_store {
   size_t n_traces;
   double t_begin, t_end;    /* ms: the data covers [t_begin, t_end) */
   uint64_t total_spikes;
+  struct vz_circuit **circuits;   /* LTC circuits (circuit.h), owned */
+  size_t n_circuits;
+  struct vz_weights *weights;     /* projections' weights (weights.h), owned; may be NULL */
 } vz_store;
 
 /* A new empty store; NULL if out of memory. vz_store_free(NULL) does nothing. */
@@ -61,6 +68,11 @@ void vz_store_set_size(vz_store *s, size_t pop, size_t size);
 size_t vz_store_rows(const vz_store *s);
 /* The population and neuron at stacked row `row`; -1 if past the end. */
 int vz_store_row_neuron(const vz_store *s, size_t row, uint32_t *id);
+
+/* Takes ownership of circuit c; -1 (c freed) if out of memory. */
+int vz_store_add_circuit(vz_store *s, struct vz_circuit *c);
+/* The circuit of population `name`, or NULL. */
+struct vz_circuit *vz_store_circuit_of(const vz_store *s, const char *name);
 
 /* Appends n spikes, sorted by time and not earlier than those already held (the
  * caller sorts). Unknown sizes grow to the largest id. 0, or -1 if out of memory. */

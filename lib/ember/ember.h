@@ -8,4 +8,5 @@
 #include "ember/output.h"
 #include "ember/ltc.h"
 #include "ember/plasticity.h"
+#include "ember/stdp.h"
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "ember/export.h"
 #include "ember/status.h"
+#include "ember/network.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -159,6 +160,51 @@ EMBER_API ember_status ember_ltc_get_tau(ember_ltc *c, double *tau);
 /* Each synapse's current w sigma(.) (erev - v_dest) at the current state, in
  * storage order (see ember_ltc_synapse); sensory may be NULL. */
 EMBER_API ember_status ember_ltc_get_currents(ember_ltc *c, double *syn, double *sensory);
+
+
+/* ------------------------------------------------------------ in a network --- */
+/* An LTC circuit as a population of a network (kind and model name "ltc"), and
+ * the time series that drive its inputs. Semantics (time unit, stepping, coupling
+ * to spiking populations) in docs/ltc.md, "LTC populations in a network". */
+
+/* Makes `circuit` (built or loaded, N >= 1 neurons) the population `label` of
+ * net: ids 0..N-1 as in the circuit, motor neurons first. The network takes
+ * ownership of the circuit in every case: on error it is freed. 1 ms of network
+ * time is 1 unit of the circuit's time (one ncps step of elapsed time 1). The
+ * circuit's solver (ember_ltc_set_solver) is the population's; set it before. */
+EMBER_API ember_status ember_ltc_population_new(ember_network *net, const char *label,
+                                                ember_ltc *circuit, ember_population **out);
+/* The circuit of an LTC population (owned by the network), or NULL for any other
+ * population. Read it freely between runs; change parameters only between runs. */
+EMBER_API ember_ltc *ember_ltc_population_circuit(const ember_population *pop);
+
+typedef struct ember_series ember_series;   /* owned by its network */
+
+/* A time series of `channels` values, piecewise constant: sample k
+ * (values[k * channels ..]) holds from times[k] (ms, strictly increasing, >= 0)
+ * until times[k + 1], the last one until the end of the run. Before times[0] the
+ * input is 0 (ncps' default). t_end (> times[n-1], or INFINITY) is where the last
+ * sample's own step ends: it only sets the fused solver's sub-step there (see
+ * docs/ltc.md). A regular series of step s is times[k] = start + k s,
+ * t_end = start + n s; ncps' elapsed times d_k are times[k] = sum of d_i for i < k,
+ * t_end = sum of all. The values are copied. */
+EMBER_API ember_status ember_series_new(ember_network *net, size_t channels, size_t n,
+                                        const double *values, const double *times, double t_end,
+                                        ember_series **out);
+/* Feeds the series into the K inputs of an LTC population (channels must equal
+ * K; one series per population; a series may feed several). Before the first run. */
+EMBER_API ember_status ember_series_feed(ember_series *s, ember_population *ltc_pop);
+EMBER_API size_t ember_series_channels(const ember_series *s);
+EMBER_API size_t ember_series_length(const ember_series *s);
+
+/* Reads a series' values from a file: HDF5 when `dataset` is not NULL (a 2-D
+ * dataset [samples x channels], or 1-D for one channel), else CSV (one sample per
+ * line, channels separated by commas; blank lines and lines starting with '#'
+ * skipped; a first line that is not numeric is a header). *values is malloc'ed
+ * (caller frees). On failure writes a message into msg. */
+EMBER_API ember_status ember_series_read_file(const char *path, const char *dataset,
+                                              double **values, size_t *n, size_t *channels,
+                                              char *msg, size_t msglen);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,33 @@ EMBER_API ember_status ember_output_read_report(const ember_output *o, size_t i,
                                                 size_t first, size_t count, float *data,
                                                 uint64_t *node_ids);
 
+/* Synapse-level reports (weight.h5: node = postsynaptic neuron, element = synapse).
+ * n_nodes: mapping/node_ids; n_values: columns of data (the n_nodes of
+ * ember_report_info). For a point-neuron report the two are equal. */
+EMBER_API ember_status ember_output_report_mapping(const ember_output *o, size_t i,
+                                                   size_t *n_nodes, size_t *n_values);
+/* Reads node_ids (n_nodes), index_pointers (n_nodes + 1: node k owns columns
+ * [p[k], p[k + 1])) and element_ids (n_values); any may be NULL. */
+EMBER_API ember_status ember_output_read_report_mapping(const ember_output *o, size_t i,
+                                                        uint64_t *node_ids,
+                                                        uint64_t *index_pointers,
+                                                        uint32_t *element_ids);
+
+/* Edges (edges.h5): one population per projection, row k = synapse k. */
+EMBER_API size_t ember_output_edge_pop_count(const ember_output *o);
+typedef struct ember_edge_info {
+  const char *name;             /* projection label */
+  const char *source, *target;  /* node populations */
+  size_t n;                     /* edges */
+} ember_edge_info;
+EMBER_API ember_status ember_output_edge_info(const ember_output *o, size_t i,
+                                              ember_edge_info *info);
+/* Reads rows [first, first + count) of edge population i: source and target ids,
+ * weights (the receptor's unit) and delays (ms); any pointer may be NULL. */
+EMBER_API ember_status ember_output_read_edges(const ember_output *o, size_t i, size_t first,
+                                               size_t count, uint64_t *source, uint64_t *target,
+                                               double *weight, double *delay);
+
 #ifdef __cplusplus
 }
 #endif

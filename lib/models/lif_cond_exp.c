@@ -79,43 +79,69 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
 
 /* Taylor coefficients (see ember_model.taylor). The conductances decay
  * exponentially, so g_k = g_(k-1) (-1/tau) / k; v's equation is linear in v with
- * the conductances as coefficients, so v_(k+1) follows from the Cauchy product
- * P = (g_e + g_i) v:
+ * the conductances as coefficients, so with G_k = (g_e,k + g_i,k) / cm
  *   (k+1) v_(k+1) = [k = 0] (v_rest / tau_m + I / cm) - v_k / tau_m
- *                   + (e_rev_E g_e,k + e_rev_I g_i,k - P_k) / cm
- * P is accumulated forwards: as soon as v_k is known its products with every g_j
- * are added to P_(k+j). Those adds are independent of each other, so the chain
- * from one coefficient to the next is a few flops long instead of k + 1 adds. */
-static int taylor(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
+ *                   + (e_rev_E g_e,k + e_rev_I g_i,k) / cm - sum_(j=0..k) G_j v_(k-j).
+ * (The order of the sum is chosen for the processor: see below.) */
+static inline __attribute__((always_inline)) int
+taylor_k(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
 {
   const double *p = ctx->p;
   const double *inv = ember_taylor_inverses;   /* 1/k: no division in the recurrence */
   double de = -p[INV_TAU_E], di = -p[INV_TAU_I], ge = y[GE], gi = y[GI];
-  double g[EMBER_TAYLOR_MAX_ORDER + 1], drv[EMBER_TAYLOR_MAX_ORDER + 1];
-  double prod[EMBER_TAYLOR_MAX_ORDER + 1];
+  double icm = p[INV_CM], ee = p[E_REV_E] * icm, ei = p[E_REV_I] * icm, itm = p[INV_TAU_M];
+  double G[EMBER_TAYLOR_MAX_ORDER + 1], drv[EMBER_TAYLOR_MAX_ORDER + 1];
+  double v[EMBER_TAYLOR_MAX_ORDER + 1];
+#pragma GCC unroll 16
   for (size_t k = 0; k <= order; k++) {
     c[k * N_STATE + GE] = ge;
     c[k * N_STATE + GI] = gi;
-    g[k] = ge + gi;
-    drv[k] = (p[E_REV_E] * ge + p[E_REV_I] * gi) * p[INV_CM];
-    prod[k] = 0.0;
+    G[k] = (ge + gi) * icm;
+    drv[k] = ee * ge + ei * gi;
     ge *= de * inv[k + 1];
     gi *= di * inv[k + 1];
   }
-  c[V] = y[V];
+  c[V] = v[0] = y[V];
   if (ctx->refractory) {   /* v is clamped */
     for (size_t k = 1; k <= order; k++)
       c[k * N_STATE + V] = 0.0;
     return GSL_SUCCESS;
   }
-  drv[0] += p[V_REST] * p[INV_TAU_M] + (p[I_OFFSET] + ctx->i_ext) * p[INV_CM];
+  drv[0] += p[V_REST] * itm + (p[I_OFFSET] + ctx->i_ext) * icm;
+  G[0] += itm;
+  /* The terms with the older coefficients first, in two chains; the one with
+   * v_k last, so that the path from v_k to v_(k+1) is a multiply, a subtract and
+   * a multiply whatever k. */
+#pragma GCC unroll 16
   for (size_t k = 0; k < order; k++) {
-    double vk = c[k * N_STATE + V];
-    for (size_t j = 0; j + k < order; j++)
-      prod[k + j] += g[j] * vk;
-    c[(k + 1) * N_STATE + V] = (drv[k] - vk * p[INV_TAU_M] - prod[k] * p[INV_CM]) * inv[k + 1];
+    double s0 = drv[k], s1 = 0.0;
+    size_t j = 1;
+#pragma GCC unroll 8
+    for (; j + 1 <= k; j += 2) {
+      s0 -= G[j] * v[k - j];
+      s1 -= G[j + 1] * v[k - j - 1];
+    }
+    if (j <= k)
+      s0 -= G[j] * v[k - j];
+    v[k + 1] = ((s0 + s1) - G[0] * v[k]) * inv[k + 1];
+    c[(k + 1) * N_STATE + V] = v[k + 1];
   }
   return GSL_SUCCESS;
+}
+
+/* The orders of the usual tolerances get their own copy, with the loop bounds
+ * known to the compiler (unrolled: about half the instructions). */
+static int taylor(const double y[], size_t order, double c[], const ember_neuron_ctx *ctx)
+{
+  switch (order) {
+  case 6: return taylor_k(y, 6, c, ctx);
+  case 7: return taylor_k(y, 7, c, ctx);
+  case 8: return taylor_k(y, 8, c, ctx);
+  case 9: return taylor_k(y, 9, c, ctx);
+  case 10: return taylor_k(y, 10, c, ctx);
+  case 12: return taylor_k(y, 12, c, ctx);
+  default: return taylor_k(y, order, c, ctx);
+  }
 }
 
 static void on_event(double y[], size_t receptor, double w, const ember_neuron_ctx *c)

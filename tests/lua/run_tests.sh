@@ -71,6 +71,17 @@ bad_adex_reset.lua|2|bad_adex_reset.lua:3: pop:set:|v_reset (-30 mV) must be bel
 bad_hh_param.lua|2|bad_hh_param.lua:2: ember.population: hh_cond_exp 'hh' has no parameter 'g_Na'|parameters: gbar_Na, gbar_K
 bad_lif_ltc_weight.lua|2|bad_lif_ltc_weight.lua:4: ember.connect:|weight -0.5 (synapse 0) is not allowed on the excitatory receptor of lif_ltc
 fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
+bad_ltc_series_channels.lua|2|bad_ltc_series_channels.lua:4: series:feed: the series has 2 channels but LTC population 'c' has 3 inputs|
+bad_ltc_series_unsorted.lua|2|bad_ltc_series_unsorted.lua:2: ember.series: times must increase strictly (sample 3 at 2 ms after 5 ms)|
+bad_ltc_series_file.lua|2|bad_ltc_series_file.lua:2: ember.series: cannot open 'no_such_series.csv'|No such file or directory
+bad_ltc_series_dataset.lua|2|bad_ltc_series_dataset.lua:3: ember.series:|has no dataset 'ref/nothing'
+bad_ltc_csv_row.lua|2|bad_ltc_csv_row.lua:6: ember.series:|:3: 1 values, but the lines before have 2
+bad_ltc_spec_key.lua|2|bad_ltc_spec_key.lua:2: ember.ltc: unknown spec key 'input' (did you mean 'inputs'?)|
+bad_ltc_solver_option.lua|2|bad_ltc_solver_option.lua:2: ember.ltc: solver option 'ode_unfolds' applies to the fused solver, not to solver 'rk8pd'|
+bad_ltc_plasticity.lua|2|bad_ltc_plasticity.lua:2: ember.ltc: 'plasticity' must be a rate rule|
+bad_ltc_plastic_spikes.lua|2|bad_ltc_plastic_spikes.lua:6: ember.run: LTC population 'c' has rate plasticity and receives spikes|
+bad_ltc_stdp.lua|2|bad_ltc_stdp.lua:5: ember.run: s_to_c: spike-timing plasticity needs spikes on both sides|
+fail_ltc_nonfinite.lua|1|fail_ltc_nonfinite.lua:6: ember.run: LTC population 'c' neuron 0: v became|
 TABLE
 }
 
@@ -122,6 +133,15 @@ run_good() {
 run_good good_lif_regular.lua "exact spike times ok" --quiet
 run_good good_api.lua "api ok" --quiet --threads 2
 run_good good_network.lua "simulated 500 ms"
+# ncps' fc8 reference run through the script API: its last outputs are 0.11504, 0.627473
+run_good good_ltc.lua "ltc ok: fc output 0.115040 0.627473" --quiet --threads 2
+if "$EMBER" info "$tmp/out-good_ltc.lua" >"$tmp/info" 2>&1 && contains "$tmp/info" "LTC circuits" &&
+   awk '$1 == "fc" && $2 == 8 && $3 == 3 && $4 == 2 { f = 1 } END { exit !f }' "$tmp/info" &&
+   awk '$1 == "output" && $2 == "fc" && $3 == 2 && $4 == 40 { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: LTC circuit fc (8 neurons, 3 inputs, 2 outputs) and its output report (2 x 40)"
+else
+  fail "ember info on good_ltc.lua's output" "$tmp/info"
+fi
 run_good good_rate_rules.lua "rate rules ok" --quiet
 run_good good_models.lua "models ok" --quiet
 
@@ -184,6 +204,8 @@ check_cmd "ember frobnicate: exit 2" 2 "unknown command" frobnicate
 check_cmd "ember models lists lif_curr_exp" 0 "lif_curr_exp" models
 check_cmd "ember models lif_cond_exp shows e_rev_E" 0 "e_rev_E" models lif_cond_exp
 check_cmd "ember models poisson shows rate" 0 "rate" models poisson
+check_cmd "ember models ltc shows tau_syn_E" 0 "tau_syn_E" models ltc
+check_cmd "ember models lists ember.ltc" 0 "ember.ltc(label" models
 check_cmd "ember models lif_ltc shows g_max_E" 0 "g_max_E" models lif_ltc
 check_cmd "ember models bcm shows tau_theta" 0 "tau_theta" models bcm
 check_cmd "ember models nosuch: exit 2" 2 "unknown model 'nosuch'" models nosuch

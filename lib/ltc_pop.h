@@ -1,0 +1,63 @@
+/* Internal: LTC circuits as populations of the network (lib/ltc_pop.c), the
+ * graded currents they send to spiking populations, and the time series that
+ * feed them (lib/ltc_series.c). The engine calls the hooks below; all the logic
+ * is in those two files. */
+#ifndef EMBER_LTC_POP_H
+#define EMBER_LTC_POP_H
+
+#include "internal.h"
+#include "ember/ltc.h"
+
+/* Series owned by the network. */
+struct ember_series {
+  ember_network *net;
+  size_t k, n;            /* channels, samples */
+  double *x;              /* n x k values */
+  double *t;              /* n start times (ms), increasing */
+  double t_end;           /* end of the last sample's step (ms), may be INFINITY */
+};
+
+typedef struct ltc_net {
+  ember_series **series;
+  size_t n_series, cap_series;
+} ltc_net;
+
+typedef struct ltc_pop ltc_pop;
+
+/* The "model" of LTC populations: its name ("ltc"), the state variables that can
+ * be read, set and recorded (v, output, tau, gsyn_exc, gsyn_inh), the parameters
+ * of the spike-driven synapses, and the receptors. Not in the model registry. */
+EMBER_HIDDEN extern const ember_model ltc_pop_model;
+enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH };
+
+/* ltc_pop.c */
+EMBER_HIDDEN void ltc_pop_free(ltc_pop *p);
+/* At the first run, before anything is built: what LTC populations cannot do
+ * (spike-timing plasticity on their projections). */
+EMBER_HIDDEN ember_status ltc_net_check(ember_network *net);
+/* At the first run, after the files are open: scratch, threads, graded current
+ * buffers, DIR/circuits/<label>.h5. */
+EMBER_HIDDEN ember_status ltc_net_freeze(ember_network *net);
+/* Before an interval [ta, ...): queues the graded currents from LTC populations
+ * into their spiking targets, as changes at ta, in the interval's slot. */
+EMBER_HIDDEN ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice);
+/* Advances every LTC population over [ta, tb], each as one ODE system (with its
+ * own OpenMP threads for large circuits; called outside any parallel region). */
+EMBER_HIDDEN ember_status ltc_net_advance(ember_network *net, double ta, double tb);
+EMBER_HIDDEN ember_status ltc_pop_get(const ember_population *pop, int var, double *out);
+EMBER_HIDDEN ember_status ltc_pop_set(ember_population *pop, int var, const double *v,
+                                      const uint32_t *ids, size_t n);
+/* ember_population_record for an LTC population: "spikes" is refused; "output"
+ * defaults to (and is limited to) the motor neurons 0..M-1: then *ids may be
+ * replaced by *owned, which the caller frees. */
+EMBER_HIDDEN ember_status ltc_pop_record_ids(ember_population *pop, const char *what,
+                                             const uint32_t **ids, size_t *n_ids, uint32_t **owned);
+/* The circuit's solver settings as text, for the "solvers" provenance. */
+EMBER_HIDDEN void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len);
+/* ember_series_feed's work on the population side. */
+EMBER_HIDDEN ember_status ltc_series_attach(ember_population *pop, ember_series *s);
+
+/* ltc_series.c */
+EMBER_HIDDEN void ltc_net_free(ember_network *net);
+
+#endif

@@ -1,0 +1,3 @@
+-- bad: time stamps that do not increase
+local s = ember.series{values = {1, 2, 3},
+                       times = {0, 5, 2}}

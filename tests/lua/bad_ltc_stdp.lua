@@ -1,0 +1,5 @@
+-- bad: spike-timing plasticity into an LTC population (it does not spike)
+local c = ember.ltc("c", {wiring = ember.fully_connected{units = 4}, inputs = 2})
+local s = ember.spike_array("s", {{1.0}})
+ember.connect(s, c, ember.all_to_all(), {weight = 0.1, delay = 1, plasticity = ember.stdp{}})
+ember.run(10)

@@ -1,0 +1,4 @@
+-- bad: a rule table that is not a spike-timing rule
+local pre = ember.poisson("pre", 5, {rate = 10})
+local post = ember.population("post", 2, "lif_cond_exp")
+ember.connect(pre, post, ember.all_to_all(), {weight = 0.01, plasticity = {rule = "oja", eta = 0.1}})

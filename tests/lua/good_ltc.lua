@@ -1,0 +1,68 @@
+-- good: LTC populations from a script: building, series, get/set, recording,
+-- graded currents into LIF neurons, spikes into LTC neurons, errors.
+local function check(cond, what) if not cond then error("check failed: " .. what, 2) end end
+local function expect_error(sub, f, ...)
+  local ok, err = pcall(f, ...)
+  check(not ok, "an error mentioning " .. sub)
+  check(string.find(err, sub, 1, true), "error '" .. tostring(err) .. "' mentions '" .. sub .. "'")
+end
+local src = os.getenv("SRCDIR") or "."
+
+ember.setup{seed = 4, min_delay = 1}
+-- a circuit from ncps' reference file (8 neurons, 3 inputs, 2 outputs), fed its series
+local fc = ember.ltc("fc", {params = src .. "/tests/data/ltc/fc8.h5"}, {solver = "fused", ode_unfolds = 6})
+check(fc.size == 8 and fc.model == "ltc" and fc.solver == "fused", "fields of an LTC population")
+local s = ember.series{file = src .. "/tests/data/ltc/fc8.h5", dataset = "ref/inputs", step = 1}
+check(s.channels == 3 and s.length == 40, "series from HDF5: " .. tostring(s))
+check(s:feed(fc) == s, "feed returns the series")
+check(#fc:get("v") == 8 and #fc:get("output") == 2 and #fc:get("tau") == 8, "get sizes")
+fc:record({"v", "output", "tau"}, {interval = 1})
+
+-- a CSV series: comments, a header, one sample per line
+local csv = os.tmpname()
+local f = io.open(csv, "w")
+f:write("# two channels\nleft,right\n0.5, -0.5\n1,0\n\n0,1\n")
+f:close()
+local cs = ember.series{file = csv, timespans = {2.5, 4, 10}}
+os.remove(csv)
+check(cs.channels == 2 and cs.length == 3, "CSV series: " .. tostring(cs))
+
+-- a generated NCP with inline irregular samples and the rk8pd solver
+local ncp = ember.ltc("ncp", {wiring = ember.ncp{inter = 6, command = 4, motor = 2, sensory_fanout = 2,
+                                                  inter_fanout = 2, recurrent_command_synapses = 3,
+                                                  motor_fanin = 2},
+                              inputs = 2, seed = 9},
+                      {solver = "rk8pd", abstol = 1e-9, reltol = 1e-9})
+check(#ncp == 12, "NCP size")
+cs:feed(ncp)
+ncp:set{v = 0.2, tau_syn_E = 3}
+check(ncp:get("v")[12] == 0.2 and ncp:get("tau_syn_E")[1] == 3, "pop:set of v and tau_syn_E")
+ncp:initialize{v = ember.uniform(-0.1, 0.1)}
+
+-- a plastic circuit: Oja's rule on the sensory weights
+local pl = ember.ltc("pl", {wiring = ember.fully_connected{units = 3, outputs = 1}, inputs = 2,
+                            plasticity = ember.oja{eta = 0.05, synapses = "sensory"}})
+ember.series{values = {{1, 0.2}, {0.3, 1}}, step = 10}:feed(pl)
+
+-- spikes into the NCP, graded current out of it into LIF neurons
+local stim = ember.spike_array("stim", {{1.5, 3.5}, {2.0}})
+ember.connect(stim, ncp, ember.all_to_all(), {weight = 0.5, delay = 1, receptor = "excitatory"})
+local lif = ember.population("lif", 2, "lif_curr_exp", {v_thresh = 100})
+local g = ember.connect(ncp, lif, ember.from_list{{0, 0}, {1, 1}}, {weight = 2.0})
+check(#g == 2, "graded projection size")
+
+expect_error("does not spike", function() ncp:record("spikes") end)
+expect_error("'delay' does not apply", function() ember.connect(ncp, lif, ember.all_to_all(), {weight = 1, delay = 2}) end)
+expect_error("computed from v", function() ncp:set{tau = 1} end)
+expect_error("has 2 channels but LTC population 'fc' has 3 inputs", function()
+  ember.series{values = {{1, 2}}, step = 1}:feed(fc) end)
+
+ember.run(5)
+local v1 = fc:get("v")
+check(ncp:get("gsyn_exc")[1] >= 0, "gsyn_exc readable")
+ember.run(35)
+local v2 = fc:get("v")
+check(v1[1] ~= v2[1], "the circuit moved")
+for _, t in ipairs(ncp:get("tau")) do check(t > 0, "tau > 0") end
+check(math.abs(lif:get("v")[1] + 65) > 1e-3, "the graded current moved the LIF")
+print(string.format("ltc ok: fc output %.6f %.6f", fc:get("output")[1], fc:get("output")[2]))
