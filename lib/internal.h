@@ -46,7 +46,10 @@ typedef struct recorder {
   size_t n_ids;
   uint32_t *ids;           /* recorded neurons, ascending */
   int32_t *col;            /* neuron -> column in a frame, -1 if not recorded */
-  float *buf;              /* buf_cap frames x n_ids */
+  size_t n_cols;           /* values per frame: n_ids, or synapses (synapse-level reports) */
+  uint64_t *ptr;           /* synapse-level: node k owns columns [ptr[k], ptr[k+1]); else NULL */
+  uint32_t *elem;          /* synapse-level: element id of each column; else NULL */
+  float *buf;              /* buf_cap frames x n_cols */
   size_t buf_cap;
   uint64_t buf_first;      /* absolute index of buf's first frame */
   size_t buf_frames;       /* complete frames held in buf */

@@ -49,6 +49,10 @@ static const ember_state_info states[] = {
   {"tau", "ms", 0.0, "liquid time constant cm / (gleak + every conductance onto the neuron)"},
   {"gsyn_exc", "", 0.0, "spike-driven excitatory conductance (circuit units, like gleak)"},
   {"gsyn_inh", "", 0.0, "spike-driven inhibitory conductance (circuit units, like gleak)"},
+  {"syn_current", "", 0.0, "per synapse: w sigma(sigma (v_src - mu)) (erev - v_dest), record only "
+   "(syn_current.h5, element = synapse index)"},
+  {"sensory_current", "", 0.0, "per input synapse: sw sigma(ssigma (x~ - smu)) (serev - v_dest), "
+   "record only (sensory_current.h5)"},
 };
 
 static const ember_receptor_info receptors[] = {
@@ -269,7 +273,11 @@ static void write_frame(ltc_pop *p, recorder *rc, uint64_t k, const double *v, c
                         const double *ge, const double *gi)
 {
   ember_ltc *c = p->c;
-  float *dst = rc->buf + (k - rc->buf_first) * rc->n_ids;
+  float *dst = rc->buf + (k - rc->buf_first) * rc->n_cols;
+  if (rc->elem) {
+    ltc_currents_frame(c, rc, v, dst);
+    return;
+  }
   if (rc->var == LTC_TAU)
     ltc_syn_sums(c, v, p->sa, p->sb);
   for (size_t q = 0; q < rc->n_ids; q++) {
@@ -616,6 +624,10 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
   ltc_pop *p = pop->ltc;
   ember_ltc *c = p->c;
   size_t n = c->n;
+  if (var == LTC_SYNI || var == LTC_SENSI)
+    return net_fail(pop->net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is one value per "
+                    "synapse: record it, or use ember_ltc_get_currents on the circuit",
+                    states[var].name, pop->label);
   switch (var) {
   case LTC_V: memcpy(out, c->v, n * sizeof *out); break;
   case LTC_OUTPUT:
@@ -642,7 +654,7 @@ ember_status ltc_pop_set(ember_population *pop, int var, const double *v, const 
 {
   ltc_pop *p = pop->ltc;
   ember_network *net = pop->net;
-  if (var == LTC_OUTPUT || var == LTC_TAU)
+  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI)
     return net_fail(net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is computed from v; set v "
                     "instead", states[var].name, pop->label);
   for (size_t k = 0; k < n; k++) {
@@ -671,7 +683,8 @@ ember_status ltc_pop_record_ids(ember_population *pop, const char *what, const u
   ember_ltc *c = pop->ltc->c;
   if (strcmp(what, "spikes") == 0)
     return net_fail(pop->net, EMBER_ERR_INVALID, "record: LTC population '%s' does not spike "
-                    "(recordable: v, output, tau, gsyn_exc, gsyn_inh)", pop->label);
+                    "(recordable: v, output, tau, gsyn_exc, gsyn_inh, "
+                    "syn_current, sensory_current)", pop->label);
   if (strcmp(what, "output") != 0)
     return EMBER_OK;
   if (c->m == 0)
