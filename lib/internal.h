@@ -121,6 +121,10 @@ struct ember_projection {
   struct wrec *wrec;       /* weight recording, or NULL */
   int graded;             /* from an LTC population: a graded current, no spikes (lib/ltc_pop.c) */
   double *graded_i;       /* graded: 2 x n_post currents (nA): this interval's, last applied */
+  int sigmoid;            /* graded into an LTC population: conductance w sigma(sig_sigma (v - sig_mu)) */
+  double sig_sigma, sig_mu;   /* (1/mV, mV) of such a projection (lib/ltc_pop.c) */
+#define LTC_SIGMOID_SIGMA 5.5   /* defaults: the middle of ncps' initial ranges U(3, 8) */
+#define LTC_SIGMOID_MU 0.55     /* and U(0.3, 0.8) */
 };
 
 struct ember_current_source {

@@ -10,6 +10,8 @@
 #include "lua_rate_rules.h"
 
 #define SERIES_MT "ember.series"
+#define LTC_SIGMOID_SIGMA_DEFAULT 5.5   /* as lib/internal.h: ember_projection_set_sigmoid */
+#define LTC_SIGMOID_MU_DEFAULT 0.55
 
 typedef struct lseries {
   ember_series *s;   /* NULL until created */
@@ -368,6 +370,26 @@ void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const c
       set_param(L, c, circuit_params[i], fn, ember_population_label(pop));
     lua_pop(L, 1);
   }
+}
+
+void ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, ember_projection *pj, int ltc2)
+{
+  static const char *const keys[] = {"sigma", "mu", NULL};
+  if (lua_getfield(L, idx, "sigmoid") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (!ltc2)
+    ember_lua_error(L, "%s: option 'sigmoid' is for connections between two LTC populations", fn);
+  int t = lua_gettop(L);
+  ember_lua_check_table(L, t, 4, fn, "sigmoid");
+  ember_lua_check_keys(L, t, fn, "sigmoid key", keys);
+  double sigma = LTC_SIGMOID_SIGMA_DEFAULT, mu = LTC_SIGMOID_MU_DEFAULT;
+  ember_lua_opt_number(L, t, "sigma", fn, &sigma);
+  ember_lua_opt_number(L, t, "mu", fn, &mu);
+  if (ember_projection_set_sigmoid(pj, sigma, mu))
+    ember_lua_fail(L, fn);
+  lua_pop(L, 1);
 }
 
 const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, int has_ids, size_t *n)

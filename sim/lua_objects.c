@@ -591,7 +591,8 @@ typedef struct conn_opts {
  * from_list row has its own. */
 static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weighted, conn_opts *o)
 {
-  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity", NULL};
+  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity",
+                                     "sigmoid", NULL};
   ember_lua_value v;
   o->weight = (ember_dist){EMBER_DIST_CONST, 0, 0};
   o->delay = (ember_dist){EMBER_DIST_CONST, ember_lua_ctx_of(L)->default_delay, 0};
@@ -634,22 +635,26 @@ static int l_connect(lua_State *L)
   ember_connector c = *ember_lua_check_connector(L, 3, 3, fn, &rows_weighted);
   conn_opts o;
   read_conn_opts(L, 4, fn, rows_weighted, &o);
+  int ltc2 = ember_ltc_population_circuit(pre->pop) && ember_ltc_population_circuit(post->pop);
   if (ember_ltc_population_circuit(pre->pop) && lua_type(L, 4) == LUA_TTABLE)
-    for (int k = 0; k < 2; k++)
-      if (lua_getfield(L, 4, k ? "receptor" : "delay") != LUA_TNIL)
-        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': it "
-                               "sends a graded current (weight x value, nA), held over each interval",
-                               fn, k ? "receptor" : "delay", ember_population_label(pre->pop));
+    for (int k = ltc2; k < 2; k++)   /* LTC -> LTC: a receptor, no delay */
+      if (lua_getfield(L, 4, k ? "delay" : "receptor") != LUA_TNIL)
+        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': %s",
+                               fn, k ? "delay" : "receptor", ember_population_label(pre->pop),
+                               ltc2 ? "its v is sampled at the start of each interval and held over it"
+                                    : "it sends a graded current (weight x value, nA), held over each "
+                                      "interval");
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
   snprintf(u->receptor, sizeof u->receptor, "%s",
-           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
+           ember_ltc_population_circuit(pre->pop) && !ltc2 ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
     return ember_lua_fail(L, fn);
   if (!ember_lua_absent(L, 4)) {
+    ember_lua_ltc_sigmoid(L, 4, fn, u->proj, ltc2);   /* option sigmoid = {sigma =, mu =} */
     if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
       ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
     lua_pop(L, 1);

@@ -195,6 +195,16 @@ EMBER_API ember_status ember_ltc_population_record_synapses(ember_population *po
                                                             double interval, const size_t *synapses,
                                                             size_t n);
 
+/* A projection between two LTC populations (ember_projection_new with receptor
+ * "excitatory" or "inhibitory", weights w >= 0 in conductance units, no delay) is
+ * a sigmoid synapse of the presynaptic membrane: the target j receives the
+ * conductance g_j = sum_i w_ij sigma(sigma (v_i(ta) - mu)) towards e_rev_E or
+ * e_rev_I, with v_i sampled at the start ta of each communication interval and
+ * held over it (docs/ltc.md). This sets sigma (1/mV) and mu (mV) of the whole
+ * projection (defaults 5.5 and 0.55, the middle of ncps' initial ranges).
+ * Before the first run. */
+EMBER_API ember_status ember_projection_set_sigmoid(ember_projection *pj, double sigma, double mu);
+
 typedef struct ember_series ember_series;   /* owned by its network */
 
 /* A time series of `channels` values, piecewise constant: sample k
