@@ -145,9 +145,9 @@ const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, 
  * lists and currents: pushes the values and returns 1, or returns 0 if `name` is
  * none of those (nothing pushed). */
 int ember_lua_ltc_get(lua_State *L, ember_population *pop, const char *name, const char *fn);
-/* ember.connect's option `sigmoid = {sigma =, mu =}` of the options table at idx
- * (LTC -> LTC projections only, `ltc2`). */
-void ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, ember_projection *pj, int ltc2);
+/* ember.connect's option `sigmoid = {sigma =, mu =}` of the options at idx (LTC
+ * -> LTC projections only, `ltc2`): 1 and sm = {sigma, mu} if given, else 0. */
+int ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, int ltc2, double sm[2]);
 /* Whether `name` is a circuit parameter pop:set accepts. */
 int ember_lua_ltc_is_param(const char *name);
 /* pop:set: sets every circuit parameter present in the table at idx. */

@@ -372,24 +372,23 @@ void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const c
   }
 }
 
-void ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, ember_projection *pj, int ltc2)
+int ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, int ltc2, double sm[2])
 {
   static const char *const keys[] = {"sigma", "mu", NULL};
-  if (lua_getfield(L, idx, "sigmoid") == LUA_TNIL) {
-    lua_pop(L, 1);
-    return;
+  if (lua_type(L, idx) != LUA_TTABLE || lua_getfield(L, idx, "sigmoid") == LUA_TNIL) {
+    lua_settop(L, lua_gettop(L) - (lua_type(L, idx) == LUA_TTABLE));
+    return 0;
   }
   if (!ltc2)
     ember_lua_error(L, "%s: option 'sigmoid' is for connections between two LTC populations", fn);
   int t = lua_gettop(L);
   ember_lua_check_table(L, t, 4, fn, "sigmoid");
   ember_lua_check_keys(L, t, fn, "sigmoid key", keys);
-  double sigma = LTC_SIGMOID_SIGMA_DEFAULT, mu = LTC_SIGMOID_MU_DEFAULT;
-  ember_lua_opt_number(L, t, "sigma", fn, &sigma);
-  ember_lua_opt_number(L, t, "mu", fn, &mu);
-  if (ember_projection_set_sigmoid(pj, sigma, mu))
-    ember_lua_fail(L, fn);
+  sm[0] = LTC_SIGMOID_SIGMA_DEFAULT, sm[1] = LTC_SIGMOID_MU_DEFAULT;
+  ember_lua_opt_number(L, t, "sigma", fn, &sm[0]);
+  ember_lua_opt_number(L, t, "mu", fn, &sm[1]);
   lua_pop(L, 1);
+  return 1;
 }
 
 const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, int has_ids, size_t *n)

@@ -644,6 +644,8 @@ static int l_connect(lua_State *L)
                                ltc2 ? "its v is sampled at the start of each interval and held over it"
                                     : "it sends a graded current (weight x value, nA), held over each "
                                       "interval");
+  double sm[2];
+  int has_sigmoid = ember_lua_ltc_sigmoid(L, 4, fn, ltc2, sm);   /* sigmoid = {sigma =, mu =} */
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
@@ -653,8 +655,9 @@ static int l_connect(lua_State *L)
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
     return ember_lua_fail(L, fn);
+  if (has_sigmoid && ember_projection_set_sigmoid(u->proj, sm[0], sm[1]))
+    return ember_lua_fail(L, fn);
   if (!ember_lua_absent(L, 4)) {
-    ember_lua_ltc_sigmoid(L, 4, fn, u->proj, ltc2);   /* option sigmoid = {sigma =, mu =} */
     if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
       ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
     lua_pop(L, 1);

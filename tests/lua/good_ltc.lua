@@ -72,6 +72,18 @@ local lif = ember.population("lif", 2, "lif_curr_exp", {v_thresh = 100})
 local g = ember.connect(ncp, lif, ember.from_list{{0, 0}, {1, 1}}, {weight = 2.0})
 check(#g == 2, "graded projection size")
 
+-- LTC -> LTC: a sigmoid synapse of the presynaptic v, held over each interval
+local pl2 = ember.ltc("relay", {wiring = ember.fully_connected{units = 2, outputs = 1}, inputs = 1})
+local l2 = ember.connect(ncp, pl2, ember.from_list{{0, 0}, {1, 1}},
+                         {weight = 0.5, receptor = "inhibitory", sigmoid = {sigma = 4, mu = 0.2}})
+check(#l2 == 2, "LTC -> LTC projection size")
+expect_error("'delay' does not apply to a connection from LTC population 'ncp': its v is sampled",
+             function() ember.connect(ncp, pl2, ember.all_to_all(), {weight = 1, delay = 2}) end)
+expect_error("'sigmoid' is for connections between two LTC populations",
+             function() ember.connect(stim, pl2, ember.all_to_all(), {weight = 1, sigmoid = {}}) end)
+expect_error("unknown sigmoid key 'slope'",
+             function() ember.connect(ncp, pl2, ember.all_to_all(), {weight = 1, sigmoid = {slope = 1}}) end)
+expect_error("weight -1", function() ember.connect(ncp, pl2, ember.all_to_all(), {weight = -1}) end)
 expect_error("does not spike", function() ncp:record("spikes") end)
 expect_error("'delay' does not apply", function() ember.connect(ncp, lif, ember.all_to_all(), {weight = 1, delay = 2}) end)
 expect_error("computed from v", function() ncp:set{tau = 1} end)
@@ -86,4 +98,5 @@ local v2 = fc:get("v")
 check(v1[1] ~= v2[1], "the circuit moved")
 for _, t in ipairs(ncp:get("tau")) do check(t > 0, "tau > 0") end
 check(math.abs(lif:get("v")[1] + 65) > 1e-3, "the graded current moved the LIF")
+check(pl2:get("tau")[1] > 0, "the relay circuit ran")
 print(string.format("ltc ok: fc output %.6f %.6f", fc:get("output")[1], fc:get("output")[2]))
