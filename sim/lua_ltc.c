@@ -400,11 +400,21 @@ const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, 
   if (has_ids)
     ember_lua_error(L, "%s: give 'ids' (every synapse onto those neurons) or 'synapses' (synapse "
                     "indices), not both", fn);
-  size_t m;
-  const uint32_t *ids = ember_lua_check_ids(L, -1, fn, "synapses", &m);
-  size_t *syn = lua_newuserdatauv(L, (m ? m : 1) * sizeof *syn, 0);
-  for (size_t k = 0; k < m; k++)
-    syn[k] = ids[k];
+  int t = lua_gettop(L);
+  size_t m = lua_type(L, t) == LUA_TTABLE ? lua_rawlen(L, t) : 0;
+  if (m == 0)
+    ember_lua_error(L, "%s: 'synapses' must be a non-empty array of synapse indices (0-based, the "
+                    "order of pop:get(\"synapses\")), got %s", fn, ember_lua_describe(L, t));
+  size_t *syn = lua_newuserdatauv(L, m * sizeof *syn, 0);
+  for (size_t k = 0; k < m; k++) {
+    int ok = 0;
+    lua_Integer v = lua_rawgeti(L, t, (lua_Integer)k + 1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+    if (!ok || v < 0)
+      ember_lua_error(L, "%s: synapses[%d] must be a synapse index (an integer >= 0), got %s", fn,
+                      (int)k + 1, ember_lua_describe(L, -1));
+    syn[k] = (size_t)v;
+    lua_pop(L, 1);
+  }
   *n = m;
   return syn;
 }

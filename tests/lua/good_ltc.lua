@@ -22,6 +22,7 @@ fc:record("syn_current", {interval = 1, ids = {0, 1}})
 fc:record("sensory_current", {interval = 1, synapses = {0, 5, 23}})
 expect_error("give 'ids'", function() fc:record("syn_current", {ids = {0}, synapses = {1}}) end)
 expect_error("synapse 64 is out of range", function() fc:record("syn_current", {synapses = {64}}) end)
+expect_error("synapses[2] must be a synapse index", function() fc:record("syn_current", {synapses = {1, -2}}) end)
 
 -- circuit parameters: per neuron, per synapse (in the order of pop:get("synapses"))
 local syn = fc:get("synapses")
