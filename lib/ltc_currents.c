@@ -1,13 +1,33 @@
-/* Synapse-level recording of an LTC population: each synapse's current
- * w sigma(sigma (u_src - mu)) (erev - v_dest) into syn_current.h5 and
- * sensory_current.h5 (docs/ltc.md, "Recording and files"). The columns of a
+/* Synapse-level matters of LTC populations: the settings of sigmoid synapses
+ * between two circuits (integrated in ltc_pop.c), and the recording of each
+ * synapse's current w sigma(sigma (u_src - mu)) (erev - v_dest) into
+ * syn_current.h5 and sensory_current.h5 (docs/ltc.md). The columns of a
  * frame are synapses grouped by postsynaptic neuron (the report's nodes),
  * element id = the synapse's index in the circuit (ember_ltc_synapse /
  * ember_ltc_sensory_synapse order, which is by destination, then source). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ltc/ltc_internal.h"
 #include "ltc_pop.h"
+
+ember_status ember_projection_set_sigmoid(ember_projection *pj, double sigma, double mu)
+{
+  if (!pj)
+    return EMBER_ERR_INVALID;
+  ember_status st = net_check_mutable(pj->net, "changing a projection");
+  if (st)
+    return st;
+  if (!pj->sigmoid)
+    return net_fail(pj->net, EMBER_ERR_INVALID, "%s: a sigmoid synapse needs an LTC population on "
+                    "both sides", pj->label);
+  if (!isfinite(sigma) || !isfinite(mu))
+    return net_fail(pj->net, EMBER_ERR_INVALID, "%s: sigmoid sigma = %g, mu = %g must be finite",
+                    pj->label, sigma, mu);
+  pj->sig_sigma = sigma;
+  pj->sig_mu = mu;
+  return EMBER_OK;
+}
 
 static int is_syn_var(int var) { return var == LTC_SYNI || var == LTC_SENSI; }
 

@@ -307,24 +307,6 @@ ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice)
   return EMBER_OK;
 }
 
-ember_status ember_projection_set_sigmoid(ember_projection *pj, double sigma, double mu)
-{
-  if (!pj)
-    return EMBER_ERR_INVALID;
-  ember_status st = net_check_mutable(pj->net, "changing a projection");
-  if (st)
-    return st;
-  if (!pj->sigmoid)
-    return net_fail(pj->net, EMBER_ERR_INVALID, "%s: a sigmoid synapse needs an LTC population on "
-                    "both sides", pj->label);
-  if (!isfinite(sigma) || !isfinite(mu))
-    return net_fail(pj->net, EMBER_ERR_INVALID, "%s: sigmoid sigma = %g, mu = %g must be finite",
-                    pj->label, sigma, mu);
-  pj->sig_sigma = sigma;
-  pj->sig_mu = mu;
-  return EMBER_OK;
-}
-
 /* ------------------------------------------------------------- recording --- */
 
 /* Writes frame k of recorder rc from state v (N), the sensory conductances gsens
