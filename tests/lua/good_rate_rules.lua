@@ -18,7 +18,7 @@ check(b.rule == "bcm" and b.tau_theta == 5 and b.theta0 == 0.5 and b.post == 2, 
 check(ember.bcm().rule == "bcm", "no table: all defaults")
 
 expect_error("good_rate_rules.lua:", function() ember.oja{etta = 1} end)
-expect_error("ember.oja: unknown parameter 'etta' (did you mean 'eta'?); allowed: eta, w_max",
+expect_error("ember.oja: unknown parameter 'etta' (did you mean 'eta'?); allowed: eta, eta_decay, w_max",
   function() ember.oja{etta = 1} end)
 expect_error("ember.bcm: unknown parameter 'tau_decay'", function() ember.bcm{tau_decay = 1} end)
 expect_error("parameter 'eta' = -1", function() ember.hebb{eta = -1} end)

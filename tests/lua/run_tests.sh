@@ -64,7 +64,7 @@ bad_param_array_length.lua|2|bad_param_array_length.lua:2: ember.population:|has
 bad_from_list_row.lua|2|bad_from_list_row.lua:4: ember.from_list: row 2:|got -1
 bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a population named 'exc' already exists
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
-bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, w_max, synapses, post, post_sigma, post_mu
+bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, eta_decay, w_max, synapses, post, post_sigma, post_mu
 bad_rate_rule_choice.lua|2|bad_rate_rule_choice.lua:2: ember.hebb: parameter 'synapses' = 'motor' is not one of 'internal', 'sensory', 'all'|
 bad_izhikevich_c.lua|2|bad_izhikevich_c.lua:2: ember.population:|parameter 'c' = 35 mV is out of range: allowed [-inf, 30)
 bad_adex_reset.lua|2|bad_adex_reset.lua:3: pop:set:|v_reset (-30 mV) must be below v_spike (-40 mV)
