@@ -277,8 +277,13 @@ static const char *const circuit_params[] = {
   "gleak", "vleak", "cm", "w", "sigma", "mu", "erev", "sensory_w", "sensory_sigma", "sensory_mu",
   "sensory_erev", "input_w", "input_b", "output_w", "output_b", NULL};
 
+/* "eta" is the learning rate of a circuit's rate plasticity: not a list, but read and
+ * set through pop:get / pop:set like the parameters, so a script can change the rate
+ * between runs. */
 int ember_lua_ltc_is_param(const char *name)
 {
+  if (strcmp(name, "eta") == 0)
+    return 1;
   for (size_t i = 0; circuit_params[i]; i++)
     if (strcmp(name, circuit_params[i]) == 0)
       return 1;
@@ -326,6 +331,10 @@ int ember_lua_ltc_get(lua_State *L, ember_population *pop, const char *name, con
   }
   if (!ember_lua_ltc_is_param(name))
     return 0;
+  if (strcmp(name, "eta") == 0) {
+    lua_pushnumber(L, ember_ltc_learning_rate(c));
+    return 1;
+  }
   size_t n = ember_ltc_param_list_size(c, name);
   double *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
   ember_ltc_get_param_list(c, name, v);
@@ -370,6 +379,14 @@ void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const c
       set_param(L, c, circuit_params[i], fn, ember_population_label(pop));
     lua_pop(L, 1);
   }
+  if (lua_getfield(L, idx, "eta") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TNUMBER)
+      ember_lua_error(L, "%s: 'eta' must be a number, got %s", fn, ember_lua_describe(L, -1));
+    if (ember_ltc_set_learning_rate(c, lua_tonumber(L, -1)))
+      ember_lua_error(L, "%s: LTC population '%s': %s", fn, ember_population_label(pop),
+                      ember_ltc_error(c));
+  }
+  lua_pop(L, 1);
 }
 
 int ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, int ltc2, double sm[2])
