@@ -20,6 +20,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 #include "dopri5.h"
+#include "root.h"
 #include "solver.h"
 #include "taylor.h"
 #include "taylor_kernel.h"
@@ -215,33 +216,12 @@ static double probe_g(solver_ws *ws, double tau, int which)
   return ws->ferr[m->spike_var];
 }
 
-/* Finds tau in (lo, hi] where g goes from < 0 to >= 0 (sign = +1) or from > 0 to
- * <= 0 (sign = -1), to within the root tolerance; returns the right end of the
- * final bracket. Illinois' variant of regula falsi, with each trial point kept at
- * least tol/2 inside the bracket so the bracket always shrinks. */
+static double probe_cb(void *ws, double tau, int which) { return probe_g(ws, tau, which); }
+
 static double locate(solver_ws *ws, double lo, double glo, double hi, double ghi, int which,
                      double sign, double tol)
 {
-  int last = 0;
-  glo *= sign;
-  ghi *= sign;
-  for (int it = 0; it < 200 && hi - lo > tol; it++) {
-    double x = (ghi - glo) > 0 ? lo - glo * (hi - lo) / (ghi - glo) : 0.5 * (lo + hi);
-    x = fmin(fmax(x, lo + 0.5 * tol), hi - 0.5 * tol);
-    double gx = sign * probe_g(ws, x, which);
-    if (gx >= 0) {
-      hi = x, ghi = gx;
-      if (last == 1)
-        glo *= 0.5;
-      last = 1;
-    } else {
-      lo = x, glo = gx;
-      if (last == -1)
-        ghi *= 0.5;
-      last = -1;
-    }
-  }
-  return hi;
+  return root_locate(probe_cb, ws, lo, glo, hi, ghi, which, sign, tol);
 }
 
 /* The time (offset from ta) of a threshold crossing inside the current step, or

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "root.h"
 #include "taylor_kernel.h"
 
 typedef struct kern {

@@ -67,30 +67,16 @@ static double KSFX(probe_g)(kern *k, double tau, int which)
   return k->f[k->sv];
 }
 
-/* Illinois regula falsi, as solver.c's locate. */
-static double KSFX(locate)(kern *k, double lo, double glo, double hi, double ghi, int which,
-                     double sign, double tol)
+static double KSFX(probe_cb)(void *k, double tau, int which)
 {
-  int last = 0;
-  glo *= sign;
-  ghi *= sign;
-  for (int it = 0; it < 200 && hi - lo > tol; it++) {
-    double x = (ghi - glo) > 0 ? lo - glo * (hi - lo) / (ghi - glo) : 0.5 * (lo + hi);
-    x = dmin(dmax(x, lo + 0.5 * tol), hi - 0.5 * tol);
-    double gx = sign * KSFX(probe_g)(k, x, which);
-    if (gx >= 0) {
-      hi = x, ghi = gx;
-      if (last == 1)
-        glo *= 0.5;
-      last = 1;
-    } else {
-      lo = x, glo = gx;
-      if (last == -1)
-        ghi *= 0.5;
-      last = -1;
-    }
-  }
-  return hi;
+  return KSFX(probe_g)(k, tau, which);
+}
+
+/* Illinois regula falsi (root.h), shared with solver.c. */
+static double KSFX(locate)(kern *k, double lo, double glo, double hi, double ghi, int which,
+                           double sign, double tol)
+{
+  return root_locate(KSFX(probe_cb), k, lo, glo, hi, ghi, which, sign, tol);
 }
 
 /* Offset of an upward threshold crossing inside [ta, tb], or -1. */
