@@ -5,6 +5,9 @@
  *                               and a 128-unit fully connected circuit, or FILE,
  *                               then rk8pd at 1e-8
  *   ltc_bench fused [FILE.h5]   the fused solver only
+ *   ltc_bench kernel            the synapse kernel in use (avx512, avx2, generic)
+ *
+ * LTC_BENCH_KERNEL=avx2 (etc.) chooses the kernel, LTC_BENCH_CPU=1 measures CPU time.
  *   ltc_bench cost [WHAT]       error vs cost (CSV) of fused 1..64 unfolds and
  *                               rkf45 / rk8pd at several tolerances, against rk8pd
  *                               at 1e-13, on AutoNCP(19, 1) with 16 inputs, or
@@ -166,8 +169,15 @@ static void cost(const char *what)
 
 int main(int argc, char **argv)
 {
+  const char *kern = getenv("LTC_BENCH_KERNEL");   /* avx512, avx2, generic */
+  if (kern && ember_ltc_set_kernel(kern)) {
+    fprintf(stderr, "ltc_bench: kernel %s is not available here\n", kern);
+    return 1;
+  }
   if (argc >= 2 && !strcmp(argv[1], "speed"))
     speed(argc, argv, 1);
+  else if (argc >= 2 && !strcmp(argv[1], "kernel"))
+    printf("%s\n", ember_ltc_kernel());
   else if (argc >= 2 && !strcmp(argv[1], "fused"))
     speed(argc, argv, 0);
   else if (argc >= 2 && !strcmp(argv[1], "cost"))
