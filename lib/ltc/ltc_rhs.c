@@ -89,16 +89,22 @@ static inline double g_generic(double w, double sigma, double pre, double mu)
 
 double ltc_sigmoid(double x) { return g_generic(1.0, 1.0, x, 0.0); }
 
+/* g in chunks (a loop GCC vectorises: no reduction in it), then the partial sums. */
 static void sums_generic(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b)
 {
   const uint32_t *src = s->src;
   const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
+  double g[64];
   for (size_t j = j0; j < j1; j++) {
     double pa[8] = {0}, pb[8] = {0};
-    for (size_t q = s->row[j], i = 0; q < s->row[j + 1]; q++, i++) {
-      double g = g_generic(w[q], sg[q], pre[src[q]], mu[q]);
-      pb[i & 7] += g;
-      pa[i & 7] += g * er[q];
+    for (size_t q0 = s->row[j], end = s->row[j + 1], i0 = 0; q0 < end; q0 += 64, i0 += 64) {
+      size_t m = end - q0 < 64 ? end - q0 : 64;
+      for (size_t i = 0; i < m; i++)
+        g[i] = g_generic(w[q0 + i], sg[q0 + i], pre[src[q0 + i]], mu[q0 + i]);
+      for (size_t i = 0; i < m; i++) {   /* i0 is a multiple of 8: lane = i mod 8 */
+        pb[i & 7] += g[i];
+        pa[i & 7] += g[i] * er[q0 + i];
+      }
     }
     a[j - j0] = ((pa[0] + pa[4]) + (pa[2] + pa[6])) + ((pa[1] + pa[5]) + (pa[3] + pa[7]));
     b[j - j0] = ((pb[0] + pb[4]) + (pb[2] + pb[6])) + ((pb[1] + pb[5]) + (pb[3] + pb[7]));
