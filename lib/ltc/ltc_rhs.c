@@ -6,15 +6,17 @@
  *
  *     a_j = sum_q g_q erev_q,  b_j = sum_q g_q,  g_q = w_q / (1 + exp(-sigma_q (pre_src(q) - mu_q)))
  *
- * in two versions with the same arithmetic definition:
- *  - "avx2": x86-64 AVX2 + FMA intrinsics, four synapses per instruction, picked
- *    at load time when the CPU has AVX2 and FMA;
+ * in three versions with the same arithmetic definition, picked at load time by
+ * what the CPU has (ember_ltc_set_kernel overrides):
+ *  - "avx512": AVX-512F/VL + FMA intrinsics, eight synapses per instruction;
+ *  - "avx2": AVX2 + FMA intrinsics, four synapses per instruction (the same lane
+ *    arithmetic as avx512: the same bits);
  *  - "generic": portable C (GCC vectorises it 2-wide on plain x86-64).
  * The sum order is fixed by the row alone: synapse i of a row (storage order)
  * goes to partial sum i mod 8, each partial sum adds its synapses in order, and
  * the eight are combined as ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). Every row is
  * computed by one thread with this order, so results are bit-identical for any
- * thread count. The two versions differ only in rounding (FMA contracts some
+ * thread count. generic differs from the others only in rounding (FMA contracts some
  * products), so bits may differ between machines (or after ember_ltc_set_kernel),
  * not between runs or thread counts on one machine.
  *
