@@ -1,9 +1,10 @@
 -- An NCP circuit (neural circuit policy, Lechner et al. 2020) of liquid
 -- time-constant neurons driven by an 8-channel time series, recording each
--- neuron's state v, the readout and the liquid time constant tau.
+-- neuron's state v, the readout, the liquid time constant tau and what drives
+-- motor neuron 0: the current of each synapse onto it.
 --
 --   ember run examples/ltc_ncp.lua -o /tmp/ncp
---   ember info /tmp/ncp              # v.h5, output.h5, tau.h5, circuits/ncp.h5
+--   ember info /tmp/ncp              # v.h5, output.h5, tau.h5, syn_current.h5, circuits/ncp.h5
 --
 -- Time: 1 ms of Ember time is one ncps step of elapsed time 1. With `step = 1`
 -- and the fused solver with 6 unfolds, this is exactly what ncps computes for
@@ -34,6 +35,9 @@ ember.series{values = rows, step = 1}:feed(ncp)
 
 ncp:record({"v", "tau"}, {interval = 1})
 ncp:record("output", {interval = 1})      -- the 4 motor neurons
+-- syn_current.h5: one column per synapse onto motor neuron 0, element id = the
+-- synapse's index k; pop:get("synapses") tells its source (src[k + 1]).
+ncp:record("syn_current", {interval = 1, ids = {0}})
 
 ember.run(T // 2)
 local function mean(t) local s = 0 for _, x in ipairs(t) do s = s + x end return s / #t end
@@ -44,3 +48,10 @@ print(string.format("readout at %d ms: %.4f %.4f %.4f %.4f; mean tau %.3f ms", T
                     y1[1], y1[2], y1[3], y1[4], tau1))
 print(string.format("readout at %d ms: %.4f %.4f %.4f %.4f; mean tau %.3f ms", T,
                     y2[1], y2[2], y2[3], y2[4], tau2))
+local syn, cur = ncp:get("synapses"), ncp:get("syn_current")
+for k = 1, #syn.src do
+  if syn.dest[k] == 0 then
+    print(string.format("  synapse %d: neuron %d -> motor 0 (polarity %+d), current %.4f now",
+                        k - 1, syn.src[k], syn.polarity[k], cur[k]))
+  end
+end

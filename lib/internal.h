@@ -46,7 +46,10 @@ typedef struct recorder {
   size_t n_ids;
   uint32_t *ids;           /* recorded neurons, ascending */
   int32_t *col;            /* neuron -> column in a frame, -1 if not recorded */
-  float *buf;              /* buf_cap frames x n_ids */
+  size_t n_cols;           /* values per frame: n_ids, or synapses (synapse-level reports) */
+  uint64_t *ptr;           /* synapse-level: node k owns columns [ptr[k], ptr[k+1]); else NULL */
+  uint32_t *elem;          /* synapse-level: element id of each column; else NULL */
+  float *buf;              /* buf_cap frames x n_cols */
   size_t buf_cap;
   uint64_t buf_first;      /* absolute index of buf's first frame */
   size_t buf_frames;       /* complete frames held in buf */
@@ -118,6 +121,10 @@ struct ember_projection {
   struct wrec *wrec;       /* weight recording, or NULL */
   int graded;             /* from an LTC population: a graded current, no spikes (lib/ltc_pop.c) */
   double *graded_i;       /* graded: 2 x n_post currents (nA): this interval's, last applied */
+  int sigmoid;            /* graded into an LTC population: conductance w sigma(sig_sigma (v - sig_mu)) */
+  double sig_sigma, sig_mu;   /* (1/mV, mV) of such a projection (lib/ltc_pop.c) */
+#define LTC_SIGMOID_SIGMA 5.5   /* defaults: the middle of ncps' initial ranges U(3, 8) */
+#define LTC_SIGMOID_MU 0.55     /* and U(0.3, 0.8) */
 };
 
 struct ember_current_source {

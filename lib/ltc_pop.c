@@ -49,6 +49,10 @@ static const ember_state_info states[] = {
   {"tau", "ms", 0.0, "liquid time constant cm / (gleak + every conductance onto the neuron)"},
   {"gsyn_exc", "", 0.0, "spike-driven excitatory conductance (circuit units, like gleak)"},
   {"gsyn_inh", "", 0.0, "spike-driven inhibitory conductance (circuit units, like gleak)"},
+  {"syn_current", "", 0.0, "per synapse: w sigma(sigma (v_src - mu)) (erev - v_dest), record only "
+   "(syn_current.h5, element = synapse index)"},
+  {"sensory_current", "", 0.0, "per input synapse: sw sigma(ssigma (x~ - smu)) (serev - v_dest), "
+   "record only (sensory_current.h5)"},
 };
 
 static const ember_receptor_info receptors[] = {
@@ -81,6 +85,9 @@ struct ltc_pop {
   ember_series *series;   /* feeding the inputs, or NULL */
   size_t cur;             /* samples of the series applied so far (the one in force: cur - 1) */
   int has_syn;            /* receives spikes: conductances are integrated */
+  int has_sig;            /* receives LTC -> LTC sigmoid synapses (held conductances) */
+  double *hse, *hsi;      /* their excitatory / inhibitory conductance (N), held over the interval */
+  double *ss0, *sse0;     /* the sensory drive alone (N) while the held ones are added to c->gs */
   int reset;              /* a jump since the last GSL step: no stepper history carries over */
   double *ge, *gi;        /* spike-driven conductances (N), at the population's time */
   double *ie, *ii;        /* 1 / tau_syn (1/ms), from the parameters at the interval start */
@@ -98,7 +105,8 @@ void ltc_pop_free(ltc_pop *p)
   if (!p)
     return;
   ember_ltc_free(p->c);
-  double *arr[] = {p->ge, p->gi, p->ie, p->ii, p->gs0, p->gse0, p->ce, p->ci, p->vs, p->sa, p->sb};
+  double *arr[] = {p->ge, p->gi, p->ie, p->ii, p->gs0, p->gse0, p->ce, p->ci, p->vs, p->sa, p->sb,
+                   p->hse, p->hsi, p->ss0, p->sse0};
   for (size_t i = 0; i < sizeof arr / sizeof *arr; i++)
     free(arr[i]);
   free(p->ev);
@@ -113,7 +121,7 @@ static ltc_pop *ltc_pop_alloc(ember_ltc *c)
   p->c = c;
   size_t n = ember_ltc_units(c);
   double **arr[] = {&p->ge, &p->gi, &p->ie, &p->ii, &p->gs0, &p->gse0, &p->ce, &p->ci, &p->vs,
-                    &p->sa, &p->sb};
+                    &p->sa, &p->sb, &p->hse, &p->hsi, &p->ss0, &p->sse0};
   int ok = 1;
   for (size_t i = 0; i < sizeof arr / sizeof *arr; i++)
     ok &= (*arr[i] = calloc(n, sizeof(double))) != NULL;
@@ -203,7 +211,9 @@ ember_status ltc_net_freeze(ember_network *net)
 {
   for (size_t i = 0; i < net->n_projs; i++) {
     ember_projection *pj = net->projs[i];
-    if (pj->post->ltc)
+    if (pj->post->ltc && pj->sigmoid)
+      pj->post->ltc->has_sig = 1;
+    else if (pj->post->ltc)
       pj->post->ltc->has_syn = 1;
     if (pj->graded && !(pj->graded_i = calloc(2 * pj->post->n, sizeof(double))))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for graded currents");
@@ -212,9 +222,10 @@ ember_status ltc_net_freeze(ember_network *net)
     ltc_pop *p = net->pops[i]->ltc;
     if (!p)
       continue;
-    if (p->c->plastic && p->has_syn)
+    if (p->c->plastic && (p->has_syn || p->has_sig))
       return net_fail(net, EMBER_ERR_INVALID, "LTC population '%s' has rate plasticity and receives "
-                      "spikes: the two together are not supported yet", p->pop->label);
+                      "%s: the two together are not supported yet", p->pop->label,
+                      p->has_syn ? "spikes" : "synapses from another LTC population");
     ember_ltc_set_threads(p->c, net->threads);
     copy_solver(p->pop);   /* the circuit's solver may have changed since */
     p->reset = 1;
@@ -234,11 +245,46 @@ static double graded_value(const ember_ltc *c, size_t i)
   return i < c->m ? c->output_w[i] * c->v[i] + c->output_b[i] : c->v[i];
 }
 
-ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice)
+/* LTC -> LTC: the held conductances of every receiving population for the
+ * interval starting now, from the presynaptic v at ta (projections and
+ * presynaptic neurons in order: the same sums for any thread count). */
+static void schedule_sigmoid(ember_network *net)
 {
+  for (size_t i = 0; i < net->n_pops; i++) {
+    ltc_pop *p = net->pops[i]->ltc;
+    if (p && p->has_sig) {
+      memcpy(p->ss0, p->hse, p->c->n * sizeof *p->ss0);   /* the previous values, to see a jump */
+      memcpy(p->sse0, p->hsi, p->c->n * sizeof *p->sse0);
+      memset(p->hse, 0, p->c->n * sizeof *p->hse);
+      memset(p->hsi, 0, p->c->n * sizeof *p->hsi);
+    }
+  }
   for (size_t q = 0; q < net->n_projs; q++) {
     ember_projection *pj = net->projs[q];
-    if (!pj->graded)
+    if (!pj->sigmoid)
+      continue;
+    const ember_ltc *c = pj->pre->ltc->c;
+    double *g = pj->receptor == 0 ? pj->post->ltc->hse : pj->post->ltc->hsi;
+    for (size_t i = 0; i < pj->pre->n; i++) {
+      double s = ltc_sigmoid(pj->sig_sigma * (c->v[i] - pj->sig_mu));
+      for (size_t k = pj->row[i]; k < pj->row[i + 1]; k++)
+        g[pj->target[k]] += (double)pj->weight[k] * s;
+    }
+  }
+  for (size_t i = 0; i < net->n_pops; i++) {
+    ltc_pop *p = net->pops[i]->ltc;
+    if (p && p->has_sig && (memcmp(p->ss0, p->hse, p->c->n * sizeof *p->hse) ||
+                            memcmp(p->sse0, p->hsi, p->c->n * sizeof *p->hsi)))
+      p->reset = 1;   /* the drive jumps at ta: no GSL history carries over */
+  }
+}
+
+ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice)
+{
+  schedule_sigmoid(net);
+  for (size_t q = 0; q < net->n_projs; q++) {
+    ember_projection *pj = net->projs[q];
+    if (!pj->graded || pj->sigmoid)
       continue;
     const ember_ltc *c = pj->pre->ltc->c;
     size_t np = pj->post->n;
@@ -269,7 +315,11 @@ static void write_frame(ltc_pop *p, recorder *rc, uint64_t k, const double *v, c
                         const double *ge, const double *gi)
 {
   ember_ltc *c = p->c;
-  float *dst = rc->buf + (k - rc->buf_first) * rc->n_ids;
+  float *dst = rc->buf + (k - rc->buf_first) * rc->n_cols;
+  if (rc->elem) {
+    ltc_currents_frame(c, rc, v, dst);
+    return;
+  }
   if (rc->var == LTC_TAU)
     ltc_syn_sums(c, v, p->sa, p->sb);
   for (size_t q = 0; q < rc->n_ids; q++) {
@@ -279,7 +329,8 @@ static void write_frame(ltc_pop *p, recorder *rc, uint64_t k, const double *v, c
     case LTC_V: x = v[j]; break;
     case LTC_OUTPUT: x = c->output_w[j] * v[j] + c->output_b[j]; break;
     case LTC_TAU:
-      x = c->cm[j] / (c->gleak[j] + p->sb[j] + gsens[j] + (ge ? ge[j] + gi[j] : 0.0));
+      x = c->cm[j] / (c->gleak[j] + p->sb[j] + gsens[j] + (ge ? ge[j] + gi[j] : 0.0) +
+                      (p->has_sig ? p->hse[j] + p->hsi[j] : 0.0));
       break;
     case LTC_GEXC: x = ge ? ge[j] : 0.0; break;
     default: x = gi ? gi[j] : 0.0; break;
@@ -322,7 +373,7 @@ static void frames_between(ltc_pop *p, double t0, double t1, const double *vold,
 {
   ember_population *pop = p->pop;
   size_t n = p->c->n;
-  const double *gsens = p->has_syn ? p->gs0 : p->c->gs;
+  const double *gsens = p->has_sig ? p->ss0 : p->has_syn ? p->gs0 : p->c->gs;   /* sensory only */
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
     for (; p->kcur[r] < rc->k_end; p->kcur[r]++) {
@@ -422,6 +473,16 @@ static void begin_segment(ltc_pop *p)
     ltc_sensory_update(c);
     p->reset = 1;
   }
+  if (p->has_sig) {   /* base drive = sensory + held LTC -> LTC conductances */
+    const double *par = p->pop->params;
+    size_t row = p->pop->row;
+    memcpy(p->ss0, c->gs, c->n * sizeof *c->gs);
+    memcpy(p->sse0, c->gse, c->n * sizeof *c->gse);
+    for (size_t j = 0; j < c->n; j++) {
+      c->gs[j] += p->hse[j] + p->hsi[j];
+      c->gse[j] += p->hse[j] * par[j * row + P_EREV_E] + p->hsi[j] * par[j * row + P_EREV_I];
+    }
+  }
   if (p->has_syn) {
     memcpy(p->gs0, c->gs, c->n * sizeof *c->gs);
     memcpy(p->gse0, c->gse, c->n * sizeof *c->gse);
@@ -448,14 +509,14 @@ static void fold(ltc_pop *p, const double *ge, const double *gi, double t, int d
 static void end_segment(ltc_pop *p, double L)
 {
   ember_ltc *c = p->c;
-  if (!p->has_syn)
-    return;
-  for (size_t j = 0; j < c->n; j++) {
+  for (size_t j = 0; p->has_syn && j < c->n; j++) {
     p->ge[j] *= exp(-L * p->ie[j]);
     p->gi[j] *= exp(-L * p->ii[j]);
   }
-  memcpy(c->gs, p->gs0, c->n * sizeof *c->gs);
-  memcpy(c->gse, p->gse0, c->n * sizeof *c->gse);
+  if (p->has_sig || p->has_syn) {
+    memcpy(c->gs, p->has_sig ? p->ss0 : p->gs0, c->n * sizeof *c->gs);
+    memcpy(c->gse, p->has_sig ? p->sse0 : p->gse0, c->n * sizeof *c->gse);
+  }
 }
 
 /* GSL callback with spike-driven conductances: g(t) = g(segment start) exp(-t / tau_syn),
@@ -616,6 +677,10 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
   ltc_pop *p = pop->ltc;
   ember_ltc *c = p->c;
   size_t n = c->n;
+  if (var == LTC_SYNI || var == LTC_SENSI)
+    return net_fail(pop->net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is one value per "
+                    "synapse: record it, or use ember_ltc_get_currents on the circuit",
+                    states[var].name, pop->label);
   switch (var) {
   case LTC_V: memcpy(out, c->v, n * sizeof *out); break;
   case LTC_OUTPUT:
@@ -629,7 +694,8 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
     }
     ltc_syn_sums(c, c->v, p->sa, p->sb);
     for (size_t j = 0; j < n; j++)
-      out[j] = c->cm[j] / (c->gleak[j] + p->sb[j] + c->gs[j] + p->ge[j] + p->gi[j]);
+      out[j] = c->cm[j] / (c->gleak[j] + p->sb[j] + c->gs[j] + p->ge[j] + p->gi[j] + p->hse[j] +
+                           p->hsi[j]);
     break;
   case LTC_GEXC: memcpy(out, p->ge, n * sizeof *out); break;
   default: memcpy(out, p->gi, n * sizeof *out); break;
@@ -642,7 +708,7 @@ ember_status ltc_pop_set(ember_population *pop, int var, const double *v, const 
 {
   ltc_pop *p = pop->ltc;
   ember_network *net = pop->net;
-  if (var == LTC_OUTPUT || var == LTC_TAU)
+  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI)
     return net_fail(net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is computed from v; set v "
                     "instead", states[var].name, pop->label);
   for (size_t k = 0; k < n; k++) {
@@ -671,7 +737,8 @@ ember_status ltc_pop_record_ids(ember_population *pop, const char *what, const u
   ember_ltc *c = pop->ltc->c;
   if (strcmp(what, "spikes") == 0)
     return net_fail(pop->net, EMBER_ERR_INVALID, "record: LTC population '%s' does not spike "
-                    "(recordable: v, output, tau, gsyn_exc, gsyn_inh)", pop->label);
+                    "(recordable: v, output, tau, gsyn_exc, gsyn_inh, "
+                    "syn_current, sensory_current)", pop->label);
   if (strcmp(what, "output") != 0)
     return EMBER_OK;
   if (c->m == 0)

@@ -28,7 +28,7 @@ typedef struct ltc_pop ltc_pop;
  * be read, set and recorded (v, output, tau, gsyn_exc, gsyn_inh), the parameters
  * of the spike-driven synapses, and the receptors. Not in the model registry. */
 EMBER_HIDDEN extern const ember_model ltc_pop_model;
-enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH };
+enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH, LTC_SYNI, LTC_SENSI };
 
 /* ltc_pop.c */
 EMBER_HIDDEN void ltc_pop_free(ltc_pop *p);
@@ -56,6 +56,14 @@ EMBER_HIDDEN ember_status ltc_pop_record_ids(ember_population *pop, const char *
 EMBER_HIDDEN void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len);
 /* ember_series_feed's work on the population side. */
 EMBER_HIDDEN ember_status ltc_series_attach(ember_population *pop, ember_series *s);
+
+/* ltc_currents.c: synapse-level recorders (syn_current, sensory_current). */
+/* After a recorder of pop was added: its columns (every synapse onto its neurons)
+ * if it records a synapse-level quantity; else nothing. */
+EMBER_HIDDEN ember_status ltc_pop_record_columns(ember_population *pop, recorder *rc);
+/* One frame of such a recorder from the state v (N) and the circuit's input. */
+EMBER_HIDDEN void ltc_currents_frame(const ember_ltc *c, const recorder *rc, const double *v,
+                                     float *dst);
 
 /* ltc_series.c */
 EMBER_HIDDEN void ltc_net_free(ember_network *net);

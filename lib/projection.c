@@ -187,7 +187,7 @@ static size_t *csr_order(ember_projection *proj, const pairs *p)
 
 static ember_status check_weight(ember_projection *proj, double w, size_t k)
 {
-  if (proj->graded)   /* nA per unit of the LTC value: any sign */
+  if (proj->graded && !proj->sigmoid)   /* nA per unit of the LTC value: any sign */
     return isfinite(w) ? EMBER_OK
                        : net_fail(proj->net, EMBER_ERR_INVALID, "%s: weight %g (synapse %zu) is not "
                                   "finite", proj->label, w, k);
@@ -283,10 +283,7 @@ static ember_status check_ends(ember_network *net, ember_population *pre, ember_
   if (!post->model)
     return net_fail(net, EMBER_ERR_INVALID, "connect: '%s' is a spike source and cannot receive spikes",
                     post->label);
-  if (pre->ltc && post->ltc)
-    return net_fail(net, EMBER_ERR_INVALID, "connect: LTC population '%s' to LTC population '%s' is "
-                    "not supported (make them one circuit)", pre->label, post->label);
-  if (pre->ltc) {   /* a graded current: no receptor */
+  if (pre->ltc && !post->ltc) {   /* a graded current: no receptor */
     *rix = 0;
     return EMBER_OK;
   }
@@ -319,7 +316,9 @@ ember_status ember_projection_new(ember_network *net, ember_population *pre, emb
   if (!proj)
     return net_fail(net, EMBER_ERR_NOMEM, "out of memory");
   *proj = (ember_projection){.net = net, .index = (uint32_t)net->n_projs, .pre = pre, .post = post,
-                             .receptor = rix, .graded = pre->ltc != NULL};
+                             .receptor = rix, .graded = pre->ltc != NULL,
+                             .sigmoid = pre->ltc && post->ltc, .sig_sigma = LTC_SIGMOID_SIGMA,
+                             .sig_mu = LTC_SIGMOID_MU};
   make_label(net, proj);
   pairs p = {0};
   size_t *perm = NULL;

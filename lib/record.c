@@ -26,6 +26,8 @@ void recorder_free(recorder *r)
     return;
   free(r->ids);
   free(r->col);
+  free(r->ptr);
+  free(r->elem);
   free(r->buf);
   free(r);
 }
@@ -76,8 +78,14 @@ static ember_status add_recorder(ember_population *pop, int var, double interval
     r->col[i] = -1;
   for (size_t k = 0; k < r->n_ids; k++)
     r->col[r->ids[k]] = (int32_t)k;
+  r->n_cols = r->n_ids;
   pop->rec[pop->n_rec++] = r;
-  return EMBER_OK;
+  ember_status st = pop->ltc ? ltc_pop_record_columns(pop, r) : EMBER_OK;   /* synapse-level */
+  if (st) {
+    pop->n_rec--;
+    recorder_free(r);
+  }
+  return st;
 }
 
 ember_status ember_population_record(ember_population *pop, const char *what, double interval,
@@ -238,7 +246,9 @@ static ember_status open_report(ember_network *net, const char *var, const sonat
       for (size_t k = 0; k < rc->n_ids; k++)
         ids[n][k] = rc->ids[k];
       rp[n] = (sonata_report_pop){.name = pop->label, .n_nodes = rc->n_ids, .node_ids = ids[n],
-                                 .t_start = rc->t_start, .dt = rc->interval};
+                                 .t_start = rc->t_start, .dt = rc->interval,
+                                 .n_values = rc->elem ? rc->n_cols : 0,
+                                 .index_pointers = rc->ptr, .element_ids = rc->elem};
       recs[n++] = rc;
     }
   sonata_file *f = NULL;
@@ -284,9 +294,9 @@ static ember_status alloc_buffers(ember_network *net)
     for (size_t r = 0; r < net->pops[p]->n_rec; r++) {
       recorder *rc = net->pops[p]->rec[r];
       size_t per_slice = (size_t)ceil(net->h / rc->interval) + 2;
-      size_t by_size = (256u * 1024u) / rc->n_ids;
+      size_t by_size = (256u * 1024u) / rc->n_cols;
       rc->buf_cap = 2 * per_slice > by_size ? 2 * per_slice : by_size;
-      rc->buf = calloc(rc->buf_cap * rc->n_ids, sizeof *rc->buf);
+      rc->buf = calloc(rc->buf_cap * rc->n_cols, sizeof *rc->buf);
       rc->t_start = net->t;
       if (!rc->buf)
         return net_fail(net, EMBER_ERR_NOMEM, "out of memory for recording buffers");

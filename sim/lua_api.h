@@ -137,6 +137,21 @@ ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const
 
 /* ------------------------------------------------------------- lua_ltc.c --- */
 
+/* pop:record's option `synapses` of the options table at idx (0-based synapse
+ * indices of an LTC circuit), as a scratch array pushed on the stack, or NULL if
+ * absent; *n its length. An error if `ids` was given too. */
+const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, int has_ids, size_t *n);
+/* pop:get of an LTC circuit's parameters (gleak, vleak, cm, w, ...), its synapse
+ * lists and currents: pushes the values and returns 1, or returns 0 if `name` is
+ * none of those (nothing pushed). */
+int ember_lua_ltc_get(lua_State *L, ember_population *pop, const char *name, const char *fn);
+/* ember.connect's option `sigmoid = {sigma =, mu =}` of the options at idx (LTC
+ * -> LTC projections only, `ltc2`): 1 and sm = {sigma, mu} if given, else 0. */
+int ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, int ltc2, double sm[2]);
+/* Whether `name` is a circuit parameter pop:set accepts. */
+int ember_lua_ltc_is_param(const char *name);
+/* pop:set: sets every circuit parameter present in the table at idx. */
+void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const char *fn);
 /* Registers ember.ltc, ember.series and the wiring constructors in the table on top. */
 void ember_lua_open_ltc(lua_State *L);
 

@@ -10,6 +10,8 @@
 #include "lua_rate_rules.h"
 
 #define SERIES_MT "ember.series"
+#define LTC_SIGMOID_SIGMA_DEFAULT 5.5   /* as lib/internal.h: ember_projection_set_sigmoid */
+#define LTC_SIGMOID_MU_DEFAULT 0.55
 
 typedef struct lseries {
   ember_series *s;   /* NULL until created */
@@ -34,6 +36,24 @@ static int opt_count(lua_State *L, int idx, const char *key, const char *fn, int
   *out = (size_t)v;
   lua_pop(L, 1);
   return 1;
+}
+
+/* A file name given in a script: relative names are relative to the directory
+ * of the script file whose code made the call (the caller's chunk), not to the
+ * current directory; absolute names, and calls from code that is not a file
+ * (load, -e), are left alone. The resolved name is pushed (stack scratch). */
+static const char *script_relative(lua_State *L, const char *path)
+{
+  lua_Debug ar;
+  if (path[0] == '/' || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar) || ar.source[0] != '@')
+    return path;
+  const char *src = ar.source + 1, *slash = strrchr(src, '/');
+  if (!slash)
+    return path;   /* a script in the current directory */
+  lua_pushlstring(L, src, (size_t)(slash - src) + 1);
+  lua_pushstring(L, path);
+  lua_concat(L, 2);
+  return lua_tostring(L, -1);
 }
 
 /* ------------------------------------------------------------- wirings --- */
@@ -150,7 +170,8 @@ static void read_spec(lua_State *L, int idx, const char *fn, ltc_spec *s)
     read_wiring(L, lua_gettop(L), fn, &s->wiring);
   lua_pop(L, 1);
   s->params = NULL;
-  ember_lua_opt_string(L, idx, "params", fn, &s->params);
+  if (ember_lua_opt_string(L, idx, "params", fn, &s->params))
+    s->params = script_relative(L, s->params);
   if (s->has_wiring == (s->params != NULL))
     ember_lua_error(L, "%s: give either 'wiring' (a new random circuit) or 'params' (an HDF5 file "
                     "in the LTC schema), not %s", fn, s->params ? "both" : "neither");
@@ -250,6 +271,171 @@ static int l_ltc(lua_State *L)
   return 1;
 }
 
+/* ------------------------------------------- circuit parameters, synapses --- */
+
+static const char *const circuit_params[] = {
+  "gleak", "vleak", "cm", "w", "sigma", "mu", "erev", "sensory_w", "sensory_sigma", "sensory_mu",
+  "sensory_erev", "input_w", "input_b", "output_w", "output_b", NULL};
+
+/* "eta" is the learning rate of a circuit's rate plasticity: not a list, but read and
+ * set through pop:get / pop:set like the parameters, so a script can change the rate
+ * between runs. */
+int ember_lua_ltc_is_param(const char *name)
+{
+  if (strcmp(name, "eta") == 0)
+    return 1;
+  for (size_t i = 0; circuit_params[i]; i++)
+    if (strcmp(name, circuit_params[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* {src = {...}, dest = {...}, polarity = {...}}: the synapses in storage order
+ * (the order of pop:get("w"), of the element ids of syn_current.h5). */
+static void push_synapses(lua_State *L, const ember_ltc *c, int sensory)
+{
+  size_t n = sensory ? ember_ltc_sensory_synapse_count(c) : ember_ltc_synapse_count(c);
+  const char *field[3] = {"src", "dest", "polarity"};
+  lua_createtable(L, 0, 3);
+  for (int f = 0; f < 3; f++) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t k = 0; k < n; k++) {
+      uint32_t src, dest;
+      int pol;
+      if (sensory)
+        ember_ltc_sensory_synapse(c, k, &src, &dest, &pol);
+      else
+        ember_ltc_synapse(c, k, &src, &dest, &pol);
+      lua_pushinteger(L, f == 0 ? (lua_Integer)src : f == 1 ? (lua_Integer)dest : pol);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, field[f]);
+  }
+}
+
+int ember_lua_ltc_get(lua_State *L, ember_population *pop, const char *name, const char *fn)
+{
+  ember_ltc *c = ember_ltc_population_circuit(pop);
+  if (strcmp(name, "synapses") == 0 || strcmp(name, "sensory_synapses") == 0) {
+    push_synapses(L, c, name[0] == 's' && name[1] == 'e');
+    return 1;
+  }
+  int syn_i = strcmp(name, "syn_current") == 0, sens_i = strcmp(name, "sensory_current") == 0;
+  if (syn_i || sens_i) {   /* at the current state and input */
+    size_t n = syn_i ? ember_ltc_synapse_count(c) : ember_ltc_sensory_synapse_count(c);
+    double *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+    if (ember_ltc_get_currents(c, syn_i ? v : NULL, sens_i ? v : NULL))
+      ember_lua_error(L, "%s: %s", fn, ember_ltc_error(c));
+    ember_lua_push_numbers(L, v, n);
+    return 1;
+  }
+  if (!ember_lua_ltc_is_param(name))
+    return 0;
+  if (strcmp(name, "eta") == 0) {
+    lua_pushnumber(L, ember_ltc_learning_rate(c));
+    return 1;
+  }
+  size_t n = ember_ltc_param_list_size(c, name);
+  double *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+  ember_ltc_get_param_list(c, name, v);
+  ember_lua_push_numbers(L, v, n);
+  return 1;
+}
+
+/* The value at the top for parameter `name` of n entries: a number (every
+ * entry) or an array of exactly n numbers. */
+static void set_param(lua_State *L, ember_ltc *c, const char *name, const char *fn,
+                      const char *label)
+{
+  size_t n = ember_ltc_param_list_size(c, name), m;
+  double *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+  if (lua_type(L, -2) == LUA_TNUMBER) {
+    for (size_t i = 0; i < n; i++)
+      v[i] = lua_tonumber(L, -2);
+  } else if (lua_type(L, -2) == LUA_TTABLE) {
+    const double *a = ember_lua_check_numbers(L, -2, fn, name, &m);
+    if (m != n)
+      ember_lua_error(L, "%s: LTC population '%s' has %d %s values (%s), got %d", fn, label, (int)n,
+                      name, strcmp(name, "w") == 0 || strstr(name, "sigma") || strstr(name, "mu") ||
+                      strstr(name, "erev") || strcmp(name, "sensory_w") == 0
+                        ? "one per synapse, in the order of pop:get(\"synapses\")" : "one per entry",
+                      (int)m);
+    memcpy(v, a, n * sizeof *v);
+    lua_pop(L, 1);
+  } else {
+    ember_lua_error(L, "%s: '%s' must be a number or an array of numbers, got %s", fn, name,
+                    ember_lua_describe(L, -2));
+  }
+  if (ember_ltc_set_param_list(c, name, v))
+    ember_lua_error(L, "%s: LTC population '%s': %s", fn, label, ember_ltc_error(c));
+  lua_pop(L, 1);
+}
+
+void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const char *fn)
+{
+  ember_ltc *c = ember_ltc_population_circuit(pop);
+  for (size_t i = 0; circuit_params[i]; i++) {
+    if (lua_getfield(L, idx, circuit_params[i]) != LUA_TNIL)
+      set_param(L, c, circuit_params[i], fn, ember_population_label(pop));
+    lua_pop(L, 1);
+  }
+  if (lua_getfield(L, idx, "eta") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TNUMBER)
+      ember_lua_error(L, "%s: 'eta' must be a number, got %s", fn, ember_lua_describe(L, -1));
+    if (ember_ltc_set_learning_rate(c, lua_tonumber(L, -1)))
+      ember_lua_error(L, "%s: LTC population '%s': %s", fn, ember_population_label(pop),
+                      ember_ltc_error(c));
+  }
+  lua_pop(L, 1);
+}
+
+int ember_lua_ltc_sigmoid(lua_State *L, int idx, const char *fn, int ltc2, double sm[2])
+{
+  static const char *const keys[] = {"sigma", "mu", NULL};
+  if (lua_type(L, idx) != LUA_TTABLE || lua_getfield(L, idx, "sigmoid") == LUA_TNIL) {
+    lua_settop(L, lua_gettop(L) - (lua_type(L, idx) == LUA_TTABLE));
+    return 0;
+  }
+  if (!ltc2)
+    ember_lua_error(L, "%s: option 'sigmoid' is for connections between two LTC populations", fn);
+  int t = lua_gettop(L);
+  ember_lua_check_table(L, t, 4, fn, "sigmoid");
+  ember_lua_check_keys(L, t, fn, "sigmoid key", keys);
+  sm[0] = LTC_SIGMOID_SIGMA_DEFAULT, sm[1] = LTC_SIGMOID_MU_DEFAULT;
+  ember_lua_opt_number(L, t, "sigma", fn, &sm[0]);
+  ember_lua_opt_number(L, t, "mu", fn, &sm[1]);
+  lua_pop(L, 1);
+  return 1;
+}
+
+const size_t *ember_lua_ltc_synapse_list(lua_State *L, int idx, const char *fn, int has_ids, size_t *n)
+{
+  if (lua_getfield(L, idx, "synapses") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (has_ids)
+    ember_lua_error(L, "%s: give 'ids' (every synapse onto those neurons) or 'synapses' (synapse "
+                    "indices), not both", fn);
+  int t = lua_gettop(L);
+  size_t m = lua_type(L, t) == LUA_TTABLE ? lua_rawlen(L, t) : 0;
+  if (m == 0)
+    ember_lua_error(L, "%s: 'synapses' must be a non-empty array of synapse indices (0-based, the "
+                    "order of pop:get(\"synapses\")), got %s", fn, ember_lua_describe(L, t));
+  size_t *syn = lua_newuserdatauv(L, m * sizeof *syn, 0);
+  for (size_t k = 0; k < m; k++) {
+    int ok = 0;
+    lua_Integer v = lua_rawgeti(L, t, (lua_Integer)k + 1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+    if (!ok || v < 0)
+      ember_lua_error(L, "%s: synapses[%d] must be a synapse index (an integer >= 0), got %s", fn,
+                      (int)k + 1, ember_lua_describe(L, -1));
+    syn[k] = (size_t)v;
+    lua_pop(L, 1);
+  }
+  *n = m;
+  return syn;
+}
+
 /* ----------------------------------------------------------- ember.series --- */
 
 /* The values table at idx: an array of rows (arrays of numbers), or of numbers
@@ -296,6 +482,7 @@ static double *read_file(lua_State *L, int idx, const char *fn, size_t *n, size_
   const char *path, *dataset = NULL;
   ember_lua_opt_string(L, idx, "file", fn, &path);
   ember_lua_opt_string(L, idx, "dataset", fn, &dataset);
+  path = script_relative(L, path);
   size_t len = strlen(path);
   int h5 = (len > 3 && strcmp(path + len - 3, ".h5") == 0) || (len > 5 && strcmp(path + len - 5, ".hdf5") == 0);
   if (h5 && !dataset)

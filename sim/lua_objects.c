@@ -337,6 +337,8 @@ static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
     size_t i = 0;
     while (lua_type(L, -1) == LUA_TSTRING && i < n && strcmp(names[i], lua_tostring(L, -1)) != 0)
       i++;
+    if (i == n && lua_type(L, -1) == LUA_TSTRING && ember_lua_ltc_is_param(lua_tostring(L, -1)))
+      continue;   /* a circuit parameter: set by ember_lua_ltc_set_all below */
     if (i == n)
       unknown_name(L, fn, pop, PARAMS, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?",
                    names, n);
@@ -346,6 +348,7 @@ static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
       set_one(L, fn, pop, ember_model_state_index(m, names[i]) >= 0 ? STATE : PARAMS, names[i]);
     lua_pop(L, 1);
   }
+  ember_lua_ltc_set_all(L, pop, 2, fn);
 }
 
 static int pop_set(lua_State *L)
@@ -365,6 +368,8 @@ static int pop_get(lua_State *L)
   const char *fn = "pop:get";
   lpop *u = check_self(L, fn);
   const char *name = ember_lua_check_string(L, 2, 1, fn, "name");
+  if (ember_ltc_population_circuit(u->pop) && ember_lua_ltc_get(L, u->pop, name, fn))
+    return 1;   /* a circuit parameter, the synapse list or the currents */
   size_t n = ember_population_size(u->pop);
   double *v = lua_newuserdatauv(L, n * sizeof *v, 0);
   if (ember_population_get(u->pop, name, v))
@@ -378,14 +383,15 @@ static int pop_get(lua_State *L)
 
 /* Records one variable; `what` is on the stack at idx. */
 static void record_one(lua_State *L, lpop *u, int idx, double interval, const uint32_t *ids,
-                       size_t n_ids)
+                       size_t n_ids, const size_t *syn)
 {
   const char *fn = "pop:record";
   if (lua_type(L, idx) != LUA_TSTRING)
     ember_lua_error(L, "%s: what to record must be \"spikes\" or a state variable name, got %s", fn,
                     ember_lua_describe(L, idx));
   const char *what = lua_tostring(L, idx);
-  if (ember_population_record(u->pop, what, interval, ids, n_ids))
+  if (syn ? ember_ltc_population_record_synapses(u->pop, what, interval, syn, n_ids)
+          : ember_population_record(u->pop, what, interval, ids, n_ids))
     ember_lua_fail(L, fn);
   if (strcmp(what, "spikes") == 0)
     u->records_spikes = 1;
@@ -394,12 +400,13 @@ static void record_one(lua_State *L, lpop *u, int idx, double interval, const ui
 /* pop:record(what [, {interval =, ids =}]); what: a name or an array of names. */
 static int pop_record(lua_State *L)
 {
-  static const char *const keys[] = {"interval", "ids", NULL};
+  static const char *const keys[] = {"interval", "ids", "synapses", NULL};
   const char *fn = "pop:record";
   max_args(L, 3, fn);
   lpop *u = check_self(L, fn);
   double interval = 0;
   const uint32_t *ids = NULL;
+  const size_t *syn = NULL;
   size_t n_ids = 0;
   if (!ember_lua_absent(L, 3)) {
     ember_lua_check_table(L, 3, 2, fn, "options");
@@ -408,15 +415,16 @@ static int pop_record(lua_State *L)
       return ember_lua_error(L, "%s: interval must be > 0 ms, got %g", fn, interval);
     if (lua_getfield(L, 3, "ids") != LUA_TNIL)
       ids = ember_lua_check_ids(L, -1, fn, "ids", &n_ids);
+    syn = ember_lua_ltc_synapse_list(L, 3, fn, ids != NULL, &n_ids);   /* LTC: synapses = {...} */
   }
   if (lua_type(L, 2) == LUA_TTABLE) {
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
       lua_rawgeti(L, 2, k);
-      record_one(L, u, lua_gettop(L), interval, ids, n_ids);
+      record_one(L, u, lua_gettop(L), interval, ids, n_ids, syn);
       lua_pop(L, 1);
     }
   } else if (lua_type(L, 2) == LUA_TSTRING) {
-    record_one(L, u, 2, interval, ids, n_ids);
+    record_one(L, u, 2, interval, ids, n_ids, syn);
   } else {
     return ember_lua_arg_error(L, 2, 1, fn, "what", "\"spikes\", a state variable name or an array of them");
   }
@@ -583,7 +591,8 @@ typedef struct conn_opts {
  * from_list row has its own. */
 static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weighted, conn_opts *o)
 {
-  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity", NULL};
+  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity",
+                                     "sigmoid", NULL};
   ember_lua_value v;
   o->weight = (ember_dist){EMBER_DIST_CONST, 0, 0};
   o->delay = (ember_dist){EMBER_DIST_CONST, ember_lua_ctx_of(L)->default_delay, 0};
@@ -626,20 +635,27 @@ static int l_connect(lua_State *L)
   ember_connector c = *ember_lua_check_connector(L, 3, 3, fn, &rows_weighted);
   conn_opts o;
   read_conn_opts(L, 4, fn, rows_weighted, &o);
+  int ltc2 = ember_ltc_population_circuit(pre->pop) && ember_ltc_population_circuit(post->pop);
   if (ember_ltc_population_circuit(pre->pop) && lua_type(L, 4) == LUA_TTABLE)
-    for (int k = 0; k < 2; k++)
-      if (lua_getfield(L, 4, k ? "receptor" : "delay") != LUA_TNIL)
-        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': it "
-                               "sends a graded current (weight x value, nA), held over each interval",
-                               fn, k ? "receptor" : "delay", ember_population_label(pre->pop));
+    for (int k = ltc2; k < 2; k++)   /* LTC -> LTC: a receptor, no delay */
+      if (lua_getfield(L, 4, k ? "delay" : "receptor") != LUA_TNIL)
+        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': %s",
+                               fn, k ? "delay" : "receptor", ember_population_label(pre->pop),
+                               ltc2 ? "its v is sampled at the start of each interval and held over it"
+                                    : "it sends a graded current (weight x value, nA), held over each "
+                                      "interval");
+  double sm[2];
+  int has_sigmoid = ember_lua_ltc_sigmoid(L, 4, fn, ltc2, sm);   /* sigmoid = {sigma =, mu =} */
   c.allow_autapses = o.autapses;
   lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->proj = NULL;
   snprintf(u->receptor, sizeof u->receptor, "%s",
-           ember_ltc_population_circuit(pre->pop) ? "graded current" : o.receptor);
+           ember_ltc_population_circuit(pre->pop) && !ltc2 ? "graded current" : o.receptor);
   luaL_setmetatable(L, PROJ_MT);
   if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
                            &u->proj))
+    return ember_lua_fail(L, fn);
+  if (has_sigmoid && ember_projection_set_sigmoid(u->proj, sm[0], sm[1]))
     return ember_lua_fail(L, fn);
   if (!ember_lua_absent(L, 4)) {
     if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)

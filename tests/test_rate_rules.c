@@ -213,6 +213,46 @@ static void t_learning_rate_hook(void **s)
   ember_ltc_free(c);
 }
 
+
+/* The schedule eta(t) = eta / (1 + t / eta_decay) inside the integration, in
+ * closed form: synapse 0 -> 1 with both neurons held at their steady states
+ * (neuron 1's plastic synapse reverses at neuron 1's own steady potential, so
+ * its weight does not move v1; neuron 0 is below vleak with the rectified post
+ * activity, so 1 -> 0 never grows). x and y are then constant and plain Hebb
+ * (tau_decay = inf) gives w(t) = w0 + x y eta eta_decay ln(1 + t / eta_decay). */
+static void t_learning_rate_schedule(void **s)
+{
+  (void)s;
+  ember_ltc *c = circuit(2, 1, 1, 1.0, 1.0, 1.0, 0.0);
+  const double xin = 0.7, sg = sigmoid(xin);
+  double v0 = (0.5 - 0.8 * sg) / (1 + 0.8 * sg), v1 = 0.6 * sg / (1 + 0.6 * sg);
+  double vl[2] = {0.5, 0.0}, sw[2] = {0.8, 0.6}, se[2] = {-1.0, 1.0};
+  double w[4] = {0, 0.2, 0, 0}, sig[4] = {0, 4, 4, 0}, mu[4] = {0, 0.1, 0.1, 0}, er[4] = {0, v1, 1, 0};
+  const char *pn[] = {"vleak", "sensory_w", "sensory_erev", "w", "sigma", "mu", "erev"};
+  const double *pv[] = {vl, sw, se, w, sig, mu, er};
+  for (int i = 0; i < 7; i++)
+    assert_ltc(c, ember_ltc_set_param(c, pn[i], pv[i]));
+  const double eta = 0.5, tau_eta = 20, T = 100;
+  const char *names[] = {"eta", "eta_decay", "tau_decay", "post"};
+  double values[] = {eta, tau_eta, INFINITY, EMBER_RATE_POST_RECTIFIED};
+  plastic(c, "hebb", names, values, 4);
+  set_solver(c, "rk8pd", 1e-12);
+  double v[2] = {v0, v1};
+  assert_ltc(c, ember_ltc_reset(c, v));
+  assert_ltc(c, ember_ltc_set_input(c, &xin));
+  for (int t = 0; t < (int)T; t++)
+    assert_ltc(c, ember_ltc_step(c, 1.0));
+  double x = sigmoid(4 * (v0 - 0.1)), want = 0.2 + x * v1 * eta * tau_eta * log(1 + T / tau_eta);
+  ember_ltc_get_param(c, "w", w);
+  ember_ltc_get_v(c, v);
+  print_message("schedule: w01 = %.12f, closed form %.12f; v drift %.2g %.2g\n", w[1], want,
+                v[0] - v0, v[1] - v1);
+  assert_close(w[1], want, 1e-9 * want);
+  assert_true(w[2] == 0.0);
+  assert_close(ember_ltc_learning_rate(c), eta / (1 + T / tau_eta), 1e-15);
+  ember_ltc_free(c);
+}
+
 /* ------------------------------------------------------------------- oja --- */
 
 /* Oja's rule on a 2-D correlated input: x_raw ~ N(0, S) with standard
@@ -331,6 +371,56 @@ static void t_bcm_selectivity(void **s)
   bcm_case("fused", 2);
 }
 
+
+/* The fused solver with plasticity is first order, like ncps' own: against rk8pd
+ * at 1e-12 the error of the weights (and v) halves per doubling of the unfolds.
+ * AutoNCP(19, 1) with 4 inputs, Oja on all synapses, 30 steps of a varying input. */
+static void t_fused_first_order(void **s)
+{
+  (void)s;
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_AUTO_NCP, .units = 19, .outputs = 1, .inputs = 4};
+  ember_ltc *c = ember_ltc_new();
+  assert_ltc(c, ember_ltc_build(c, &spec, 5, 0));
+  size_t ns = ember_ltc_synapse_count(c), m = ns + ember_ltc_sensory_synapse_count(c);
+  double *w0 = malloc(m * sizeof *w0), *ref = malloc(m * sizeof *w0), *w = malloc(m * sizeof *w0);
+  ember_ltc_get_weights(c, w0, w0 + ns);
+  const char *names[] = {"eta", "synapses"};
+  double values[] = {0.2, EMBER_RATE_SYN_ALL}, prev = INFINITY;
+  plastic(c, "oja", names, values, 2);
+  for (int u = 0; u <= 96; u = u ? 2 * u : 6) {
+    ember_ltc_solver_opts o = ember_ltc_solver_defaults();
+    o.method = u ? "fused" : "rk8pd";
+    o.ode_unfolds = u ? u : 1;
+    o.epsilon = 0;
+    o.abstol = o.reltol = 1e-12;
+    assert_ltc(c, ember_ltc_set_solver(c, &o));
+    assert_ltc(c, ember_ltc_set_weights(c, w0, w0 + ns));
+    assert_ltc(c, ember_ltc_reset(c, NULL));
+    for (int t = 0; t < 30; t++) {
+      double x[4] = {sin(0.4 * t), cos(0.3 * t), 0.5 * sin(t), -0.5};
+      assert_ltc(c, ember_ltc_set_input(c, x));
+      assert_ltc(c, ember_ltc_step(c, 1.0));
+    }
+    ember_ltc_get_weights(c, u ? w : ref, (u ? w : ref) + ns);
+    if (!u)
+      continue;
+    double e = 0, moved = 0;
+    for (size_t i = 0; i < m; i++) {
+      e = fmax(e, fabs(w[i] - ref[i]));
+      moved = fmax(moved, fabs(ref[i] - w0[i]));
+    }
+    print_message("fused %2d unfolds: max |w - w_rk8pd| = %.3g (ratio %.2f; weights moved %.3g)\n", u,
+                  e, prev / e, moved);
+    if (u > 6)
+      assert_true(prev / e > 1.6 && prev / e < 2.5);
+    prev = e;
+  }
+  free(w0);
+  free(ref);
+  free(w);
+  ember_ltc_free(c);
+}
+
 /* ------------------------------------------------------- plumbing, errors --- */
 
 /* With eta = 0 the fused plastic circuit is the plain circuit, bit for bit
@@ -442,7 +532,7 @@ static void t_errors(void **s)
   assert_int_equal(ember_ltc_set_plasticity(c, "hebbian", NULL, NULL, 0), EMBER_ERR_UNKNOWN);
   assert_non_null(strstr(ember_ltc_error(c), "hebb, oja, bcm"));
   assert_int_equal(ember_ltc_set_plasticity(c, "oja", bad, one, 1), EMBER_ERR_UNKNOWN);
-  assert_non_null(strstr(ember_ltc_error(c), "no parameter 'etta' (parameters: eta, w_max"));
+  assert_non_null(strstr(ember_ltc_error(c), "no parameter 'etta' (parameters: eta, eta_decay, w_max"));
   const char *eta[] = {"eta"}, *syn[] = {"synapses"}, *tt[] = {"tau_theta"};
   double neg[] = {-1.0}, half[] = {1.5}, zero[] = {0.0};
   assert_int_equal(ember_ltc_set_plasticity(c, "oja", eta, neg, 1), EMBER_ERR_INVALID);
@@ -475,8 +565,10 @@ int main(void)
     cmocka_unit_test(t_hebb_fixed_point),
     cmocka_unit_test(t_hebb_internal_synapse),
     cmocka_unit_test(t_learning_rate_hook),
+    cmocka_unit_test(t_learning_rate_schedule),
     cmocka_unit_test(t_oja_principal_eigenvector),
     cmocka_unit_test(t_bcm_selectivity),
+    cmocka_unit_test(t_fused_first_order),
     cmocka_unit_test(t_eta_zero_is_plain),
     cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_errors),

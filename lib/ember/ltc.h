@@ -103,6 +103,13 @@ EMBER_API ember_status ember_ltc_get_param(const ember_ltc *c, const char *name,
 EMBER_API ember_status ember_ltc_set_param(ember_ltc *c, const char *name, const double *values);
 /* Number of doubles of parameter `name` (0 for an unknown name). */
 EMBER_API size_t ember_ltc_param_size(const ember_ltc *c, const char *name);
+/* The same in the synapse-list layout: a synaptic parameter (w sigma mu erev,
+ * sensory_*) is one value per synapse in storage order (synapse k of
+ * ember_ltc_synapse / ember_ltc_sensory_synapse), O(synapses) instead of N x N;
+ * vectors as above. Same checks as ember_ltc_set_param; on error nothing changes. */
+EMBER_API size_t ember_ltc_param_list_size(const ember_ltc *c, const char *name);
+EMBER_API ember_status ember_ltc_get_param_list(const ember_ltc *c, const char *name, double *out);
+EMBER_API ember_status ember_ltc_set_param_list(ember_ltc *c, const char *name, const double *values);
 
 /* --------------------------------------------------------------- solver --- */
 
@@ -185,6 +192,26 @@ EMBER_API ember_status ember_ltc_population_new(ember_network *net, const char *
 /* The circuit of an LTC population (owned by the network), or NULL for any other
  * population. Read it freely between runs; change parameters only between runs. */
 EMBER_API ember_ltc *ember_ltc_population_circuit(const ember_population *pop);
+
+/* Records the per-synapse currents "syn_current" (internal synapses, element =
+ * index k of ember_ltc_synapse) or "sensory_current" (input synapses, index of
+ * ember_ltc_sensory_synapse) of the listed synapses only, into
+ * DIR/<what>.h5 /report/<label> (a synapse-level SONATA report: nodes = their
+ * postsynaptic neurons, ascending). ember_population_record(pop, what, ...)
+ * records every synapse onto the given neurons. Before the first run. */
+EMBER_API ember_status ember_ltc_population_record_synapses(ember_population *pop, const char *what,
+                                                            double interval, const size_t *synapses,
+                                                            size_t n);
+
+/* A projection between two LTC populations (ember_projection_new with receptor
+ * "excitatory" or "inhibitory", weights w >= 0 in conductance units, no delay) is
+ * a sigmoid synapse of the presynaptic membrane: the target j receives the
+ * conductance g_j = sum_i w_ij sigma(sigma (v_i(ta) - mu)) towards e_rev_E or
+ * e_rev_I, with v_i sampled at the start ta of each communication interval and
+ * held over it (docs/ltc.md). This sets sigma (1/mV) and mu (mV) of the whole
+ * projection (defaults 5.5 and 0.55, the middle of ncps' initial ranges).
+ * Before the first run. */
+EMBER_API ember_status ember_projection_set_sigmoid(ember_projection *pj, double sigma, double mu);
 
 typedef struct ember_series ember_series;   /* owned by its network */
 

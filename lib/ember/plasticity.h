@@ -21,6 +21,7 @@ extern "C" {
 /* The parameters every rate rule has, first in its table, in this order. */
 enum {
   EMBER_RATE_ETA,         /* learning rate eta (its unit depends on the rule) */
+  EMBER_RATE_ETA_DECAY,   /* schedule: eta(t) = eta / (1 + t / eta_decay), inf: constant */
   EMBER_RATE_W_MAX,       /* upper bound of a plastic weight (w >= 0 always) */
   EMBER_RATE_SYNAPSES,    /* which synapses learn: EMBER_RATE_SYN_* */
   EMBER_RATE_POST,        /* the postsynaptic activity y: EMBER_RATE_POST_* */
@@ -82,11 +83,12 @@ EMBER_API ember_status ember_ltc_set_plasticity(ember_ltc *c, const char *rule,
                                                 size_t n);
 /* The learning-rate hook: sets eta (>= 0; 0 freezes the weights) from the next
  * step on. Calling it between steps (or between runs) gives any schedule,
- * piecewise constant over the steps; for a rate that follows a function of time
- * within steps use ember_ltc_set_learning_rate_fn. EMBER_ERR_STATE if c has no
- * plasticity. */
+ * piecewise constant over the steps; within steps the rate follows the rule's
+ * eta_decay parameter, eta / (1 + t / eta_decay), t the circuit time (inf: no
+ * decay), or any function of time given with ember_ltc_set_learning_rate_fn.
+ * EMBER_ERR_STATE if c has no plasticity. */
 EMBER_API ember_status ember_ltc_set_learning_rate(ember_ltc *c, double eta);
-/* eta(t) = fn(t, data) evaluated at the time of every right-hand-side
+/* eta(t) = fn(t, data) (instead of eta and eta_decay) evaluated at the time of every right-hand-side
  * evaluation (GSL solvers) or fused sub-step (its start), t in circuit time
  * units (ember_ltc_time). fn must return a finite value >= 0 and must not call
  * back into c. fn NULL returns to the constant rate. */

@@ -195,3 +195,43 @@ ember_status ember_ltc_get_currents(ember_ltc *c, double *syn, double *sensory)
   free(xm);
   return EMBER_OK;
 }
+
+/* ------------------------------------------------ synapse-list layout --- */
+
+static size_t list_size(const ember_ltc *c, const pview *pv)
+{
+  return pv->s ? pv->s->nnz : view_size(c, pv);
+}
+
+size_t ember_ltc_param_list_size(const ember_ltc *c, const char *name)
+{
+  pview pv;
+  return find_param(c, name, &pv) ? list_size(c, &pv) : 0;
+}
+
+ember_status ember_ltc_get_param_list(const ember_ltc *c, const char *name, double *out)
+{
+  pview pv;
+  if (!find_param(c, name, &pv))
+    return ltc_fail((ember_ltc *)c, EMBER_ERR_UNKNOWN, "no LTC parameter '%s'", name ? name : "(null)");
+  memcpy(out, pv.arr, list_size(c, &pv) * sizeof *out);
+  return EMBER_OK;
+}
+
+ember_status ember_ltc_set_param_list(ember_ltc *c, const char *name, const double *values)
+{
+  pview pv;
+  if (!find_param(c, name, &pv))
+    return ltc_fail(c, EMBER_ERR_UNKNOWN, "no LTC parameter '%s'", name ? name : "(null)");
+  size_t n = list_size(c, &pv);
+  for (size_t i = 0; i < n; i++) {   /* all checked before anything changes */
+    if (!isfinite(values[i]))
+      return ltc_fail(c, EMBER_ERR_INVALID, "%s[%zu] = %g is not finite", name, i, values[i]);
+    if ((pv.positive == 1 && values[i] < 0) || (pv.positive == 2 && !(values[i] > 0)))
+      return ltc_fail(c, EMBER_ERR_INVALID, "%s[%zu] = %g must be %s", name, i, values[i],
+                      pv.positive == 1 ? ">= 0" : "> 0");
+  }
+  memcpy(pv.arr, values, n * sizeof *values);
+  c->input_dirty = 1;   /* sensory drive and solver history depend on parameters */
+  return EMBER_OK;
+}

@@ -114,9 +114,13 @@ static void sensory_conductance(ember_ltc *c)
   }
 }
 
+/* The learning rate at circuit time t: fn(t), or eta / (1 + t / eta_decay). */
 static double eta_at(const ltc_plastic *P, double t)
 {
-  return P->eta_fn ? P->eta_fn(t, P->eta_data) : P->eta;
+  if (P->eta_fn)
+    return P->eta_fn(t, P->eta_data);
+  double tau = P->p[EMBER_RATE_ETA_DECAY];
+  return isinf(tau) ? P->eta : P->eta / (1.0 + t / tau);
 }
 
 /* The rate of weight w, projected so that it cannot leave [0, w_max]. */

@@ -10,6 +10,8 @@
 #define RATE_COMMON_PARAMS(ETA_DEF, ETA_UNIT)                                                   \
   [EMBER_RATE_ETA] = {"eta", ETA_DEF, ETA_UNIT, 0, INFINITY, 0,                                 \
                       "learning rate (0 freezes the weights; ember_ltc_set_learning_rate)"},    \
+  [EMBER_RATE_ETA_DECAY] = {"eta_decay", INFINITY, "t", 0, INFINITY, EMBER_RANGE_MIN_OPEN,      \
+                            "learning-rate schedule eta / (1 + t / eta_decay); inf: constant"}, \
   [EMBER_RATE_W_MAX] = {"w_max", INFINITY, "conductance", 0, INFINITY, 0,                       \
                         "upper bound of a plastic weight (lower bound 0)"},                     \
   [EMBER_RATE_SYNAPSES] = {"synapses", EMBER_RATE_SYN_INTERNAL, "", 0, 2, 0,                    \

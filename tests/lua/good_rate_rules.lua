@@ -18,11 +18,34 @@ check(b.rule == "bcm" and b.tau_theta == 5 and b.theta0 == 0.5 and b.post == 2, 
 check(ember.bcm().rule == "bcm", "no table: all defaults")
 
 expect_error("good_rate_rules.lua:", function() ember.oja{etta = 1} end)
-expect_error("ember.oja: unknown parameter 'etta' (did you mean 'eta'?); allowed: eta, w_max",
+expect_error("ember.oja: unknown parameter 'etta' (did you mean 'eta'?); allowed: eta, eta_decay, w_max",
   function() ember.oja{etta = 1} end)
 expect_error("ember.bcm: unknown parameter 'tau_decay'", function() ember.bcm{tau_decay = 1} end)
 expect_error("parameter 'eta' = -1", function() ember.hebb{eta = -1} end)
 expect_error("parameter 'tau_theta' = 0", function() ember.bcm{tau_theta = 0} end)
 expect_error("parameter 'eta' must be a number, got 'fast'", function() ember.oja{eta = "fast"} end)
 expect_error("is not one of 'linear', 'rectified', 'sigmoid'", function() ember.oja{post = "tanh"} end)
+
+-- The learning rate of a plastic circuit is read and changed between runs with
+-- pop:get / pop:set{eta = ...}: with eta = 0 the weights stay where they are.
+local c = ember.ltc("c", {wiring = ember.fully_connected{units = 4, outputs = 1}, inputs = 2, seed = 3,
+                          plasticity = ember.oja{eta = 0.05}})
+ember.series{values = {{0.5, 1.0}, {1.0, 0.2}}, step = 1}:feed(c)
+check(c:get("eta") == 0.05, "eta as given")
+local d = ember.ltc("d", {wiring = ember.fully_connected{units = 2, outputs = 1}, inputs = 1})
+local function weights() return c:get("w") end
+local w0 = weights()
+ember.run(5)
+local w1 = weights()
+local moved = 0
+for k = 1, #w0 do moved = math.max(moved, math.abs(w1[k] - w0[k])) end
+check(moved > 1e-6, "oja with eta 0.05 moves the weights (moved " .. moved .. ")")
+c:set{eta = 0}
+check(c:get("eta") == 0, "eta set to 0")
+ember.run(5)
+local w2 = weights()
+for k = 1, #w1 do check(w2[k] == w1[k], "eta 0 keeps weight " .. k) end
+expect_error("'eta' must be a number", function() c:set{eta = "slow"} end)
+expect_error("must be finite and >= 0", function() c:set{eta = -1} end)
+expect_error("the circuit has no plasticity", function() d:set{eta = 0.1} end)
 print("rate rules ok")

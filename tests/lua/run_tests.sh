@@ -64,7 +64,7 @@ bad_param_array_length.lua|2|bad_param_array_length.lua:2: ember.population:|has
 bad_from_list_row.lua|2|bad_from_list_row.lua:4: ember.from_list: row 2:|got -1
 bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a population named 'exc' already exists
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
-bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, w_max, synapses, post, post_sigma, post_mu
+bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, eta_decay, w_max, synapses, post, post_sigma, post_mu
 bad_rate_rule_choice.lua|2|bad_rate_rule_choice.lua:2: ember.hebb: parameter 'synapses' = 'motor' is not one of 'internal', 'sensory', 'all'|
 bad_izhikevich_c.lua|2|bad_izhikevich_c.lua:2: ember.population:|parameter 'c' = 35 mV is out of range: allowed [-inf, 30)
 bad_adex_reset.lua|2|bad_adex_reset.lua:3: pop:set:|v_reset (-30 mV) must be below v_spike (-40 mV)
@@ -73,7 +73,7 @@ bad_lif_ltc_weight.lua|2|bad_lif_ltc_weight.lua:4: ember.connect:|weight -0.5 (s
 fail_nonfinite.lua|1|fail_nonfinite.lua:5: ember.run:|population 'p' neuron 0
 bad_ltc_series_channels.lua|2|bad_ltc_series_channels.lua:4: series:feed: the series has 2 channels but LTC population 'c' has 3 inputs|
 bad_ltc_series_unsorted.lua|2|bad_ltc_series_unsorted.lua:2: ember.series: times must increase strictly (sample 3 at 2 ms after 5 ms)|
-bad_ltc_series_file.lua|2|bad_ltc_series_file.lua:2: ember.series: cannot open 'no_such_series.csv'|No such file or directory
+bad_ltc_series_file.lua|2|bad_ltc_series_file.lua:2: ember.series: cannot open '|tests/lua/no_such_series.csv': No such file or directory
 bad_ltc_series_dataset.lua|2|bad_ltc_series_dataset.lua:3: ember.series:|has no dataset 'ref/nothing'
 bad_ltc_csv_row.lua|2|bad_ltc_csv_row.lua:6: ember.series:|:3: 1 values, but the lines before have 2
 bad_ltc_spec_key.lua|2|bad_ltc_spec_key.lua:2: ember.ltc: unknown spec key 'input' (did you mean 'inputs'?)|
@@ -142,6 +142,16 @@ if "$EMBER" info "$tmp/out-good_ltc.lua" >"$tmp/info" 2>&1 && contains "$tmp/inf
 else
   fail "ember info on good_ltc.lua's output" "$tmp/info"
 fi
+# file names in scripts are relative to the script: run it by a relative name
+# from the repository root, and from an unrelated directory
+for from in "$SRCDIR" "$tmp"; do
+  rel=$(cd "$from" && "$EMBER" run "$([ "$from" = "$SRCDIR" ] && echo tests/lua || echo "$LUADIR")/good_ltc.lua" \
+        --quiet 2>&1)
+  case $rel in
+  *"ltc ok: fc output 0.115040 0.627473"*) ok "good_ltc.lua run from $([ "$from" = "$SRCDIR" ] && echo "the root by a relative name" || echo "another directory"): paths relative to the script" ;;
+  *) echo "$rel" >"$tmp/rel"; fail "good_ltc.lua from $from: script-relative paths" "$tmp/rel" ;;
+  esac
+done
 run_good good_rate_rules.lua "rate rules ok" --quiet
 run_good good_models.lua "models ok" --quiet
 
