@@ -331,6 +331,30 @@ static size_t n_blocks(const ember_ltc *c) { return (c->n + BLOCK - 1) / BLOCK; 
 
 /* ------------------------------------------------------------- sensory --- */
 
+/* The input synapses of rows [j0, j1): g = w sigmoid(sigma (xm - mu)) with
+ * ltc_sigmoid's bits and the sums in storage order. This is the order and
+ * rounding of the plastic solver's sensory sums (ltc_plastic.c, which caches the
+ * sigmoids), so a plastic circuit with eta = 0 gives the plain circuit's bits.
+ * It runs once per input step, so the portable code costs little. */
+static void sensory_rows(const ltc_syn *s, const double *xm, size_t j0, size_t j1, double *a, double *b)
+{
+  double g[64];
+  for (size_t j = j0; j < j1; j++) {
+    double sa = 0, sb = 0;
+    for (size_t q0 = s->row[j], end = s->row[j + 1]; q0 < end; q0 += 64) {
+      size_t m = end - q0 < 64 ? end - q0 : 64;
+      for (size_t i = 0; i < m; i++)   /* vectorises: no reduction */
+        g[i] = s->w[q0 + i] * g_generic(1.0, 1.0, s->sigma[q0 + i] * (xm[s->src[q0 + i]] - s->mu[q0 + i]), 0.0);
+      for (size_t i = 0; i < m; i++) {
+        sa += g[i] * s->erev[q0 + i];
+        sb += g[i];
+      }
+    }
+    a[j - j0] = sa;
+    b[j - j0] = sb;
+  }
+}
+
 /* Inputs are constant within a step, so their conductances are computed once per
  * step. */
 void ltc_sensory_update(ember_ltc *c)
@@ -360,10 +384,10 @@ void ltc_sensory_update(ember_ltc *c)
 #pragma omp parallel for schedule(static) num_threads(c->threads)
     for (size_t ib = 0; ib < nb; ib++) {
       size_t j0 = ib * BLOCK, j1 = j0 + BLOCK < c->n ? j0 + BLOCK : c->n;
-      sums(&c->sens, xm, j0, j1, c->gse + j0, c->gs + j0);
+      sensory_rows(&c->sens, xm, j0, j1, c->gse + j0, c->gs + j0);
     }
   } else {
-    sums(&c->sens, xm, 0, c->n, c->gse, c->gs);
+    sensory_rows(&c->sens, xm, 0, c->n, c->gse, c->gs);
   }
   c->input_dirty = 0;
 }
