@@ -357,6 +357,12 @@ void proj_free(ember_projection *proj)
 
 size_t ember_projection_size(const ember_projection *proj) { return proj->n_syn; }
 const char *ember_projection_label(const ember_projection *proj) { return proj->label; }
+
+const char *ember_projection_receptor(const ember_projection *proj)
+{
+  const ember_model *m = proj->post->model;
+  return m && proj->receptor < m->n_receptors ? m->receptors[proj->receptor].name : "";
+}
 ember_population *ember_projection_pre(const ember_projection *proj) { return proj->pre; }
 ember_population *ember_projection_post(const ember_projection *proj) { return proj->post; }
 

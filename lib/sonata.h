@@ -66,12 +66,14 @@ typedef struct sonata_edge_pop {
   size_t n;
   const uint64_t *source_ids, *target_ids;
   const double *weight, *delay;     /* delay in ms */
+  const char *receptor, *units;     /* the target receptor and the weights' unit; NULL: not written */
 } sonata_edge_pop;
 
 /* Writes `path` (truncating, not SWMR: written whole at once) with
  * /edges/<name>/source_node_id, target_node_id (uint64, attribute
  * node_population), edge_type_id (int64, 0), edge_group_id (uint32, 0),
- * edge_group_index (uint64, row), 0/syn_weight, 0/delay (float64, ms), root
+ * edge_group_index (uint64, row), 0/syn_weight (attribute units), 0/delay
+ * (float64, ms), the group's attribute receptor, root
  * magic/version and provenance. On failure writes a message into msg. */
 ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_edge_pop *pops,
                                 const sonata_attr *prov, size_t n_prov, char *msg, size_t msglen);

@@ -36,7 +36,7 @@ typedef struct out_report {
 } out_report;
 
 typedef struct out_edges {
-  char *name, *source, *target;
+  char *name, *source, *target, *receptor, *units;
   hid_t group;      /* /edges/<name> */
   size_t n;
 } out_edges;
@@ -386,6 +386,8 @@ static ember_status add_edges(ember_output *o, hid_t file, const char *path, cha
     e->n = (size_t)n;
     e->source = ds_string_attr(e->group, "source_node_id", "node_population");
     e->target = ds_string_attr(e->group, "target_node_id", "node_population");
+    e->receptor = get_string_attr(e->group, "receptor");   /* optional */
+    e->units = ds_string_attr(e->group, "0/syn_weight", "units");
     if (!e->name || !e->source || !e->target)
       st = sonata_msg(msg, msglen, EMBER_ERR_IO, "'%s': /edges/%s lacks node_population attributes",
                       path, names.v[i]);
@@ -563,6 +565,8 @@ void ember_output_free(ember_output *o)
     free(o->edges[i].name);
     free(o->edges[i].source);
     free(o->edges[i].target);
+    free(o->edges[i].receptor);
+    free(o->edges[i].units);
     if (o->edges[i].group >= 0)
       H5Gclose(o->edges[i].group);
   }
@@ -727,7 +731,8 @@ ember_status ember_output_edge_info(const ember_output *o, size_t i, ember_edge_
   if (!o || i >= o->n_edges || !info)
     return EMBER_ERR_INVALID;
   const out_edges *e = &o->edges[i];
-  *info = (ember_edge_info){e->name, e->source, e->target, e->n};
+  *info = (ember_edge_info){e->name, e->source, e->target, e->n, e->receptor ? e->receptor : "",
+                            e->units ? e->units : ""};
   return EMBER_OK;
 }
 

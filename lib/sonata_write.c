@@ -718,7 +718,9 @@ static herr_t edges_layout(hid_t edges, const sonata_edge_pop *p)
   if (g0 < 0)
     r = -1;
   if (r >= 0)
-    r = create_fixed(g0, "syn_weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->weight, NULL);
+    r = create_fixed(g0, "syn_weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->weight, p->units);
+  if (r >= 0 && p->receptor)
+    r = attr_str(g, "receptor", p->receptor);
   if (r >= 0)
     r = create_fixed(g0, "delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->delay, "ms");
   hid_t es = stack_save(r);

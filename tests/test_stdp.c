@@ -665,6 +665,8 @@ static void test_files(void **state)
   assert_int_equal(ember_output_edge_info(o, 1, &ei), EMBER_OK);
   assert_string_equal(ei.name, "pre_to_post");
   assert_true(ei.n == NP && strcmp(ei.source, "pre") == 0 && strcmp(ei.target, "post") == 0);
+  assert_string_equal(ei.receptor, "excitatory");   /* the target receptor and its unit */
+  assert_string_equal(ei.units, "nA");
   double w3[NP];
   uint64_t s3[NP];
   assert_int_equal(ember_output_read_edges(o, 1, 0, NP, s3, NULL, w3, NULL), EMBER_OK);

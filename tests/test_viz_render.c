@@ -5,6 +5,7 @@
  * to the pixels; and the frame time of a large raster (printed, not asserted). */
 #define _GNU_SOURCE
 #include <ftw.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "../viz/live.h"
 #include "../viz/png.h"
 #include "../viz/pyramid.h"
+#include "../viz/weights.h"
+#include "ember/stdp.h"
 
 static char g_tmp[256];
 
@@ -286,6 +289,145 @@ static void test_inspector_live(void **state)
   ember_network_free(net);
 }
 
+/* Live weights: a plastic projection the window shows is sampled while the run
+ * goes (its synapses with the first sample), and once more when the run ends,
+ * so that the view's weights at the end equal the network's; a projection the
+ * window does not show is not sampled. */
+static void test_live_weights(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *in, *inh, *out;
+  assert_ok(net, ember_source_population_new(net, "in", 40, "poisson", &in));
+  assert_ok(net, ember_source_population_new(net, "inh", 10, "poisson", &inh));
+  assert_ok(net, ember_population_new(net, "out", 4, "lif_curr_exp", &out));
+  ember_dist rate = dist_const(50.0);
+  assert_ok(net, ember_population_set_param(in, "rate", &rate, NULL, 0));
+  assert_ok(net, ember_population_set_param(inh, "rate", &rate, NULL, 0));
+  ember_connector conn = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.5), wi = dist_const(-0.2), d = dist_const(1.0);
+  ember_projection *plastic, *fixed;
+  assert_ok(net, ember_projection_new(net, in, out, &conn, &w, &d, "excitatory", &plastic));
+  assert_ok(net, ember_projection_new(net, inh, out, &conn, &wi, &d, "inhibitory", &fixed));
+  const char *names[] = {"w_max", "A_plus", "A_minus"};
+  double values[] = {1.0, 0.05, 0.06};
+  assert_ok(net, ember_projection_set_plasticity(plastic, "stdp", names, values, 3));
+  vz_live *live = vz_live_new(net);
+  vz_store *st = vz_store_new();
+  vz_source *s = vz_live_source(live);
+  ember_network_set_observer(net, vz_live_observe, live);
+  size_t want = 0;
+  s->ops->want_weights(s, &want, 1);
+  assert_ok(net, ember_network_run(net, 100.0));
+  s->ops->poll(s, st);
+  assert_non_null(st->weights);
+  assert_int_equal(st->weights->n, 2);
+  vz_proj *p = &st->weights->proj[0];
+  assert_string_equal(p->label, ember_projection_label(plastic));
+  assert_string_equal(p->pre, "in");
+  assert_string_equal(p->post, "out");
+  assert_string_equal(p->units, "nA");
+  assert_int_equal(p->plastic, 1);
+  assert_int_equal(p->n_syn, 160);   /* the first sample brought the synapses */
+  assert_int_equal(p->n_frames, 1);
+  for (size_t k = 0; k < p->n_syn; k++) {
+    uint32_t a, b;
+    double dl;
+    assert_ok(net, ember_projection_get(plastic, k, &a, &b, NULL, &dl));
+    assert_int_equal(p->src[k], a);
+    assert_int_equal(p->dst[k], b);
+    assert_close(p->delay[k], dl, 1e-6);
+  }
+  assert_ok(net, ember_network_run(net, 200.0));
+  vz_live_finish(live, 0);
+  s->ops->poll(s, st);
+  assert_true(p->n_frames >= 2);
+  assert_close(p->ft[p->n_frames - 1], 300.0, 1e-9);
+  const float *now = vz_proj_weights_at(p, 300.0);
+  size_t changed = 0;
+  for (size_t k = 0; k < p->n_syn; k++) {
+    double x;
+    assert_ok(net, ember_projection_get(plastic, k, NULL, NULL, &x, NULL));
+    assert_close(now[k], x, 1e-6 * fabs(x) + 1e-12);
+    changed += fabs(x - 0.5) > 1e-6;
+  }
+  assert_true(changed > 0);   /* STDP did change weights, and the view has them */
+  assert_int_equal(st->weights->proj[1].n_syn, 0);   /* not shown: never sampled */
+  assert_string_equal(p->receptor, "excitatory");
+  assert_string_equal(st->weights->proj[1].receptor, "inhibitory");
+  assert_int_equal(vz_proj_sign(&st->weights->proj[1]), -1);
+  /* The inspector ranks the selected neuron's inputs with these weights. */
+  vz_view v = {.t_now = 300.0, .span = 100.0, .sel_pop = 2, .sel_id = 1};
+  vz_inspect insp;
+  vz_inspect_fill(st, &v, &insp);
+  assert_string_equal(insp.inputs_what, "drive");
+  assert_int_equal(insp.n_incoming, 40);
+  for (size_t k = 0; k < insp.n_inputs; k++) {
+    double x = NAN;
+    for (size_t q = 0; q < p->n_syn; q++)
+      if (p->src[q] == insp.input[k].id && p->dst[q] == 1)
+        assert_ok(net, ember_projection_get(plastic, q, NULL, NULL, &x, NULL));
+    assert_close(insp.input[k].w, x, 1e-6 * fabs(x) + 1e-12);
+  }
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  vz_store_free(st);
+  ember_network_free(net);
+}
+
+static void *run_100(void *net)
+{
+  ember_network_run(net, 100.0);
+  return NULL;
+}
+
+/* Paused live run: selecting a neuron and showing a projection are answered
+ * while the simulation waits (its synapses and the neuron's state arrive
+ * without resuming). */
+static void test_live_paused_answers(void **state)
+{
+  ember_network *net = ember_network_new(1);
+  ember_population *in, *out;
+  assert_ok(net, ember_source_population_new(net, "in", 20, "poisson", &in));
+  assert_ok(net, ember_population_new(net, "out", 5, "lif_curr_exp", &out));
+  ember_connector conn = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.3), d = dist_const(1.0);
+  ember_projection *pr;
+  assert_ok(net, ember_projection_new(net, in, out, &conn, &w, &d, "excitatory", &pr));
+  vz_live *live = vz_live_new(net);
+  vz_store *st = vz_store_new();
+  vz_source *s = vz_live_source(live);
+  ember_network_set_observer(net, vz_live_observe, live);
+  s->ops->set_paused(s, 1);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, run_100, net), 0);
+  for (int k = 0; k < 2000 && !(st->weights && st->n_pops == 2); k++) {   /* the first interval */
+    s->ops->poll(s, st);
+    usleep(1000);
+  }
+  assert_non_null(st->weights);
+  double t_paused = st->t_end;
+  assert_int_equal(st->weights->proj[0].n_syn, 0);
+  size_t want = 0;
+  s->ops->want_weights(s, &want, 1);
+  s->ops->select(s, st, 1, 3);
+  for (int k = 0; k < 2000 && (!st->weights->proj[0].n_syn || vz_store_find_trace(st, 1, 3, "v") < 0); k++) {
+    usleep(1000);
+    s->ops->poll(s, st);
+  }
+  assert_int_equal(st->weights->proj[0].n_syn, 100);
+  assert_true(vz_store_find_trace(st, 1, 3, "v") >= 0);
+  assert_close(st->t_end, t_paused, 0);   /* still paused */
+  s->ops->set_paused(s, 0);
+  pthread_join(th, NULL);
+  vz_live_finish(live, 0);
+  s->ops->poll(s, st);
+  assert_close(st->t_end, 100.0, 1e-9);
+  ember_network_set_observer(net, NULL, NULL);
+  vz_source_free(s);
+  vz_store_free(st);
+  ember_network_free(net);
+}
+
 /* The observer's nonzero return stops a run as an interruption. */
 static void test_live_quit_stops_run(void **state)
 {
@@ -397,7 +539,7 @@ static void test_pyramid_counts(void **state)
  * the raster drawn from the pre-binned counts is the raster drawn spike by spike. */
 static void test_pyramid_image(void **state)
 {
-  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL};
+  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   vz_source src = {.ops = &none};
   vz_store *st = vz_store_new();
   int p = vz_store_pop(st, "p", "lif_curr_exp", 1000);
@@ -444,6 +586,66 @@ static void test_pyramid_image(void **state)
   vz_store_free(st);
 }
 
+/* n spikes evenly spread over 10 s, on neurons drawn by xorshift from seed. */
+static void random_spikes(double *t, uint32_t *id, size_t n, uint32_t neurons, uint64_t seed)
+{
+  uint64_t x = seed;
+  for (size_t k = 0; k < n; k++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    t[k] = 10000.0 * (double)k / (double)n;
+    id[k] = (uint32_t)(x % neurons);
+  }
+}
+
+/* The inspector's per-neuron index against brute-force counts, while spikes
+ * keep arriving (the index catches up), and the inspector's time per frame at
+ * 1 M spikes, through the index and by scanning (printed, not asserted). */
+static void test_neuron_index(void **state)
+{
+  vz_store *st = vz_store_new();
+  int p = vz_store_pop(st, "big", "lif_curr_exp", 1000);
+  enum { N = 1000000, PARTS = 4 };
+  double *t = malloc(N * sizeof *t);
+  uint32_t *id = malloc(N * sizeof *id);
+  random_spikes(t, id, N, 1000, 2463534242ull);
+  const vz_pop *pp = &st->pops[p];
+  for (int part = 0; part < PARTS; part++) {
+    size_t a = (size_t)part * N / PARTS, b = (size_t)(part + 1) * N / PARTS;
+    assert_int_equal(vz_store_add_spikes(st, (size_t)p, t + a, id + a, b - a), 0);
+    double end = t[b - 1];
+    for (uint32_t n = 0; n < 1000; n += 111) {
+      double t0 = end * 0.3, t1 = end * 0.7;
+      assert_int_equal(vz_pop_neuron_count(pp, n, -INFINITY, INFINITY), vz_pop_count(pp, -INFINITY, INFINITY, n));
+      assert_int_equal(vz_pop_neuron_count(pp, n, t0, t1), vz_pop_count(pp, t0, t1, n));
+      double last = NAN;
+      for (size_t k = 0; k < b; k++)
+        if (id[k] == n && t[k] <= t1)
+          last = t[k];
+      assert_close(vz_pop_neuron_last(pp, n, t1), last, 0);
+    }
+  }
+  assert_int_equal(vz_pop_neuron_count(pp, 5000, -INFINITY, INFINITY), 0);   /* no such neuron */
+  assert_true(isnan(vz_pop_neuron_last(pp, 5000, 1e9)));
+  vz_view v = {.t_now = 5000.0, .span = 1000.0, .sel_pop = p, .sel_id = 7};
+  vz_inspect in;
+  double w0 = vz_wall();
+  for (int k = 0; k < 100; k++)
+    vz_inspect_fill(st, &v, &in);
+  double indexed = (vz_wall() - w0) * 10.0, w1 = vz_wall();
+  for (int k = 0; k < 100; k++) {
+    volatile size_t c = vz_pop_count(pp, -INFINITY, INFINITY, 7) + vz_pop_count(pp, 4000.0, 5000.0, 7);
+    (void)c;
+  }
+  printf("# inspector at 1 M spikes: %.2f us per frame with the per-neuron index; the counts by "
+         "scanning: %.1f us\n", indexed * 1000.0, (vz_wall() - w1) * 1e4);
+  assert_int_equal(in.spikes, vz_pop_count(pp, -INFINITY, INFINITY, 7));
+  free(t);
+  free(id);
+  vz_store_free(st);
+}
+
 static int by_value(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
@@ -462,18 +664,11 @@ static void test_frame_time(void **state)
   enum { N = 1000000, FRAMES = 21 };
   double *t = malloc(N * sizeof *t);
   uint32_t *id = malloc(N * sizeof *id);
-  uint64_t x = 88172645463325252ull;
-  for (size_t k = 0; k < N; k++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    t[k] = 10000.0 * (double)k / N;
-    id[k] = (uint32_t)(x % 10000);
-  }
+  random_spikes(t, id, N, 10000, 88172645463325252ull);
   assert_int_equal(vz_store_add_spikes(st, (size_t)p, t, id, N), 0);
   free(t);
   free(id);
-  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL};
+  static const vz_source_ops none = {"none", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   vz_source src = {.ops = &none};
   char msg[256];
   for (int w = 0; w < 2; w++)
@@ -506,8 +701,11 @@ int main(void)
     cmocka_unit_test(test_raster_pixels),  cmocka_unit_test(test_click_selects),
     cmocka_unit_test(test_trace_pixels),   cmocka_unit_test(test_follow_rereads_once),
     cmocka_unit_test(test_inspector_file),
-    cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_quit_stops_run),
+    cmocka_unit_test(test_inspector_live), cmocka_unit_test(test_live_weights),
+    cmocka_unit_test(test_live_paused_answers),
+    cmocka_unit_test(test_live_quit_stops_run),
     cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_pyramid_counts),
-    cmocka_unit_test(test_pyramid_image),  cmocka_unit_test(test_frame_time)};
+    cmocka_unit_test(test_pyramid_image),  cmocka_unit_test(test_neuron_index),
+    cmocka_unit_test(test_frame_time)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

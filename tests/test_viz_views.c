@@ -80,7 +80,7 @@ static int write_circuit(const char *dir)
   for (size_t j = 0; j < n; j++)
     ids[j] = j;
   sonata_attr prov[] = {{"populations", "ltc:9:ltc"}};
-  sonata_report_pop rp = {"ltc", n, ids, 0.0, 1.0};
+  sonata_report_pop rp = {.name = "ltc", .n_nodes = n, .node_ids = ids, .t_start = 0.0, .dt = 1.0};
   sonata_file *f;
   snprintf(path, sizeof path, "%s/v.h5", dir);
   if (sonata_report_create(path, "mV", 1, &rp, prov, 1, &f, msg, sizeof msg))
@@ -334,6 +334,40 @@ static void test_circuit_pixels(void **state)
   close_dir(&f);
 }
 
+/* In the spikes view an LTC population's band is a heat strip of v: each
+ * neuron's row has the colour of its v at that time (the circuit's scale), and
+ * the rate panel draws no line for it. */
+static void test_ltc_strip(void **state)
+{
+  fx f = open_dir(g_ltc, 10.0, 10.0);
+  vz_app *app = f.app;
+  vz_app_render(app);
+  int pr = vz_app_panel(app, "raster");
+  SDL_Rect plot = app->layout.plot[pr];
+  assert_true(plot.h > 0);
+  const vz_view *v = &app->view;
+  uint32_t want[2][2] = {{VZ_MID, VZ_POS}, {VZ_MID, VZ_NEG}};   /* [src/dst][before/after SET_FRAME] */
+  uint32_t who[2] = {g_src, g_dst};
+  for (int k = 0; k < 2; k++)
+    for (int after = 0; after < 2; after++) {
+      double t = after ? SET_FRAME + 2.5 : 2.5;
+      int x = vz_x_of_t(plot, v, t);
+      int y = (vz_y_of_row(plot, v, who[k]) + vz_y_of_row(plot, v, who[k] + 1.0)) / 2;
+      if (vz_get(app->canvas, x, y) != want[k][after])
+        fail_msg("neuron %u at t = %g: 0x%08x, expected 0x%08x", who[k], t, vz_get(app->canvas, x, y),
+                 want[k][after]);
+    }
+  /* The rate panel holds no line in the population's colour. */
+  int rp = vz_app_panel(app, "rate");
+  SDL_Rect r = app->layout.plot[rp];
+  size_t lit = 0;
+  for (int y = r.y; y < r.y + r.h; y++)
+    for (int x = r.x; x < r.x + r.w; x++)
+      lit += vz_get(app->canvas, x, y) == f.st->pops[0].color;
+  assert_int_equal(lit, 0);
+  close_dir(&f);
+}
+
 static void test_circuit_click_and_inspector(void **state)
 {
   fx f = open_dir(g_ltc, 7.0, 10.0);
@@ -556,7 +590,7 @@ static int write_demo(const char *dir)
   char prov_s[64];
   snprintf(prov_s, sizeof prov_s, "ncp:%zu:ltc", n);
   sonata_attr prov[] = {{"populations", prov_s}};
-  sonata_report_pop rp = {"ncp", n, ids, 0.0, 1.0};
+  sonata_report_pop rp = {.name = "ncp", .n_nodes = n, .node_ids = ids, .t_start = 0.0, .dt = 1.0};
   sonata_file *f;
   snprintf(path, sizeof path, "%s/v.h5", dir);
   if (sonata_report_create(path, "mV", 1, &rp, prov, 1, &f, msg, sizeof msg))
@@ -650,7 +684,7 @@ int main(int argc, char **argv)
     return write_weights_demo(argv[2]);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_circuit_loaded),      cmocka_unit_test(test_circuit_pixels),
-    cmocka_unit_test(test_circuit_click_and_inspector),
+    cmocka_unit_test(test_ltc_strip), cmocka_unit_test(test_circuit_click_and_inspector),
     cmocka_unit_test(test_weights_loaded),      cmocka_unit_test(test_heatmap_cells),
     cmocka_unit_test(test_histogram_bars),      cmocka_unit_test(test_inspector_spiking_inputs),
     cmocka_unit_test(test_view_keys)};

@@ -38,7 +38,7 @@ static int fixture_write(const char *dir)
   if (sonata_close(f))
     return -1;
   uint64_t node = 2;
-  sonata_report_pop rp = {"a", 1, &node, 0.0, 1.0};
+  sonata_report_pop rp = {.name = "a", .n_nodes = 1, .node_ids = &node, .t_start = 0.0, .dt = 1.0};
   snprintf(path, sizeof path, "%s/v.h5", dir);
   if (sonata_report_create(path, "mV", 1, &rp, prov, 1, &f, msg, sizeof msg))
     return -1;

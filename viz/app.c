@@ -235,8 +235,27 @@ static void present(vz_app *app)
   SDL_RenderPresent(app->ren);
 }
 
+/* The projections whose weights are on screen: the weight view's, and those
+ * onto the selected (spiking) neuron's population (its strongest inputs). */
+static void want_weights(vz_app *app)
+{
+  const vz_weights *w = app->store->weights;
+  const vz_view *v = &app->view;
+  size_t want[8], n = 0;
+  if (!app->src->ops->want_weights || !w || !w->n)
+    return;
+  if (v->tab == VZ_TAB_WEIGHTS)
+    want[n++] = v->proj % w->n;
+  for (size_t i = 0; v->sel_pop >= 0 && i < w->n && n < 8; i++)
+    if (w->proj[i].post && !strcmp(w->proj[i].post, app->store->pops[v->sel_pop].name)
+        && !(v->tab == VZ_TAB_WEIGHTS && i == v->proj % w->n))
+      want[n++] = i;
+  app->src->ops->want_weights(app->src, want, n);
+}
+
 void vz_app_frame(vz_app *app, double wall_dt)
 {
+  want_weights(app);
   if (app->src->ops->poll)
     app->src->ops->poll(app->src, app->store);
   advance(app, wall_dt);

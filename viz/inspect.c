@@ -5,16 +5,6 @@
 #include "draw.h"
 #include "inspect.h"
 
-/* Last spike of neuron id in p at or before t; NAN if none. Walks back from t,
- * which is short for any neuron that fires at all. */
-static double last_spike(const vz_pop *p, uint32_t id, double t)
-{
-  for (size_t k = vz_pop_lower(p, t + 1e-12); k-- > 0;)
-    if (p->id[k] == id)
-      return p->t[k];
-  return NAN;
-}
-
 /* Parameter rows of the selected neuron, and tau_m if it is one of them. */
 static void fill_params(const vz_pop *p, uint32_t id, vz_inspect *out)
 {
@@ -42,13 +32,14 @@ void vz_inspect_fill(const vz_store *st, const vz_view *v, vz_inspect *out)
   out->kind = p->kind;
   out->id = id;
   out->pop_size = p->size;
-  out->spikes = vz_pop_count(p, -INFINITY, INFINITY, id);
+  /* Through the per-neuron index: O(log(spikes of the neuron)) per frame. */
+  out->spikes = vz_pop_neuron_count(p, id, -INFINITY, INFINITY);
   double dur = st->t_end - st->t_begin;
   out->rate = dur > 0 ? (double)out->spikes / (dur / 1000.0) : 0.0;
   double t0 = vz_view_t0(v);
-  out->spikes_window = vz_pop_count(p, t0, v->t_now + 1e-12, id);
+  out->spikes_window = vz_pop_neuron_count(p, id, t0, v->t_now + 1e-12);
   out->rate_window = v->span > 0 ? (double)out->spikes_window / (v->span / 1000.0) : 0.0;
-  out->last_spike = last_spike(p, id, v->t_now);
+  out->last_spike = vz_pop_neuron_last(p, id, v->t_now);
   if (id < p->size)
     fill_params(p, id, out);
   for (size_t i = 0; i < st->n_traces && out->n_values < VZ_INSPECT_MAX; i++) {
@@ -78,22 +69,23 @@ static int inputs(vz_app *app, SDL_Rect r, int y, const vz_inspect *in)
     return y;
   char buf[128], name[96];
   y += 6;
-  snprintf(buf, sizeof buf, "strongest inputs now (%s, %zu of %zu)", in->inputs_what, in->n_inputs,
-           in->n_incoming);
+  snprintf(buf, sizeof buf, "strongest inputs now (%s%s%s, %zu of %zu)", in->inputs_what,
+           in->inputs_unit && in->inputs_unit[0] ? ", " : "", in->inputs_unit ? in->inputs_unit : "",
+           in->n_inputs, in->n_incoming);
   vz_text(app->small, app->canvas, r.x + 10, y, VZ_AXIS, buf);
   y += vz_font_height(app->small);
   for (size_t k = 0; k < in->n_inputs; k++) {
     snprintf(name, sizeof name, "%s[%u]", in->input[k].pop, (unsigned)in->input[k].id);
-    snprintf(buf, sizeof buf, "%+.4g %s", in->input[k].value, in->inputs_unit);
+    snprintf(buf, sizeof buf, "%+.4g", in->input[k].value);
     vz_text(app->small, app->canvas, r.x + 10, y, VZ_DIM, name);
     vz_text(app->small, app->canvas, r.x + 130, y, in->input[k].value >= 0 ? VZ_POS : VZ_NEG, buf);
     y += vz_font_height(app->small);
   }
-  if (!in->n_inputs)
-    y = row(app, r, y, "", "none active");
+  if (!in->n_inputs && !in->inputs_missing[0])
+    y = row(app, r, y, "", strcmp(in->inputs_what, "drive") ? "none" : "no spike arrived lately");
   if (in->inputs_missing[0]) {
-    snprintf(buf, sizeof buf, "(spikes of %s not recorded)", in->inputs_missing);
-    y = row(app, r, y, "", buf);
+    y = row(app, r, y, "not recorded:", in->inputs_missing);
+    y = row(app, r, y, "", "(their spikes: record them)");
   }
   return y;
 }
@@ -117,13 +109,13 @@ void vz_inspect_draw(vz_app *app, SDL_Rect r)
   y = row(app, r, y, "population", buf);
   if (strcmp(in.kind, "ltc") != 0) {   /* LTC neurons do not spike */
     snprintf(buf, sizeof buf, "%llu  (%.3g Hz)", (unsigned long long)in.spikes, in.rate);
-    y = row(app, r, y, "spikes", buf);
+    y = row(app, r, y, app->src->growing ? "spikes so far" : "spikes in run", buf);
     snprintf(buf, sizeof buf, "%zu  (%.3g Hz)", in.spikes_window, in.rate_window);
-    y = row(app, r, y, "in window", buf);
+    y = row(app, r, y, "in view", buf);
     if (isnan(in.last_spike))
-      snprintf(buf, sizeof buf, "none yet");
+      snprintf(buf, sizeof buf, "none before t");
     else
-      snprintf(buf, sizeof buf, "%.3f ms (%.3g ms ago)", in.last_spike, app->view.t_now - in.last_spike);
+      snprintf(buf, sizeof buf, "%.4g ms ago (%.6g)", app->view.t_now - in.last_spike, in.last_spike);
     y = row(app, r, y, "last spike", buf);
   }
   if (!isnan(in.tau)) {

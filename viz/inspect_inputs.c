@@ -9,10 +9,11 @@
  * Spiking neuron (edges.h5 has projections onto it): each synapse's drive
  *     d = w(t) * sum over the presynaptic spikes s with 0 <= t - (s + delay) <= 5 tau
  *             of exp(-(t - s - delay) / tau),
- * the weight (weight.h5 at the playhead, else edges.h5) times an exponential
- * synaptic kernel of the spikes that have arrived; tau = the post population's
- * tau_syn_E (w >= 0) or tau_syn_I (w < 0) when its parameters are known (live
- * runs), else 5 ms. Synapses are ranked by |d|; those with d = 0 are left out,
+ * the weight (weight.h5 at the playhead, else edges.h5; live: the last sample)
+ * times an exponential synaptic kernel of the spikes that have arrived, negative
+ * for an inhibitory receptor (whose conductance weights are positive); tau = the
+ * post population's tau_syn_E (excitatory) or tau_syn_I (inhibitory) when its
+ * parameters are known (live runs), else 5 ms. Synapses are ranked by |d|; those with d = 0 are left out,
  * and so are projections whose presynaptic spikes are not in the output (the
  * inspector names that population). */
 #include <math.h>
@@ -88,22 +89,24 @@ static void proj_inputs(vz_proj *p, const vz_pop *pre, const vz_pop *post, const
     goto done;
   for (size_t i = 0; i < p->n_pre; i++)
     head[i] = -1;
+  int sign = vz_proj_sign(p);   /* an inhibitory receptor's positive weights inhibit */
   for (size_t q = a; q < b; q++) {
     uint32_t k = p->in_idx[q];
     next[q - a] = head[p->src[k]];
     head[p->src[k]] = (long)(q - a);
-    reach = fmax(reach, p->delay[k] + KERNEL_TAUS * tau_syn(post, out->id, w[k] < 0));
+    reach = fmax(reach, p->delay[k] + KERNEL_TAUS * tau_syn(post, out->id, sign * w[k] < 0));
   }
   for (size_t s = vz_pop_lower(pre, v->t_now - reach), e = vz_pop_lower(pre, v->t_now + 1e-12); s < e; s++)
     for (long q = pre->id[s] < p->n_pre ? head[pre->id[s]] : -1; q >= 0; q = next[q]) {
       uint32_t k = p->in_idx[a + (size_t)q];
-      double tau = tau_syn(post, out->id, w[k] < 0), age = v->t_now - pre->t[s] - p->delay[k];
+      double tau = tau_syn(post, out->id, sign * w[k] < 0), age = v->t_now - pre->t[s] - p->delay[k];
       if (age >= 0 && age <= KERNEL_TAUS * tau)
         drive[q] += exp(-age / tau);
     }
   for (size_t q = a; q < b; q++) {
     uint32_t k = p->in_idx[q];
-    offer(out, pre->name, p->src[k], w[k] * drive[q - a], w[k]);
+    double signed_w = sign < 0 ? -fabs(w[k]) : w[k];
+    offer(out, pre->name, p->src[k], signed_w * drive[q - a], w[k]);
   }
   out->tau_syn = tau_syn(post, out->id, 0);
 done:

@@ -8,12 +8,22 @@
 #include <time.h>
 #include "app.h"
 #include "circuit.h"
+#include "ember/stdp.h"
 #include "live.h"
+#include "weights.h"
 
 enum { MAX_WATCH = 4 };
 /* LTC populations' v is sampled for the circuit view at most this often (ms of
  * simulated time), every neuron of circuits up to VZ_CIRCUIT_MAX neurons. */
 #define LTC_SAMPLE_MS 0.5
+/* Weights: a wanted plastic projection is sampled at most every WEIGHT_PERIOD s
+ * of wall time, and after a sample that took c seconds not again before
+ * WEIGHT_BUDGET c have passed, so sampling takes at most 1 / WEIGHT_BUDGET of
+ * the run's wall time. Projections above LIVE_MAX_SYN synapses are not sampled. */
+#define WEIGHT_PERIOD 0.1
+#define WEIGHT_BUDGET 50.0
+#define LIVE_MAX_SYN ((size_t)1 << 24)
+enum { MAX_WANT = 8 };
 
 /* The circuit of an LTC population comes with LTC populations in the network
  * (contract A of the session notes). The reference is weak so that the window
@@ -53,6 +63,22 @@ typedef struct watch {
   uint32_t pop, id;
 } watch;
 
+/* What the window knows of a projection before any sample. */
+typedef struct meta_proj {
+  char *label, *pre, *post;
+  char units[32], receptor[32];
+  size_t n_syn;
+  int plastic;
+} meta_proj;
+
+/* One weight sample: n weights of projection `proj` at time t, and with
+ * `structure` also the n synapses' ids (src, dst pairs) and delays. */
+typedef struct wsample {
+  uint32_t proj, structure;
+  size_t n, n_pre, n_post;
+  double t;
+} wsample;
+
 /* A growing array of `size`-byte elements. */
 typedef struct vec {
   void *v;
@@ -69,9 +95,15 @@ struct vz_live {
   vec ltch, ltcv;                  /* ltc_frame, float: LTC populations' v */
   meta_pop *meta;
   size_t n_meta;
+  meta_proj *pmeta;
+  size_t n_pmeta;
   unsigned meta_version;
   watch watch[MAX_WATCH];
   size_t n_watch;
+  vec wh, wids, wdel, wval;        /* wsample, uint32_t pairs, float, float */
+  size_t want[MAX_WANT];           /* projections the window shows */
+  size_t n_want;
+  unsigned asked;                  /* bumped when watch or want change (wakes a pause) */
   double t_sim, t_start;
   uint64_t spikes;
   int paused, stop, finished, code;
@@ -84,26 +116,41 @@ struct vz_live {
   double ref_wall, ref_sim, cap_seen;
   vec my_smp, my_ltch, my_ltcv;
   double ltc_last;                 /* time of the last LTC sample */
+  size_t known_projs;
+  unsigned char *sent;             /* per projection: its synapses were sent */
+  size_t my_want[MAX_WANT], my_n_want, next_want;
+  double w_next;                   /* wall time of the next allowed weight sample */
+  size_t w_count;                  /* weight samples taken during runs ... */
+  double w_cost;                   /* ... and their wall time (s) */
+  vec my_wh, my_wids, my_wdel, my_wval;
   /* Window thread only. */
-  vec rx_spk, rx_seg, rx_smp, rx_ltch, rx_ltcv;
+  vec rx_spk, rx_seg, rx_smp, rx_ltch, rx_ltcv, rx_wh, rx_wids, rx_wdel, rx_wval;
   unsigned meta_seen;
   double stat_wall, stat_sim;
   uint64_t stat_spikes;
 };
 
+/* Room for n more elements of size sz; 0, or -1 if out of memory. */
+static int vec_reserve(vec *a, size_t n, size_t sz)
+{
+  if (a->n + n <= a->cap)
+    return 0;
+  size_t c = a->cap ? a->cap : 4096;
+  while (c < a->n + n)
+    c *= 2;
+  void *v = realloc(a->v, c * sz);
+  if (!v)
+    return -1;
+  a->v = v;
+  a->cap = c;
+  return 0;
+}
+
 /* Appends n elements of size sz; 0, or -1 if out of memory (nothing appended). */
 static int vec_push(vec *a, const void *x, size_t n, size_t sz)
 {
-  if (a->n + n > a->cap) {
-    size_t c = a->cap ? a->cap : 4096;
-    while (c < a->n + n)
-      c *= 2;
-    void *v = realloc(a->v, c * sz);
-    if (!v)
-      return -1;
-    a->v = v;
-    a->cap = c;
-  }
+  if (vec_reserve(a, n, sz))
+    return -1;
   memcpy((char *)a->v + a->n * sz, x, n * sz);
   a->n += n;
   return 0;
@@ -170,6 +217,71 @@ static meta_pop *build_meta(ember_network *net, size_t n)
     x->has_circuit = x->circuit != NULL;
   }
   return m;
+}
+
+static void pmeta_free(meta_proj *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(m[i].label);
+    free(m[i].pre);
+    free(m[i].post);
+  }
+  free(m);
+}
+
+/* The unit of weights on receptor `name` of model m, or "". */
+static const char *weight_unit(const ember_model *m, const char *name)
+{
+  for (size_t k = 0; m && k < m->n_receptors; k++)
+    if (!strcmp(m->receptors[k].name, name))
+      return m->receptors[k].unit ? m->receptors[k].unit : "";
+  return "";
+}
+
+/* Labels, sizes and plasticity of the projections. */
+static meta_proj *build_pmeta(ember_network *net, size_t n)
+{
+  meta_proj *m = calloc(n ? n : 1, sizeof *m);
+  for (size_t i = 0; m && i < n; i++) {
+    const ember_projection *pr = ember_network_projection_at(net, i);
+    const ember_population *post = ember_projection_post(pr);
+    m[i].label = strdup(ember_projection_label(pr));
+    m[i].pre = strdup(ember_population_label(ember_projection_pre(pr)));
+    m[i].post = strdup(ember_population_label(post));
+    snprintf(m[i].receptor, sizeof m[i].receptor, "%s", ember_projection_receptor(pr));
+    snprintf(m[i].units, sizeof m[i].units, "%s", weight_unit(ember_population_model(post), m[i].receptor));
+    m[i].n_syn = ember_projection_size(pr);
+    m[i].plastic = ember_projection_plasticity(pr) != NULL;
+    if (!m[i].label || !m[i].pre || !m[i].post) {
+      pmeta_free(m, i + 1);
+      return NULL;
+    }
+  }
+  return m;
+}
+
+/* New projections (before the first run, in practice). */
+static void refresh_projs(vz_live *L)
+{
+  size_t n = ember_network_projection_count(L->net);
+  meta_proj *m = build_pmeta(L->net, n);
+  unsigned char *sent = realloc(L->sent, n + 1);
+  if (!m || !sent) {
+    pmeta_free(m, m ? n : 0);
+    L->sent = sent ? sent : L->sent;
+    return;
+  }
+  L->sent = sent;
+  memset(sent + L->known_projs, 0, n + 1 - L->known_projs);
+  pthread_mutex_lock(&L->mu);
+  meta_proj *old = L->pmeta;
+  size_t n_old = L->n_pmeta;
+  L->pmeta = m;
+  L->n_pmeta = n;
+  L->meta_version++;
+  pthread_mutex_unlock(&L->mu);
+  pmeta_free(old, n_old);
+  L->known_projs = n;
 }
 
 /* New populations since the last interval (the first one, in practice). */
@@ -243,6 +355,99 @@ static void sample_ltc(vz_live *L, double t)
   }
 }
 
+/* Reads projection i's weights (and, the first time, its synapses) into the
+ * my_w* buffers as one sample at time t. */
+static void sample_proj(vz_live *L, size_t i, double t)
+{
+  const ember_projection *pr = ember_network_projection_at(L->net, i);
+  size_t n = ember_projection_size(pr);
+  int structure = !L->sent[i];
+  if (!n || n > LIVE_MAX_SYN || (!structure && !ember_projection_plasticity(pr)))
+    return;
+  size_t h0 = L->my_wval.n, i0 = L->my_wids.n, d0 = L->my_wdel.n;
+  /* Room first (vec_reserve), then the values written in place. */
+  int bad = vec_reserve(&L->my_wval, n, sizeof(float))
+            || (structure && (vec_reserve(&L->my_wids, 2 * n, sizeof(uint32_t))
+                              || vec_reserve(&L->my_wdel, n, sizeof(float))));
+  float *wv = bad ? NULL : (float *)L->my_wval.v + h0, *dv = structure && !bad ? (float *)L->my_wdel.v + d0 : NULL;
+  uint32_t *iv = structure && !bad ? (uint32_t *)L->my_wids.v + i0 : NULL;
+  for (size_t k = 0; k < n && !bad; k++) {
+    double w, d;
+    bad = ember_projection_get(pr, k, iv ? &iv[2 * k] : NULL, iv ? &iv[2 * k + 1] : NULL, &w,
+                               dv ? &d : NULL) != EMBER_OK;
+    wv[k] = (float)w;
+    if (dv)
+      dv[k] = (float)d;
+  }
+  if (!bad) {
+    L->my_wval.n += n;
+    L->my_wids.n += iv ? 2 * n : 0;
+    L->my_wdel.n += dv ? n : 0;
+  }
+  wsample h = {(uint32_t)i, (uint32_t)structure, n,
+               ember_population_size(ember_projection_pre(pr)), ember_population_size(ember_projection_post(pr)), t};
+  if (bad || vec_push(&L->my_wh, &h, 1, sizeof h)) {   /* out of memory: this sample is dropped */
+    L->my_wval.n = h0;
+    L->my_wids.n = i0;
+    L->my_wdel.n = d0;
+    return;
+  }
+  L->sent[i] = 1;
+}
+
+/* At most one wanted projection per call (round robin), within the wall-time
+ * budget; all = 1 (the run has ended): every plastic or wanted projection. */
+static void sample_weights(vz_live *L, double t, int all)
+{
+  L->my_wh.n = L->my_wids.n = L->my_wdel.n = L->my_wval.n = 0;
+  if (all) {
+    for (size_t i = 0; i < L->known_projs; i++) {
+      int wanted = 0;
+      for (size_t k = 0; k < L->my_n_want; k++)
+        wanted |= L->my_want[k] == i;
+      if (wanted || ember_projection_plasticity(ember_network_projection_at(L->net, i)))
+        sample_proj(L, i, t);
+    }
+    return;
+  }
+  double now = wall_now();
+  if (!L->my_n_want || now < L->w_next)
+    return;
+  /* Synapses not sent yet come first (a projection the window just asked for). */
+  size_t pick = L->my_want[L->next_want++ % L->my_n_want];
+  for (size_t k = 0; k < L->my_n_want; k++)
+    if (L->my_want[k] < L->known_projs && !L->sent[L->my_want[k]])
+      pick = L->my_want[k];
+  if (pick >= L->known_projs)
+    return;
+  sample_proj(L, pick, t);
+  double cost = wall_now() - now;
+  L->w_count++;
+  L->w_cost += cost;
+  L->w_next = now + fmax(WEIGHT_PERIOD / (double)L->my_n_want, WEIGHT_BUDGET * cost);
+}
+
+/* Hands the my_w* buffers over to the window. Under mu. */
+static void push_weights(vz_live *L)
+{
+  if (!L->my_wh.n)
+    return;
+  size_t h = L->wh.n, i = L->wids.n, d = L->wdel.n, v = L->wval.n;
+  if (vec_push(&L->wval, L->my_wval.v, L->my_wval.n, sizeof(float))
+      || vec_push(&L->wids, L->my_wids.v, L->my_wids.n, sizeof(uint32_t))
+      || vec_push(&L->wdel, L->my_wdel.v, L->my_wdel.n, sizeof(float))
+      || vec_push(&L->wh, L->my_wh.v, L->my_wh.n, sizeof(wsample))) {
+    L->wh.n = h;
+    L->wids.n = i;
+    L->wdel.n = d;
+    L->wval.n = v;
+    const wsample *x = L->my_wh.v;
+    for (size_t k = 0; k < L->my_wh.n; k++)   /* its synapses: send them again */
+      if (x[k].structure)
+        L->sent[x[k].proj] = 0;
+  }
+}
+
 /* Sleeps so that simulated time runs at most `cap` times wall time. */
 static void throttle(vz_live *L, double cap, double t)
 {
@@ -265,14 +470,43 @@ static void throttle(vz_live *L, double cap, double t)
   }
 }
 
+/* While paused (under mu, returned under mu): the window selected a neuron or
+ * a view, so the newly watched neuron's state and the synapses of the newly
+ * wanted projections are sampled now (the simulation is idle anyway), so that
+ * the inspector shows them without resuming. Returns the request stamp seen. */
+static unsigned answer_in_pause(vz_live *L, double t)
+{
+  unsigned asked = L->asked;
+  memcpy(L->my_watch, L->watch, sizeof L->watch);
+  L->my_n_watch = L->n_watch;
+  memcpy(L->my_want, L->want, sizeof L->want);
+  L->my_n_want = L->n_want;
+  pthread_mutex_unlock(&L->mu);
+  sample_watched(L, t);
+  L->my_wh.n = L->my_wids.n = L->my_wdel.n = L->my_wval.n = 0;
+  for (size_t k = 0; k < L->my_n_want; k++)
+    if (L->my_want[k] < L->known_projs && !L->sent[L->my_want[k]])
+      sample_proj(L, L->my_want[k], t);
+  pthread_mutex_lock(&L->mu);
+  vec_push(&L->smp, L->my_smp.v, L->my_smp.n, sizeof(sample));
+  push_weights(L);
+  return asked;
+}
+
 int vz_live_observe(const ember_interval *iv, void *user)
 {
   vz_live *L = user;
   if (ember_network_population_count(L->net) != L->known_pops)
     refresh_meta(L);
+  if (ember_network_projection_count(L->net) != L->known_projs)
+    refresh_projs(L);
   sample_watched(L, iv->t_end);
   sample_ltc(L, iv->t_end);
+  sample_weights(L, iv->t_end, 0);
   pthread_mutex_lock(&L->mu);
+  push_weights(L);
+  memcpy(L->my_want, L->want, sizeof L->want);
+  L->my_n_want = L->n_want;
   if (!vec_push(&L->ltcv, L->my_ltcv.v, L->my_ltcv.n, sizeof(float)))
     vec_push(&L->ltch, L->my_ltch.v, L->my_ltch.n, sizeof(ltc_frame));
   size_t end = L->spk.n + iv->n_spikes;
@@ -289,9 +523,12 @@ int vz_live_observe(const ember_interval *iv, void *user)
   L->spikes += iv->n_spikes;
   double cap = L->cap;
   int waited = 0;
+  unsigned asked = L->asked;
   while (L->paused && !L->stop) {
     pthread_cond_wait(&L->cv, &L->mu);
     waited = 1;
+    if (L->asked != asked)   /* the user selected something while paused */
+      asked = answer_in_pause(L, iv->t_end);
   }
   int stop = L->stop;
   pthread_mutex_unlock(&L->mu);
@@ -303,7 +540,20 @@ int vz_live_observe(const ember_interval *iv, void *user)
 
 void vz_live_finish(vz_live *L, int code)
 {
+  /* The final weights of the plastic (and the wanted) projections: taken here,
+   * on the simulation thread after the script, so the run does not wait. */
+  if (ember_network_population_count(L->net) != L->known_pops)
+    refresh_meta(L);
+  if (ember_network_projection_count(L->net) != L->known_projs)
+    refresh_projs(L);
   pthread_mutex_lock(&L->mu);
+  memcpy(L->my_want, L->want, sizeof L->want);
+  L->my_n_want = L->n_want;
+  double t = L->t_sim;
+  pthread_mutex_unlock(&L->mu);
+  sample_weights(L, t, 1);
+  pthread_mutex_lock(&L->mu);
+  push_weights(L);
   L->finished = 1;
   L->code = code;
   pthread_mutex_unlock(&L->mu);
@@ -336,6 +586,50 @@ static void copy_meta(vz_live *L, vz_store *st)
       vz_circuit_free(m->circuit);
     m->circuit = NULL;
   }
+  if (L->n_pmeta && !st->weights)
+    st->weights = vz_weights_new();
+  for (size_t i = st->weights ? st->weights->n : 0; i < L->n_pmeta; i++) {
+    const meta_proj *m = &L->pmeta[i];
+    vz_proj *p = vz_weights_add(st->weights, m->label, m->pre, m->post, m->units);
+    if (!p)
+      break;
+    p->plastic = m->plastic;
+    snprintf(p->receptor, sizeof p->receptor, "%s", m->receptor);
+  }
+}
+
+/* Appends the weight samples to their projections (the first of each brings
+ * its synapses). */
+static void take_weights(vz_live *L, vz_store *st)
+{
+  const wsample *h = L->rx_wh.v;
+  const float *w = L->rx_wval.v, *d = L->rx_wdel.v;
+  const uint32_t *ids = L->rx_wids.v;
+  uint32_t *src = NULL, *dst = NULL;
+  for (size_t k = 0; st->weights && k < L->rx_wh.n; k++) {
+    vz_proj *p = h[k].proj < st->weights->n ? &st->weights->proj[h[k].proj] : NULL;
+    if (p && h[k].structure && !p->src) {
+      uint32_t *s2 = realloc(src, (h[k].n + 1) * sizeof *s2), *d2 = realloc(dst, (h[k].n + 1) * sizeof *d2);
+      src = s2 ? s2 : src;
+      dst = d2 ? d2 : dst;
+      for (size_t q = 0; s2 && d2 && q < h[k].n; q++) {
+        src[q] = ids[2 * q];
+        dst[q] = ids[2 * q + 1];
+      }
+      if (!s2 || !d2 || vz_proj_set_synapses(p, h[k].n, src, dst, w, d, h[k].n_pre, h[k].n_post))
+        p = NULL;
+    }
+    if (p && p->n_syn == h[k].n)
+      vz_proj_add_sample(p, w, h[k].t);
+    w += h[k].n;
+    if (h[k].structure) {
+      ids += 2 * h[k].n;
+      d += h[k].n;
+    }
+  }
+  free(src);
+  free(dst);
+  L->rx_wh.n = L->rx_wids.n = L->rx_wdel.n = L->rx_wval.n = 0;
 }
 
 /* Appends the LTC frames to their circuits. The sampling side only sends
@@ -439,6 +733,10 @@ static int live_poll(vz_source *src, vz_store *st)
   vec_swap(&L->smp, &L->rx_smp);
   vec_swap(&L->ltch, &L->rx_ltch);
   vec_swap(&L->ltcv, &L->rx_ltcv);
+  vec_swap(&L->wh, &L->rx_wh);
+  vec_swap(&L->wids, &L->rx_wids);
+  vec_swap(&L->wdel, &L->rx_wdel);
+  vec_swap(&L->wval, &L->rx_wval);
   double t_sim = L->t_sim, t_start = L->t_start;
   uint64_t spikes = L->spikes;
   int finished = L->finished, code = L->code, stop = L->stop;
@@ -447,8 +745,9 @@ static int live_poll(vz_source *src, vz_store *st)
   take_samples(L, st, L->meta, L->n_meta);
   take_ltc(L, st, L->meta, L->n_meta);
   pthread_mutex_unlock(&L->mu);
-  int changed = L->rx_seg.n > 0;
+  int changed = L->rx_seg.n > 0 || L->rx_wh.n > 0;
   take_spikes(L, st);
+  take_weights(L, st);
   st->t_begin = t_start;
   if (t_sim > st->t_end)
     st->t_end = t_sim;
@@ -477,6 +776,22 @@ static void live_select(vz_source *src, vz_store *st, int pop, uint32_t id)
       keep[n++] = L->watch[k];
   memcpy(L->watch, keep, sizeof keep);
   L->n_watch = n;
+  L->asked++;
+  pthread_cond_broadcast(&L->cv);
+  pthread_mutex_unlock(&L->mu);
+}
+
+static void live_want_weights(vz_source *src, const size_t *proj, size_t n)
+{
+  vz_live *L = (vz_live *)src;
+  n = n < MAX_WANT ? n : MAX_WANT;
+  pthread_mutex_lock(&L->mu);
+  if (n != L->n_want || memcmp(L->want, proj, n * sizeof *proj)) {   /* called every frame */
+    L->n_want = n;
+    memcpy(L->want, proj, n * sizeof *proj);
+    L->asked++;
+    pthread_cond_broadcast(&L->cv);
+  }
   pthread_mutex_unlock(&L->mu);
 }
 
@@ -511,10 +826,14 @@ static void live_free(vz_source *src)
 {
   vz_live *L = (vz_live *)src;
   vec *all[] = {&L->spk,    &L->seg,    &L->smp,     &L->my_smp,  &L->rx_spk,   &L->rx_seg,  &L->rx_smp,
-                &L->ltch,   &L->ltcv,   &L->my_ltch, &L->my_ltcv, &L->rx_ltch, &L->rx_ltcv};
+                &L->ltch,   &L->ltcv,   &L->my_ltch, &L->my_ltcv, &L->rx_ltch, &L->rx_ltcv,
+                &L->wh,     &L->wids,   &L->wdel,    &L->wval,    &L->my_wh,   &L->my_wids,
+                &L->my_wdel, &L->my_wval, &L->rx_wh, &L->rx_wids, &L->rx_wdel, &L->rx_wval};
   for (size_t k = 0; k < sizeof all / sizeof *all; k++)
     free(all[k]->v);
   meta_free(L->meta, L->n_meta);
+  pmeta_free(L->pmeta, L->n_pmeta);
+  free(L->sent);
   for (size_t i = 0; i < L->known_pops; i++)
     free(L->scratch[i]);
   free(L->scratch);
@@ -523,8 +842,8 @@ static void live_free(vz_source *src)
   free(L);
 }
 
-static const vz_source_ops live_ops = {"live",          live_poll,      live_select, live_set_paused,
-                                       live_set_speed,  live_quit,      live_free};
+static const vz_source_ops live_ops = {"live",          live_poll,      live_select,       live_set_paused,
+                                       live_set_speed,  live_quit,      live_want_weights, live_free};
 
 vz_live *vz_live_new(ember_network *net)
 {
@@ -539,6 +858,12 @@ vz_live *vz_live_new(ember_network *net)
   pthread_mutex_init(&L->mu, NULL);
   pthread_cond_init(&L->cv, NULL);
   return L;
+}
+
+void vz_live_weight_stats(const vz_live *live, size_t *samples, double *seconds)
+{
+  *samples = live->w_count;   /* simulation thread's counters: read them between runs */
+  *seconds = live->w_cost;
 }
 
 vz_source *vz_live_source(vz_live *live)

@@ -23,6 +23,9 @@ vz_source *vz_live_source(vz_live *live);
 int vz_live_observe(const ember_interval *iv, void *user);
 /* The simulation thread is done (the script ended with exit code `code`). */
 void vz_live_finish(vz_live *live, int code);
+/* Weight samples taken in the observer so far and the wall time they took (for
+ * benchmarks; call it when no run is going). */
+void vz_live_weight_stats(const vz_live *live, size_t *samples, double *seconds);
 /* 1 once the window asked the run to stop. */
 int vz_live_stop_requested(vz_live *live);
 

@@ -5,11 +5,17 @@
  * denser pixels are brightened towards white. A mark is 2 pixels wide (the right
  * one only if its own bin is empty) so that single spikes stay visible. When a
  * neuron gets three or more pixel rows, a mark is as tall as the neuron's row
- * less one pixel. */
+ * less one pixel.
+ *
+ * LTC populations do not spike: their band is a heat strip of each neuron's
+ * state v over time (the circuit's v frames), on the circuit view's diverging
+ * scale (blue -m, grey 0, orange +m, m = the largest |v| recorded); without
+ * recorded v the band says so and points to the circuit view. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "circuit.h"
 #include "draw.h"
 #include "pyramid.h"
 
@@ -148,6 +154,42 @@ static void paint_pop(vz_app *app, const vz_pop *p, SDL_Rect plot, const uint16_
   }
 }
 
+/* The heat strip of an LTC population's v in its band: per pixel column the
+ * frame at that time, per pixel row the neuron's value. O(pixels + columns x
+ * neurons). */
+static void ltc_strip(vz_app *app, const vz_pop *p, const vz_circuit *c, SDL_Rect plot)
+{
+  const vz_view *v = &app->view;
+  int ya = vz_y_of_row(plot, v, (double)p->row0), yb = vz_y_of_row(plot, v, (double)(p->row0 + p->size));
+  ya = ya < plot.y ? plot.y : ya;
+  yb = yb > plot.y + plot.h ? plot.y + plot.h : yb;
+  if (yb <= ya)
+    return;
+  if (!c || !c->n_frames) {
+    vz_text(app->small, app->canvas, plot.x + 8, (ya + yb) / 2 - vz_font_height(app->small) / 2, VZ_DIM,
+            c ? "LTC neurons do not spike; v is not recorded: see the circuit view (c)"
+              : "LTC neurons do not spike; no circuit: nothing to show here");
+    return;
+  }
+  double m = c->vmax > 0 && isfinite(c->vmax) ? c->vmax : 1.0;
+  double *val = malloc((c->n + 1) * sizeof *val);
+  long *nj = malloc((size_t)(yb - ya) * sizeof *nj);
+  for (int y = ya; nj && y < yb; y++) {
+    double row = floor(vz_row_of_y(plot, v, y)) - (double)p->row0;
+    nj[y - ya] = row >= 0 && row < (double)c->n ? (long)row : -1;
+  }
+  for (int x = 0; val && nj && x < plot.w; x++) {
+    double t = vz_t_of_x(plot, v, plot.x + x);
+    if (t < app->store->t_begin || t > app->store->t_end || !vz_circuit_v_at(c, t, val))
+      continue;
+    for (int y = ya; y < yb; y++)
+      if (nj[y - ya] >= 0 && isfinite(val[nj[y - ya]]))
+        vz_pixel(app->canvas, plot.x + x, y, vz_diverge(val[nj[y - ya]] / m));
+  }
+  free(val);
+  free(nj);
+}
+
 /* Population bands: separators and names on the left margin. */
 static void draw_bands(vz_app *app, SDL_Rect plot)
 {
@@ -163,7 +205,8 @@ static void draw_bands(vz_app *app, SDL_Rect plot)
     int mid = ((ya < plot.y ? plot.y : ya) + (yb > plot.y + plot.h ? plot.y + plot.h : yb)) / 2;
     vz_text(app->small, app->canvas, plot.x - VZ_MARGIN_L + 6, mid - vz_font_height(app->small), p->color,
             p->name);
-    vz_textf(app->small, app->canvas, plot.x - VZ_MARGIN_L + 6, mid, VZ_DIM, "%zu", p->size);
+    vz_textf(app->small, app->canvas, plot.x - VZ_MARGIN_L + 6, mid, VZ_DIM,
+             vz_store_circuit_of(st, p->name) || !strcmp(p->kind, "ltc") ? "%zu: v" : "%zu", p->size);
   }
 }
 
@@ -187,6 +230,11 @@ static void raster_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   SDL_SetClipRect(s, &plot);
   for (size_t i = 0; cnt && i < app->store->n_pops; i++) {
     vz_pop *p = &app->store->pops[i];
+    const vz_circuit *c = vz_store_circuit_of(app->store, p->name);
+    if (c || !strcmp(p->kind, "ltc")) {
+      ltc_strip(app, p, c, plot);
+      continue;
+    }
     if (i)
       memset(cnt, 0, (size_t)plot.w * (size_t)plot.h * sizeof *cnt);
     bin_pop(app, p, plot, cnt);

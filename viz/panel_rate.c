@@ -3,6 +3,7 @@
  * to the largest rate in view. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "app.h"
 #include "draw.h"
 
@@ -19,6 +20,11 @@ static int rate_height(const vz_app *app)
 static void pop_rates(const vz_pop *p, double a, double bin, int n, double lo, double hi,
                       double *out)
 {
+  if (!strcmp(p->kind, "ltc")) {   /* no spikes: no line (the raster shows their v) */
+    for (int b = 0; b < n; b++)
+      out[b] = NAN;
+    return;
+  }
   for (int b = 0; b < n; b++) {
     double s = a + b * bin, e = s + bin, w = fmin(e, hi) - fmax(s, lo);
     double c = (double)vz_pop_count(p, s, e, -1);

@@ -145,7 +145,12 @@ static void weights_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   vz_proj *p = shown(app);
   if (!p || !p->n_syn) {
     vz_text(app->font, app->canvas, plot.x + 10, plot.y + 10, VZ_DIM,
-            "no weights in this output (edges.h5, weight.h5)");
+            !p ? "no weights in this output (edges.h5, weight.h5)"
+            : app->src->live && app->src->growing ? "waiting for the first sample of this projection's weights"
+                                                 : "this projection's weights were not sampled");
+    if (p)
+      vz_textf(app->small, app->canvas, plot.x + 10, plot.y + 32, VZ_DIM, "%s: %s -> %s", p->label,
+               p->pre ? p->pre : "?", p->post ? p->post : "?");
     return;
   }
   SDL_SetClipRect(app->canvas, &plot);
@@ -154,11 +159,9 @@ static void weights_draw(vz_app *app, SDL_Rect panel, SDL_Rect plot)
   else
     histogram(app, p, plot);
   char when[64] = "edges.h5 weights";
-  if (p->n_frames) {
-    double k = floor((app->view.t_now - p->t0) / p->dt + 1e-9);
-    k = k < 0 ? 0 : k >= (double)p->n_frames ? (double)p->n_frames - 1 : k;
-    snprintf(when, sizeof when, "frame at %.6g ms", p->t0 + k * p->dt);
-  }
+  long f = vz_proj_frame_at(p, app->view.t_now);
+  if (f >= 0)
+    snprintf(when, sizeof when, "%s at %.6g ms", p->ft ? "sampled" : "frame", vz_proj_frame_time(p, f));
   vz_textf(app->small, app->canvas, plot.x + 4, plot.y, VZ_TEXT, "%s: %s (%zu) -> %s (%zu), %zu synapses, %zu recorded; %s",
            p->label, p->pre ? p->pre : "?", p->n_pre, p->post ? p->post : "?", p->n_post, p->n_syn, p->n_rec,
            when);

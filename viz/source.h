@@ -23,6 +23,9 @@ typedef struct vz_source_ops {
   void (*set_speed)(vz_source *src, double rtf);
   /* The window is closing: ask the producer to stop. May be NULL. */
   void (*quit)(vz_source *src);
+  /* Live runs: the projections (indices in store->weights) whose weights the
+   * window shows now (weight view, inspector); they are sampled. May be NULL. */
+  void (*want_weights)(vz_source *src, const size_t *proj, size_t n);
   void (*free)(vz_source *src);
 } vz_source_ops;
 

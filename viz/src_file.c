@@ -260,9 +260,9 @@ static int load_extras(file_src *fs, vz_store *st)
     changed |= circuit_frames(fs, st->circuits[i]);
   char msg[512];
   if (!st->weights)
-    changed |= (st->weights = vz_weights_load(fs->dir, msg, sizeof msg)) != NULL;
+    changed |= (st->weights = vz_weights_load(fs->o, msg, sizeof msg)) != NULL;
   else
-    changed |= vz_weights_update(st->weights, fs->dir);
+    changed |= vz_weights_update(st->weights, fs->o);
   return changed;
 }
 
@@ -343,7 +343,7 @@ static void file_free(vz_source *src)
   free(fs);
 }
 
-static const vz_source_ops file_ops = {"file", file_poll, file_select, NULL, NULL, NULL, file_free};
+static const vz_source_ops file_ops = {"file", file_poll, file_select, NULL, NULL, NULL, NULL, file_free};
 
 vz_source *vz_file_source_new(const char *dir, int follow, vz_store *st, char *msg, size_t msglen)
 {

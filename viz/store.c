@@ -36,6 +36,7 @@ static void pop_free(vz_pop *p)
   free(p->t);
   free(p->id);
   vz_pyr_free(p->pyr);
+  vz_nidx_free(p->nidx);
   params_free(p->param_names, p->param_units, p->params, p->n_params);
 }
 
@@ -207,6 +208,105 @@ size_t vz_pop_count(const vz_pop *p, double t0, double t1, long id)
   return n;
 }
 
+/* ------------------------------------------------ spikes by neuron --- */
+
+typedef struct nvec {
+  uint32_t *pos;
+  uint32_t n, cap;
+} nvec;
+
+struct vz_nidx {
+  nvec *neuron;
+  size_t n_neurons;
+  size_t consumed;   /* spikes of the population indexed so far */
+};
+
+void vz_nidx_free(struct vz_nidx *x)
+{
+  for (size_t i = 0; x && i < x->n_neurons; i++)
+    free(x->neuron[i].pos);
+  if (x)
+    free(x->neuron);
+  free(x);
+}
+
+/* p's index with every spike in it; NULL if out of memory (or too many spikes
+ * for 32-bit positions). */
+static struct vz_nidx *nidx_update(const vz_pop *cp)
+{
+  vz_pop *p = (vz_pop *)cp;   /* the index is a cache (see store.h) */
+  if (p->n > UINT32_MAX)
+    return NULL;
+  if (!p->nidx && !(p->nidx = calloc(1, sizeof *p->nidx)))
+    return NULL;
+  struct vz_nidx *x = p->nidx;
+  for (; x->consumed < p->n; x->consumed++) {
+    uint32_t id = p->id[x->consumed];
+    if (id >= x->n_neurons) {
+      size_t n = (size_t)id + 1 > 2 * x->n_neurons ? (size_t)id + 1 : 2 * x->n_neurons;
+      nvec *v = realloc(x->neuron, n * sizeof *v);
+      if (!v)
+        return NULL;
+      memset(v + x->n_neurons, 0, (n - x->n_neurons) * sizeof *v);
+      x->neuron = v;
+      x->n_neurons = n;
+    }
+    nvec *v = &x->neuron[id];
+    if (v->n == v->cap) {
+      uint32_t cap = v->cap ? 2 * v->cap : 8;
+      uint32_t *np = realloc(v->pos, cap * sizeof *np);
+      if (!np)
+        return NULL;
+      v->pos = np;
+      v->cap = cap;
+    }
+    v->pos[v->n++] = (uint32_t)x->consumed;
+  }
+  return x;
+}
+
+/* Number of the neuron's spikes (positions pos[0..n)) before time t. */
+static size_t nvec_lower(const vz_pop *p, const nvec *v, double t)
+{
+  size_t lo = 0, hi = v->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (p->t[v->pos[mid]] < t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+size_t vz_pop_neuron_count(const vz_pop *p, uint32_t id, double t0, double t1)
+{
+  const struct vz_nidx *x = nidx_update(p);
+  if (!x)
+    return vz_pop_count(p, t0, t1, id);
+  if (id >= x->n_neurons)
+    return 0;
+  const nvec *v = &x->neuron[id];
+  size_t a = t0 == -INFINITY ? 0 : nvec_lower(p, v, t0), b = t1 == INFINITY ? v->n : nvec_lower(p, v, t1);
+  return b > a ? b - a : 0;
+}
+
+double vz_pop_neuron_last(const vz_pop *p, uint32_t id, double t)
+{
+  const struct vz_nidx *x = nidx_update(p);
+  if (!x) {   /* walk back from t */
+    for (size_t k = vz_pop_lower(p, t + 1e-12); k-- > 0;)
+      if (p->id[k] == id)
+        return p->t[k];
+    return NAN;
+  }
+  if (id >= x->n_neurons)
+    return NAN;
+  const nvec *v = &x->neuron[id];
+  size_t k = nvec_lower(p, v, t + 1e-12);
+  return k ? p->t[v->pos[k - 1]] : NAN;
+}
+
 int vz_store_set_params(vz_store *s, size_t pop, size_t n_params, const char *const *names,
                         const char *const *units, const double *values)
 {
@@ -322,7 +422,9 @@ double vz_trace_value_at(const vz_trace *tr, double t)
   size_t k = vz_trace_lower(tr, t);
   if (k < tr->n && vz_trace_time(tr, k) == t)
     return tr->v[k];
-  if (k == tr->n && tr->dt > 0 && t >= tr->t0 + (double)tr->n * tr->dt)
-    return NAN;   /* past the last frame's interval */
+  /* Past the last frame's interval: unknown; its end (where a run stops, and
+   * where a finished run's playhead rests) still has the last frame's value. */
+  if (k == tr->n && tr->dt > 0 && t > tr->t0 + (double)tr->n * tr->dt + 1e-9 * fmax(1.0, fabs(t)))
+    return NAN;
   return tr->v[k - 1];
 }

@@ -24,6 +24,7 @@ typedef struct vz_pop {
   char **param_names, **param_units;
   double *params;           /* n_params x size, row p holds parameter p of every neuron */
   struct vz_pyr *pyr;       /* pre-binned counts for wide windows (pyramid.h), or NULL */
+  struct vz_nidx *nidx;     /* spikes by neuron (the inspector's), built on first use */
 } vz_pop;
 
 /* The trace of one state variable of one neuron, sampled at t0 + k*dt (a report)
@@ -81,6 +82,17 @@ int vz_store_add_spikes(vz_store *s, size_t pop, const double *t, const uint32_t
 size_t vz_pop_lower(const vz_pop *p, double t);
 /* Spikes of pop in [t0, t1); of neuron id only when id >= 0. */
 size_t vz_pop_count(const vz_pop *p, double t0, double t1, long id);
+
+/* Spikes of neuron id of p through a per-neuron index (positions of its spikes
+ * in p->t, time-ordered), built on the first call (one pass over p's spikes)
+ * and brought up to date with the spikes added since at every later call, so a
+ * query costs O(log(spikes of the neuron)) plus the new spikes. The index is a
+ * cache: p is const for everything else. */
+/* Spikes of neuron id in [t0, t1). */
+size_t vz_pop_neuron_count(const vz_pop *p, uint32_t id, double t0, double t1);
+/* Its last spike at or before t; NAN if none. */
+double vz_pop_neuron_last(const vz_pop *p, uint32_t id, double t);
+void vz_nidx_free(struct vz_nidx *x);
 
 /* Stores a copy of the parameter table (names, units, n_params x size values). */
 int vz_store_set_params(vz_store *s, size_t pop, size_t n_params, const char *const *names,

@@ -2,12 +2,16 @@
  * inspector: the synapses of DIR/edges.h5 (SONATA edges: source, target, weight,
  * delay per synapse) and the weight frames of DIR/weight.h5 (a SONATA report of
  * elements: per frame the weights of the recorded synapses, element_ids = their
- * rows in edges.h5). Contract B of the session notes; docs/viz.md. */
+ * rows in edges.h5), read through the public output reader; or, in a live run,
+ * the synapses and weight samples taken from the network (live.c). Contract B of
+ * the session notes; docs/viz.md. */
 #ifndef EMBER_VIZ_WEIGHTS_H
 #define EMBER_VIZ_WEIGHTS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct ember_output;
 
 /* A heatmap is drawn when both sides have at most this many neurons, else a
  * histogram. */
@@ -25,8 +29,11 @@ typedef struct vz_proj {
   uint32_t *rec;
   float *frames;                /* n_frames x n_rec */
   size_t n_frames, cap_frames;
-  double t0, dt;                /* ms */
+  double t0, dt;                /* ms: frame f at t0 + f dt (weight.h5) ... */
+  double *ft;                   /* ... or at ft[f] (live samples; NULL for files) */
+  int plastic;                  /* live: the weights change (STDP); -1: unknown */
   char units[32];
+  char receptor[32];            /* the targets' receptor ("excitatory", ...), "" if unknown */
   double wmin, wmax;            /* over the edges and all frames */
   /* Incoming synapses per post neuron (CSR): in_idx[in_ptr[j] .. in_ptr[j+1]). */
   size_t *in_ptr;
@@ -41,13 +48,41 @@ typedef struct vz_weights {
   size_t n;
 } vz_weights;
 
-/* Reads dir/edges.h5 and dir/weight.h5 (either may be missing: NULL, no
- * message, when there is neither). NULL and a message on a damaged file. */
-vz_weights *vz_weights_load(const char *dir, char *msg, size_t msglen);
-/* Reads the frames of dir/weight.h5 appended since the last call (--follow).
- * Returns 1 if frames were added. */
-int vz_weights_update(vz_weights *w, const char *dir);
+/* Reads the edges (edges.h5) and weight frames (weight.h5) of an open output
+ * (NULL, no message, when it has no edges). NULL and a message on a damaged file. */
+vz_weights *vz_weights_load(const struct ember_output *o, char *msg, size_t msglen);
+/* Reads the frames of weight.h5 appended since the last call (--follow; o is
+ * the output opened again). Returns 1 if frames were added. */
+int vz_weights_update(vz_weights *w, const struct ember_output *o);
 void vz_weights_free(vz_weights *w);
+
+/* An empty set (live runs); NULL if out of memory. */
+vz_weights *vz_weights_new(void);
+/* Adds projection label (pre -> post, weights in units), without synapses yet.
+ * NULL if out of memory. */
+vz_proj *vz_weights_add(vz_weights *w, const char *label, const char *pre, const char *post,
+                        const char *units);
+/* Sets p's n synapses (once): ids, weights (the edges.h5 weights, or the first
+ * live sample) and delays (NULL: 0); n_pre / n_post at least 1 + the largest
+ * ids. 0, or -1 if out of memory. */
+int vz_proj_set_synapses(vz_proj *p, size_t n, const uint32_t *src, const uint32_t *dst, const float *w,
+                         const float *delay, size_t n_pre, size_t n_post);
+/* Appends a live sample of every synapse's weight at time t (ms, not before the
+ * previous sample). When the frames would hold more than VZ_WEIGHT_VALUES
+ * values, every other frame is dropped first (the history thins out evenly).
+ * 0, or -1 if out of memory. */
+int vz_proj_add_sample(vz_proj *p, const float *w, double t);
+#define VZ_WEIGHT_VALUES ((size_t)1 << 26)
+
+/* -1 if p targets an inhibitory receptor (conductance weights are positive
+ * but inhibit), else +1. */
+int vz_proj_sign(const vz_proj *p);
+
+/* The frame shown at time t: the one at or before t (the first frame before
+ * it); -1 when p has no frames. */
+long vz_proj_frame_at(const vz_proj *p, double t);
+/* The time of frame f (ms). */
+double vz_proj_frame_time(const vz_proj *p, long f);
 /* Index of the projection with this label, or -1. */
 int vz_weights_find(const vz_weights *w, const char *label);
 

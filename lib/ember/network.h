@@ -155,6 +155,9 @@ EMBER_API size_t ember_projection_size(const ember_projection *proj);
 EMBER_API const char *ember_projection_label(const ember_projection *proj);
 EMBER_API ember_population *ember_projection_pre(const ember_projection *proj);
 EMBER_API ember_population *ember_projection_post(const ember_projection *proj);
+/* The receptor of post's model the projection targets ("excitatory", ...); ""
+ * for a projection onto no model receptor. */
+EMBER_API const char *ember_projection_receptor(const ember_projection *proj);
 /* Synapse k in storage order (sorted by pre, then creation order). */
 EMBER_API ember_status ember_projection_get(const ember_projection *proj, size_t k,
                                             uint32_t *pre, uint32_t *post,

@@ -76,6 +76,8 @@ typedef struct ember_edge_info {
   const char *name;             /* projection label */
   const char *source, *target;  /* node populations */
   size_t n;                     /* edges */
+  const char *receptor;         /* the receptor of the targets ("excitatory", ...), "" if unknown */
+  const char *units;            /* of the weights, "" if unknown */
 } ember_edge_info;
 EMBER_API ember_status ember_output_edge_info(const ember_output *o, size_t i,
                                               ember_edge_info *info);

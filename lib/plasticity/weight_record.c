@@ -232,8 +232,10 @@ static ember_status write_edges(ember_network *net, const sonata_attr *a, size_t
       w[k] = stdp_weight(proj, k);
       d[k] = proj->delay ? (double)proj->delay[k] : proj->delay_const;
     }
+    const ember_model *m = proj->post->model;
+    const ember_receptor_info *ri = m && proj->receptor < m->n_receptors ? &m->receptors[proj->receptor] : NULL;
     ep[i] = (sonata_edge_pop){proj->label, proj->pre->label, proj->post->label, proj->n_syn,
-                              src, tgt, w, d};
+                              src, tgt, w, d, ri ? ri->name : NULL, ri ? ri->unit : NULL};
     off += proj->n_syn;
   }
   if (!st) {
