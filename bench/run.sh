@@ -19,6 +19,13 @@
 #   BENCH_QUIET=1                 pass --quiet to ember (then the "Ember run" column,
 #                                 taken from ember's summary line, stays empty)
 #   BENCH_KEEP=1                  keep the temporary directory (printed at the end)
+#   BENCH_LTC=PATH                the tools/ltc_bench program (`make bench` sets it):
+#                                 LTC steps/s, Ember's fused solver vs ncps; empty: no
+#                                 LTC section. BENCH_LTC_ONLY=1: only that section
+#   NCPS_PATH=DIR                 a directory holding the `ncps` package (e.g. a
+#                                 checkout of github.com/mlech26l/ncps); ncps is
+#                                 never fetched: without it (or torch) the ncps
+#                                 columns stay empty
 set -u
 
 EMBER=${1:?usage: bench/run.sh PATH_TO_EMBER}
@@ -97,6 +104,56 @@ brian_run() {
   [ -n "$line" ] || { echo "bench: brian2 $* failed: $(tail -n 3 "$TMP/brian_stderr.txt")" >&2; return 1; }
   B_WALL=$(field wall "$line") B_BIN=$(field binary "$line") B_SPIKES=$(field spikes "$line")
 }
+
+# --- LTC: tools/ltc_bench (fused, 6 unfolds, batch 1, 16 inputs, sequences of 1000)
+# against ncps on PyTorch (tools/ltc_bench_ncps.py) at the same thread count.  Runs
+# are interleaved (Ember, ncps, Ember, ncps ...) and the best of BENCH_LTC_REPS
+# (default 3) is kept: on a shared machine the best is the least disturbed.
+ltc_section() {
+  [ -n "${BENCH_LTC:-}" ] || return 0
+  echo
+  echo "## LTC circuits: Ember fused vs ncps (steps/s, batch 1, 16 inputs, 6 unfolds, T = 1000)"
+  echo
+  if [ ! -x "$BENCH_LTC" ]; then
+    echo "$BENCH_LTC is missing (make tools/ltc_bench)"
+    return 0
+  fi
+  have_ncps=0
+  if [ -n "${NCPS_PATH:-}" ] && PYTHONPATH="$NCPS_PATH" "$PY" -c 'import torch, ncps.torch' >/dev/null 2>&1; then
+    have_ncps=1
+    echo "ncps: $NCPS_PATH, torch $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null) (CPU, float32 and float64)"
+  else
+    echo "ncps: not available (set NCPS_PATH to a directory holding the ncps package, with python3-torch installed; nothing is downloaded)"
+  fi
+  echo "Ember synapse kernel: $("$BENCH_LTC" kernel 2>/dev/null)"
+  echo
+  echo "| circuit | threads | Ember fused | ncps float32 | ncps float64 | Ember / ncps f32 | Ember / ncps f64 |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for th in 1 2; do
+    : >"$TMP/ltc_e_$th" ; : >"$TMP/ltc_n_$th"
+    r=0
+    while [ $r -lt "${BENCH_LTC_REPS:-3}" ]; do
+      "$BENCH_LTC" fused >>"$TMP/ltc_e_$th" 2>&1
+      [ $have_ncps = 1 ] && PYTHONPATH="$NCPS_PATH" "$PY" "$SRC/tools/ltc_bench_ncps.py" "$th" >>"$TMP/ltc_n_$th" 2>&1
+      r=$((r + 1))
+    done
+    for circ in autoncp19 fc128; do
+      e=$(sed -n "s/^$circ: .*fused\/6: \([0-9]*\) steps\/s/\1/p" "$TMP/ltc_e_$th" | sort -n | tail -n 1)
+      n32=$(sed -n "s/^$circ float32: \([0-9]*\) steps\/s/\1/p" "$TMP/ltc_n_$th" | sort -n | tail -n 1)
+      n64=$(sed -n "s/^$circ float64: \([0-9]*\) steps\/s/\1/p" "$TMP/ltc_n_$th" | sort -n | tail -n 1)
+      echo "| $circ | $th | ${e:--} | ${n32:--} | ${n64:--} | $(ratio "${e:-}" "${n32:-0}") | $(ratio "${e:-}" "${n64:-0}") |"
+    done
+  done
+  echo
+  echo "Ember's circuits this small run on one thread at any thread count (OpenMP from"
+  echo "10 000 neurons); ncps gets the threads. Adaptive solver at 1e-8 (rk8pd, one thread):"
+  "$BENCH_LTC" speed 2>/dev/null | grep rk8pd | sed 's/^/- /'
+}
+
+if [ "${BENCH_LTC_ONLY:-0}" = 1 ]; then
+  ltc_section
+  exit 0
+fi
 
 echo "# Ember benchmarks — $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
@@ -236,3 +293,5 @@ if d0 is not None and d0.size == ref.size:
     worst = np.abs(d0 - ref).max()
     print(f"\nEmber defaults: max |dt| = {worst:.3g} ms -> {'PASS' if worst < 1e-3 else 'FAIL'} (target < 1e-3 ms)")
 EOF
+
+ltc_section

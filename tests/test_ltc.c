@@ -92,6 +92,14 @@ static double *series(size_t T, size_t K, unsigned seed)
   return x;
 }
 
+/* Runs circuit c over series x (T steps of 1.0) from v = 0 and returns the final state. */
+static void final_state(ember_ltc *c, const double *x, size_t T, double *v)
+{
+  assert_ltc(c, ember_ltc_reset(c, NULL));
+  assert_ltc(c, ember_ltc_run(c, x, NULL, T, NULL, NULL));
+  ember_ltc_get_v(c, v);
+}
+
 /* ----------------------------------------------------------------- ncps --- */
 
 /* Runs a reference file's series through the fused solver and compares the
@@ -126,10 +134,73 @@ static void check_ncps(const char *file)
   ember_ltc_free(c);
 }
 
-static void t_ncps_fully_connected(void **s) { (void)s; check_ncps("fc8.h5"); }
-static void t_ncps_fully_connected_irregular(void **s) { (void)s; check_ncps("fc8_irregular.h5"); }
-static void t_ncps_ncp_irregular(void **s) { (void)s; check_ncps("ncp12.h5"); }
-static void t_ncps_auto_ncp(void **s) { (void)s; check_ncps("autoncp19.h5"); }
+/* ... with every synapse kernel this CPU can run (the default one last). */
+static void check_ncps_kernels(const char *file)
+{
+  const char *kernels[] = {"generic", "avx2", "avx512"};
+  char def[32];
+  snprintf(def, sizeof def, "%s", ember_ltc_kernel());
+  for (int i = 0; i < 3; i++) {
+    ember_status st = ember_ltc_set_kernel(kernels[i]);
+    if (st == EMBER_ERR_INVALID) {
+      print_message("kernel %s: not supported by this CPU\n", kernels[i]);
+      continue;
+    }
+    assert_int_equal(st, EMBER_OK);
+    print_message("kernel %s: ", ember_ltc_kernel());
+    check_ncps(file);
+  }
+  assert_int_equal(ember_ltc_set_kernel("auto"), EMBER_OK);
+  assert_string_equal(ember_ltc_kernel(), def);
+  assert_int_equal(ember_ltc_set_kernel("sse9"), EMBER_ERR_UNKNOWN);
+}
+
+static void t_ncps_fully_connected(void **s) { (void)s; check_ncps_kernels("fc8.h5"); }
+static void t_ncps_fully_connected_irregular(void **s) { (void)s; check_ncps_kernels("fc8_irregular.h5"); }
+static void t_ncps_ncp_irregular(void **s) { (void)s; check_ncps_kernels("ncp12.h5"); }
+static void t_ncps_auto_ncp(void **s) { (void)s; check_ncps_kernels("autoncp19.h5"); }
+
+/* The kernels on a 128-unit dense circuit (rows of 128: full vectors) and a random
+ * sparse one (gathers, partial vectors): avx2 and avx512 do the same lane
+ * arithmetic (the same bits); generic rounds differently, within 1e-12. */
+static void t_kernels_agree(void **s)
+{
+  (void)s;
+  ember_ltc_wiring_spec specs[2] = {
+    {.kind = EMBER_LTC_FULLY_CONNECTED, .units = 128, .outputs = 1, .inputs = 16},
+    {.kind = EMBER_LTC_RANDOM, .units = 60, .outputs = 2, .inputs = 5, .sparsity = 0.9}};
+  const char *kernels[] = {"generic", "avx2", "avx512"};
+  for (int w = 0; w < 2; w++) {
+    ember_ltc *c = build(&specs[w], 3);
+    size_t N = ember_ltc_units(c), K = ember_ltc_inputs(c), T = 50;
+    double *x = series(T, K, 2), *v[3];
+    int ok[3] = {0};
+    for (int i = 0; i < 3; i++) {
+      v[i] = malloc(N * sizeof *v[i]);
+      if (ember_ltc_set_kernel(kernels[i]) != EMBER_OK)
+        continue;
+      ok[i] = 1;
+      set_method(c, "fused", 6, 1e-6);
+      final_state(c, x, T, v[i]);
+    }
+    assert_int_equal(ember_ltc_set_kernel("auto"), EMBER_OK);
+    for (int i = 1; i < 3; i++)
+      if (ok[i]) {
+        print_message("N=%zu %s vs generic: max |dv| = %.3g\n", N, kernels[i], max_abs_diff(v[i], v[0], N));
+        assert_true(max_abs_diff(v[i], v[0], N) <= 1e-12);
+      }
+    if (ok[1] && ok[2])
+      assert_memory_equal(v[1], v[2], N * sizeof *v[1]);
+    double spread = 0;
+    for (size_t j = 0; j < N; j++)
+      spread = fmax(spread, fabs(v[0][j]));
+    assert_true(spread > 0.01);
+    for (int i = 0; i < 3; i++)
+      free(v[i]);
+    free(x);
+    ember_ltc_free(c);
+  }
+}
 
 /* ---------------------------------------------------------- continuous --- */
 
@@ -167,14 +238,6 @@ static void t_relaxation_closed_form(void **s)
   print_message("relaxation: max |v - closed form| = %.3g (rk8pd, tol 1e-12)\n", err);
   assert_true(err <= 1e-10);
   ember_ltc_free(c);
-}
-
-/* Runs circuit c over series x (T steps of 1.0) from v = 0 and returns the final state. */
-static void final_state(ember_ltc *c, const double *x, size_t T, double *v)
-{
-  assert_ltc(c, ember_ltc_reset(c, NULL));
-  assert_ltc(c, ember_ltc_run(c, x, NULL, T, NULL, NULL));
-  ember_ltc_get_v(c, v);
 }
 
 /* Adaptive steppers converge to a tight rk8pd solution as the tolerance
@@ -460,6 +523,7 @@ int main(void)
     cmocka_unit_test(t_ncps_fully_connected_irregular),
     cmocka_unit_test(t_ncps_ncp_irregular),
     cmocka_unit_test(t_ncps_auto_ncp),
+    cmocka_unit_test(t_kernels_agree),
     cmocka_unit_test(t_relaxation_closed_form),
     cmocka_unit_test(t_convergence),
     cmocka_unit_test(t_bounded),

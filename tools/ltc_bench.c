@@ -2,10 +2,16 @@
  *
  *   ltc_bench speed [FILE.h5]   steps/s of the fused solver (6 unfolds, batch 1,
  *                               16 inputs, sequences of 1000 steps) for AutoNCP(19, 1)
- *                               and a 128-unit fully connected circuit, or FILE
- *   ltc_bench cost              error vs cost (CSV) of fused 1..64 unfolds and
+ *                               and a 128-unit fully connected circuit, or FILE,
+ *                               then rk8pd at 1e-8
+ *   ltc_bench fused [FILE.h5]   the fused solver only
+ *   ltc_bench kernel            the synapse kernel in use (avx512, avx2, generic)
+ *
+ * LTC_BENCH_KERNEL=avx2 (etc.) chooses the kernel, LTC_BENCH_CPU=1 measures CPU time.
+ *   ltc_bench cost [WHAT]       error vs cost (CSV) of fused 1..64 unfolds and
  *                               rkf45 / rk8pd at several tolerances, against rk8pd
- *                               at 1e-13, on AutoNCP(19, 1) with 16 inputs */
+ *                               at 1e-13, on AutoNCP(19, 1) with 16 inputs, or
+ *                               WHAT = fc128 or FILE.h5 */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +21,15 @@
 
 #define T_SEQ 1000
 
+/* Wall time, or this process's CPU time when LTC_BENCH_CPU=1 (comparisons on a
+ * busy machine: time slices taken by other processes do not count). */
 static double now(void)
 {
+  static int cpu = -1;
+  if (cpu < 0)
+    cpu = getenv("LTC_BENCH_CPU") && !strcmp(getenv("LTC_BENCH_CPU"), "1");
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -76,7 +87,7 @@ static double steps_per_s(ember_ltc *c)
   return (double)steps / t;
 }
 
-static void speed(int argc, char **argv)
+static void speed(int argc, char **argv, int adaptive)
 {
   const char *names[] = {"autoncp19", "fc128"};
   int n = argc > 2 ? 1 : 2;
@@ -88,10 +99,12 @@ static void speed(int argc, char **argv)
       die(c, EMBER_ERR_INVALID, "solver");
     printf("%s: N=%zu synapses=%zu sensory=%zu fused/6: %.0f steps/s\n", what, ember_ltc_units(c),
            ember_ltc_synapse_count(c), ember_ltc_sensory_synapse_count(c), steps_per_s(c));
-    o.method = "rk8pd";
-    o.abstol = o.reltol = 1e-8;
-    ember_ltc_set_solver(c, &o);
-    printf("%s: rk8pd 1e-8: %.0f steps/s\n", what, steps_per_s(c));
+    if (adaptive) {
+      o.method = "rk8pd";
+      o.abstol = o.reltol = 1e-8;
+      ember_ltc_set_solver(c, &o);
+      printf("%s: rk8pd 1e-8: %.0f steps/s\n", what, steps_per_s(c));
+    }
     ember_ltc_free(c);
   }
 }
@@ -121,10 +134,10 @@ static run_result run_one(ember_ltc *c, const ember_ltc_solver_opts *o, const do
   return r;
 }
 
-static void cost(void)
+static void cost(const char *what)
 {
   size_t T = 200;
-  ember_ltc *c = circuit("autoncp19", 16);
+  ember_ltc *c = circuit(what, 16);
   size_t N = ember_ltc_units(c);
   double *x = make_series(T, 16), *ref = malloc(T * N * sizeof *ref);
   ember_ltc_solver_opts o = ember_ltc_solver_defaults();
@@ -156,12 +169,21 @@ static void cost(void)
 
 int main(int argc, char **argv)
 {
+  const char *kern = getenv("LTC_BENCH_KERNEL");   /* avx512, avx2, generic */
+  if (kern && ember_ltc_set_kernel(kern)) {
+    fprintf(stderr, "ltc_bench: kernel %s is not available here\n", kern);
+    return 1;
+  }
   if (argc >= 2 && !strcmp(argv[1], "speed"))
-    speed(argc, argv);
+    speed(argc, argv, 1);
+  else if (argc >= 2 && !strcmp(argv[1], "kernel"))
+    printf("%s\n", ember_ltc_kernel());
+  else if (argc >= 2 && !strcmp(argv[1], "fused"))
+    speed(argc, argv, 0);
   else if (argc >= 2 && !strcmp(argv[1], "cost"))
-    cost();
+    cost(argc > 2 ? argv[2] : "autoncp19");
   else {
-    fprintf(stderr, "usage: ltc_bench speed [FILE.h5] | cost\n");
+    fprintf(stderr, "usage: ltc_bench speed|fused [FILE.h5] | cost [autoncp19|fc128|FILE.h5]\n");
     return 2;
   }
   return 0;

@@ -131,6 +131,14 @@ EMBER_API ember_status ember_ltc_set_solver(ember_ltc *c, const ember_ltc_solver
  * are bit-identical for any thread count. */
 #define EMBER_LTC_PARALLEL_MIN 10000
 EMBER_API ember_status ember_ltc_set_threads(ember_ltc *c, int threads);
+/* The synapse kernel of every LTC circuit in the process: "avx2" (x86-64 with AVX2
+ * and FMA, chosen at load time when the CPU has them) or "generic" (portable C);
+ * "auto" picks as at load time. Both compute the same sums in the same order but
+ * round slightly differently, so bits may differ between kernels (never between
+ * thread counts). EMBER_ERR_INVALID: this CPU lacks the kernel's instructions;
+ * EMBER_ERR_UNKNOWN: no such kernel. Not to be called while a circuit runs. */
+EMBER_API ember_status ember_ltc_set_kernel(const char *name);
+EMBER_API const char *ember_ltc_kernel(void);
 
 /* ------------------------------------------------------------- stepping --- */
 

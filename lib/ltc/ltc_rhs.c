@@ -1,104 +1,366 @@
 /* The LTC right-hand side over the CSR synapse store: sensory drive, synaptic
  * sums, the continuous derivative and the fused (ncps) sub-step.
  *
- * Every output element j is computed by one thread with a loop over its row in
- * storage order, so results are bit-identical for any thread count. Small
- * circuits never enter an OpenMP region: its fork costs more than the whole
- * evaluation of a 19-neuron NCP.
- *
  * The cost is one sigmoid per synapse per evaluation (a 128-unit dense circuit:
- * 16 384), so the sigmoids are computed in a loop that vectorises (a branch-free
- * exp, no reduction: GCC vectorises reductions only with reassociation, which
- * would break the exp's rounding trick and the summation order), and summed in a
- * second, sequential loop in storage order. On x86-64 the row kernel is also
- * compiled for AVX2+FMA and picked at load time. */
+ * 16 384), so everything is built around one kernel, the sums of a block of rows
+ *
+ *     a_j = sum_q g_q erev_q,  b_j = sum_q g_q,  g_q = w_q / (1 + exp(-sigma_q (pre_src(q) - mu_q)))
+ *
+ * in three versions with the same arithmetic definition, picked at load time by
+ * what the CPU has (ember_ltc_set_kernel overrides):
+ *  - "avx512": AVX-512F/VL + FMA intrinsics, eight synapses per instruction;
+ *  - "avx2": AVX2 + FMA intrinsics, four synapses per instruction (the same lane
+ *    arithmetic as avx512: the same bits);
+ *  - "generic": portable C (GCC vectorises it 2-wide on plain x86-64).
+ * The sum order is fixed by the row alone: synapse i of a row (storage order)
+ * goes to partial sum i mod 8, each partial sum adds its synapses in order, and
+ * the eight are combined as ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). Every row is
+ * computed by one thread with this order, so results are bit-identical for any
+ * thread count. generic differs from the others only in rounding (FMA contracts some
+ * products), so bits may differ between machines (or after ember_ltc_set_kernel),
+ * not between runs or thread counts on one machine.
+ *
+ * exp: exp(z) = 2^n exp(r), n = round(z / ln 2) by the 1.5 * 2^52 shifter,
+ * r = z - n ln 2 with a Cody-Waite split of ln 2 (|r| <= ln 2 / 2), exp(r) by its
+ * Taylor polynomial of degree 13 (truncation < 4e-18 relative) evaluated by
+ * Estrin's scheme (short dependency chains: the loop is latency-bound with
+ * Horner's), 2^n added to the
+ * exponent bits. z is clamped to +-708 (the sigmoid is then 0 or 1 to double
+ * precision). Within 1-2 ulp of libm's exp; g is one correctly rounded division.
+ *
+ * Small circuits never enter an OpenMP region: its fork costs more than the whole
+ * evaluation of a 19-neuron NCP. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "ltc_internal.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
-#define LTC_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define LTC_CLONES
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LTC_X86 1
 #endif
 
-#define ROW_CHUNK 64   /* conductances computed per vector pass (on the stack) */
+#define BLOCK 64   /* rows whose sums are kept on the stack at once */
 
-/* sigmoid(x) = 1 / (1 + exp(-x)) without branches or calls, so that loops over
- * synapses vectorise: exp(z) = 2^k exp(r), k = round(z / ln 2), |r| <= ln 2 / 2
- * (Cody-Waite split of ln 2), exp(r) by its Taylor series to degree 13
- * (truncation < 4e-18 relative), 2^k built in the exponent bits. z is clamped
- * to +-708, where the sigmoid is 0 or 1 to double precision anyway. Agrees with
- * libm's exp to a few ulp. */
-static inline double sigmoid_fast(double x)
+#define LOG2E 0x1.71547652b82fep0
+#define LN2HI 0x1.62e42fee00000p-1
+#define LN2LO 0x1.a39ef35793c76p-33
+#define SHIFTER 0x1.8p52
+#define ZMAX 708.0
+
+/* 1/k!, k = 13 .. 2 (the constant and linear terms are 1). */
+#define C13 (1.0 / 6227020800.0)
+#define C12 (1.0 / 479001600.0)
+#define C11 (1.0 / 39916800.0)
+#define C10 (1.0 / 3628800.0)
+#define C9 (1.0 / 362880.0)
+#define C8 (1.0 / 40320.0)
+#define C7 (1.0 / 5040.0)
+#define C6 (1.0 / 720.0)
+#define C5 (1.0 / 120.0)
+#define C4 (1.0 / 24.0)
+#define C3 (1.0 / 6.0)
+#define C2 0.5
+
+typedef void sums_fn(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b);
+
+/* ---------------------------------------------------------------- generic --- */
+
+/* w / (1 + exp(z)), z = sigma (mu - pre) = -sigma (pre - mu). */
+static inline double g_generic(double w, double sigma, double pre, double mu)
 {
-  double z = -x;
-  z = z < -708.0 ? -708.0 : (z > 708.0 ? 708.0 : z);
-  double y = z * 0x1.71547652b82fep0;
-  int32_t k = (int32_t)(y + (y < 0 ? -0.5 : 0.5));   /* int32: converts in vector registers */
-  double n = (double)k;
-  double r = (z - n * 0x1.62e42fee00000p-1) - n * 0x1.a39ef35793c76p-33;
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  uint64_t bits = (uint64_t)(int64_t)(k + 1023) << 52;
-  double scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return 1.0 / (1.0 + p * scale);
+  double z = sigma * (mu - pre);
+  z = z < -ZMAX ? -ZMAX : (z > ZMAX ? ZMAX : z);
+  double t = z * LOG2E + SHIFTER;   /* n in its low mantissa bits */
+  double n = t - SHIFTER;
+  double r = (z - n * LN2HI) - n * LN2LO;
+  /* Estrin's scheme: a dependency chain of 4 multiply-adds instead of 13 */
+  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  double q0 = 1.0 + r, q1 = C2 + C3 * r, q2 = C4 + C5 * r, q3 = C6 + C7 * r;
+  double q4 = C8 + C9 * r, q5 = C10 + C11 * r, q6 = C12 + C13 * r;
+  double s0 = q0 + q1 * r2, s1 = q2 + q3 * r2, s2 = q4 + q5 * r2;
+  double p = (s0 + s1 * r4) + (s2 + q6 * r4) * r8;
+  uint64_t pb, tb;
+  memcpy(&pb, &p, sizeof pb);
+  memcpy(&tb, &t, sizeof tb);
+  pb += tb << 52;   /* p * 2^n: n added to the exponent (the result stays normal) */
+  memcpy(&p, &pb, sizeof p);
+  return w / (1.0 + p);
 }
 
-double ltc_sigmoid(double x) { return sigmoid_fast(x); }
+double ltc_sigmoid(double x) { return g_generic(1.0, 1.0, x, 0.0); }
 
-static int parallel(const ember_ltc *c) { return c->threads > 1 && c->n >= EMBER_LTC_PARALLEL_MIN; }
-
-/* Sums of row j: *a = sum w s erev, *b = sum w s, s = sigmoid(sigma (pre - mu)),
- * added in storage order. */
-LTC_CLONES static void row_sums(const ltc_syn *s, const double *pre, size_t j, double *a, double *b)
+/* g in chunks (a loop GCC vectorises: no reduction in it), then the partial sums. */
+static void sums_generic(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b)
 {
-  double g[ROW_CHUNK], sa = 0, sb = 0;
   const uint32_t *src = s->src;
   const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
-  for (size_t q = s->row[j], end = s->row[j + 1]; q < end; q += ROW_CHUNK) {
-    size_t m = end - q < ROW_CHUNK ? end - q : ROW_CHUNK;
-    for (size_t i = 0; i < m; i++)
-      g[i] = w[q + i] * sigmoid_fast(sg[q + i] * (pre[src[q + i]] - mu[q + i]));
-    for (size_t i = 0; i < m; i++) {
-      sa += g[i] * er[q + i];
-      sb += g[i];
+  double g[64];
+  for (size_t j = j0; j < j1; j++) {
+    double pa[8] = {0}, pb[8] = {0};
+    for (size_t q0 = s->row[j], end = s->row[j + 1], i0 = 0; q0 < end; q0 += 64, i0 += 64) {
+      size_t m = end - q0 < 64 ? end - q0 : 64;
+      for (size_t i = 0; i < m; i++)
+        g[i] = g_generic(w[q0 + i], sg[q0 + i], pre[src[q0 + i]], mu[q0 + i]);
+      for (size_t i = 0; i < m; i++) {   /* i0 is a multiple of 8: lane = i mod 8 */
+        pb[i & 7] += g[i];
+        pa[i & 7] += g[i] * er[q0 + i];
+      }
     }
+    a[j - j0] = ((pa[0] + pa[4]) + (pa[2] + pa[6])) + ((pa[1] + pa[5]) + (pa[3] + pa[7]));
+    b[j - j0] = ((pb[0] + pb[4]) + (pb[2] + pb[6])) + ((pb[1] + pb[5]) + (pb[3] + pb[7]));
   }
-  *a = sa;
-  *b = sb;
 }
+
+/* ------------------------------------------------------------------- avx2 --- */
+
+#ifdef LTC_X86
+#define AVX2 __attribute__((target("avx2,fma")))
+
+static inline AVX2 __m256d g_avx2(__m256d w, __m256d sigma, __m256d pre, __m256d mu)
+{
+  __m256d z = _mm256_mul_pd(sigma, _mm256_sub_pd(mu, pre));
+  /* max/min return their second operand when one is NaN: NaN stays NaN */
+  z = _mm256_min_pd(_mm256_set1_pd(ZMAX), _mm256_max_pd(_mm256_set1_pd(-ZMAX), z));
+  __m256d t = _mm256_fmadd_pd(z, _mm256_set1_pd(LOG2E), _mm256_set1_pd(SHIFTER));
+  __m256d n = _mm256_sub_pd(t, _mm256_set1_pd(SHIFTER));
+  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2HI), z);
+  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2LO), r);
+  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+  __m256d q0 = _mm256_add_pd(_mm256_set1_pd(1.0), r);
+  __m256d q1 = _mm256_fmadd_pd(_mm256_set1_pd(C3), r, _mm256_set1_pd(C2));
+  __m256d q2 = _mm256_fmadd_pd(_mm256_set1_pd(C5), r, _mm256_set1_pd(C4));
+  __m256d q3 = _mm256_fmadd_pd(_mm256_set1_pd(C7), r, _mm256_set1_pd(C6));
+  __m256d q4 = _mm256_fmadd_pd(_mm256_set1_pd(C9), r, _mm256_set1_pd(C8));
+  __m256d q5 = _mm256_fmadd_pd(_mm256_set1_pd(C11), r, _mm256_set1_pd(C10));
+  __m256d q6 = _mm256_fmadd_pd(_mm256_set1_pd(C13), r, _mm256_set1_pd(C12));
+  __m256d s0 = _mm256_fmadd_pd(q1, r2, q0), s1 = _mm256_fmadd_pd(q3, r2, q2);
+  __m256d s2 = _mm256_fmadd_pd(q5, r2, q4);
+  __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(q6, r4, s2), r8, _mm256_fmadd_pd(s1, r4, s0));
+  __m256i e = _mm256_add_epi64(_mm256_castpd_si256(p), _mm256_slli_epi64(_mm256_castpd_si256(t), 52));
+  return _mm256_div_pd(w, _mm256_add_pd(_mm256_castsi256_pd(e), _mm256_set1_pd(1.0)));
+}
+
+static inline AVX2 double hsum_avx2(__m256d x0, __m256d x1)
+{
+  __m256d s = _mm256_add_pd(x0, x1);   /* p_l + p_(l+4) */
+  __m128d t = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(t, _mm_unpackhi_pd(t, t)));
+}
+
+/* pre at the synapses q .. q+3: contiguous sources load directly. */
+static inline AVX2 __m256d pre_avx2(const double *pre, const uint32_t *src, size_t q, const double *pc)
+{
+  if (pc)
+    return _mm256_loadu_pd(pc);
+  return _mm256_i32gather_pd(pre, _mm_loadu_si128((const __m128i *)(src + q)), 8);
+}
+
+static inline AVX2 __m256d pre_avx2_mask(const double *pre, const uint32_t *src, size_t q, const double *pc,
+                                          __m256i m64, __m128i m32)
+{
+  if (pc)
+    return _mm256_maskload_pd(pc, m64);
+  __m128i idx = _mm_maskload_epi32((const int *)(src + q), m32);
+  return _mm256_mask_i32gather_pd(_mm256_setzero_pd(), pre, idx, _mm256_castsi256_pd(m64), 8);
+}
+
+static AVX2 void sums_avx2(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b)
+{
+  const uint32_t *src = s->src;
+  const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
+  for (size_t j = j0; j < j1; j++) {
+    size_t q0 = s->row[j], len = s->row[j + 1] - q0;
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, b0 = a0, b1 = a0;
+    /* sources ascend within a row: contiguous iff the span equals the length */
+    const double *pc = len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+      size_t q = q0 + i;
+      __m256d g0 = g_avx2(_mm256_loadu_pd(w + q), _mm256_loadu_pd(sg + q),
+                          pre_avx2(pre, src, q, pc ? pc + i : NULL), _mm256_loadu_pd(mu + q));
+      __m256d g1 = g_avx2(_mm256_loadu_pd(w + q + 4), _mm256_loadu_pd(sg + q + 4),
+                          pre_avx2(pre, src, q + 4, pc ? pc + i + 4 : NULL), _mm256_loadu_pd(mu + q + 4));
+      b0 = _mm256_add_pd(b0, g0);
+      b1 = _mm256_add_pd(b1, g1);
+      a0 = _mm256_fmadd_pd(g0, _mm256_loadu_pd(er + q), a0);
+      a1 = _mm256_fmadd_pd(g1, _mm256_loadu_pd(er + q + 4), a1);
+    }
+    /* 1..7 left: masked lanes load 0, so g = 0 there and the sums are unchanged */
+    for (; i < len; i += 4) {
+      size_t q = q0 + i;
+      long long rem = (long long)(len - i);
+      __m256i m64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3));
+      __m128i m32 = _mm_cmpgt_epi32(_mm_set1_epi32((int)(rem > 4 ? 4 : rem)), _mm_setr_epi32(0, 1, 2, 3));
+      __m256d g = g_avx2(_mm256_maskload_pd(w + q, m64), _mm256_maskload_pd(sg + q, m64),
+                         pre_avx2_mask(pre, src, q, pc ? pc + i : NULL, m64, m32),
+                         _mm256_maskload_pd(mu + q, m64));
+      __m256d e = _mm256_maskload_pd(er + q, m64);
+      if ((i & 7) == 0) {
+        b0 = _mm256_add_pd(b0, g);
+        a0 = _mm256_fmadd_pd(g, e, a0);
+      } else {
+        b1 = _mm256_add_pd(b1, g);
+        a1 = _mm256_fmadd_pd(g, e, a1);
+      }
+    }
+    a[j - j0] = hsum_avx2(a0, a1);
+    b[j - j0] = hsum_avx2(b0, b1);
+  }
+}
+#define AVX512 __attribute__((target("avx512f,avx512vl,fma")))
+
+static inline AVX512 __m512d g_avx512(__m512d w, __m512d sigma, __m512d pre, __m512d mu)
+{
+  __m512d z = _mm512_mul_pd(sigma, _mm512_sub_pd(mu, pre));
+  /* max/min return their second operand when one is NaN: NaN stays NaN */
+  z = _mm512_min_pd(_mm512_set1_pd(ZMAX), _mm512_max_pd(_mm512_set1_pd(-ZMAX), z));
+  __m512d t = _mm512_fmadd_pd(z, _mm512_set1_pd(LOG2E), _mm512_set1_pd(SHIFTER));
+  __m512d n = _mm512_sub_pd(t, _mm512_set1_pd(SHIFTER));
+  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2HI), z);
+  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2LO), r);
+  __m512d r2 = _mm512_mul_pd(r, r), r4 = _mm512_mul_pd(r2, r2), r8 = _mm512_mul_pd(r4, r4);
+  __m512d q0 = _mm512_add_pd(_mm512_set1_pd(1.0), r);
+  __m512d q1 = _mm512_fmadd_pd(_mm512_set1_pd(C3), r, _mm512_set1_pd(C2));
+  __m512d q2 = _mm512_fmadd_pd(_mm512_set1_pd(C5), r, _mm512_set1_pd(C4));
+  __m512d q3 = _mm512_fmadd_pd(_mm512_set1_pd(C7), r, _mm512_set1_pd(C6));
+  __m512d q4 = _mm512_fmadd_pd(_mm512_set1_pd(C9), r, _mm512_set1_pd(C8));
+  __m512d q5 = _mm512_fmadd_pd(_mm512_set1_pd(C11), r, _mm512_set1_pd(C10));
+  __m512d q6 = _mm512_fmadd_pd(_mm512_set1_pd(C13), r, _mm512_set1_pd(C12));
+  __m512d s0 = _mm512_fmadd_pd(q1, r2, q0), s1 = _mm512_fmadd_pd(q3, r2, q2);
+  __m512d s2 = _mm512_fmadd_pd(q5, r2, q4);
+  __m512d p = _mm512_fmadd_pd(_mm512_fmadd_pd(q6, r4, s2), r8, _mm512_fmadd_pd(s1, r4, s0));
+  __m512i e = _mm512_add_epi64(_mm512_castpd_si512(p), _mm512_slli_epi64(_mm512_castpd_si512(t), 52));
+  return _mm512_div_pd(w, _mm512_add_pd(_mm512_castsi512_pd(e), _mm512_set1_pd(1.0)));
+}
+
+/* One vector holds the 8 partial sums: ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). */
+static inline AVX512 double hsum_avx512(__m512d x)
+{
+  __m256d s = _mm256_add_pd(_mm512_castpd512_pd256(x), _mm512_extractf64x4_pd(x, 1));
+  __m128d t = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(t, _mm_unpackhi_pd(t, t)));
+}
+
+/* The same lane arithmetic as sums_avx2, eight lanes per instruction: the same bits. */
+static AVX512 void sums_avx512(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a,
+                               double *b)
+{
+  const uint32_t *src = s->src;
+  const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
+  for (size_t j = j0; j < j1; j++) {
+    size_t q0 = s->row[j], len = s->row[j + 1] - q0;
+    __m512d a0 = _mm512_setzero_pd(), b0 = a0;
+    const double *pc = len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
+    for (size_t i = 0; i < len; i += 8) {
+      size_t q = q0 + i;
+      __mmask8 m = len - i >= 8 ? 0xff : (__mmask8)((1u << (len - i)) - 1);
+      __m512d x;
+      if (pc)
+        x = _mm512_maskz_loadu_pd(m, pc + i);
+      else
+        x = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m,
+                                     _mm256_maskz_loadu_epi32(m, src + q), pre, 8);
+      __m512d g = g_avx512(_mm512_maskz_loadu_pd(m, w + q), _mm512_maskz_loadu_pd(m, sg + q), x,
+                           _mm512_maskz_loadu_pd(m, mu + q));
+      b0 = _mm512_add_pd(b0, g);
+      a0 = _mm512_fmadd_pd(g, _mm512_maskz_loadu_pd(m, er + q), a0);
+    }
+    a[j - j0] = hsum_avx512(a0);
+    b[j - j0] = hsum_avx512(b0);
+  }
+}
+#endif
+
+/* --------------------------------------------------------------- dispatch --- */
+
+static sums_fn *sums = sums_generic;
+static const char *sums_name = "generic";
+
+static int have_avx512(void)
+{
+#ifdef LTC_X86
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
+
+static int have_avx2(void)
+{
+#ifdef LTC_X86
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
+
+__attribute__((constructor)) static void pick_kernel(void) { ember_ltc_set_kernel("auto"); }
+
+ember_status ember_ltc_set_kernel(const char *name)
+{
+  if (!name || !strcmp(name, "auto"))
+    name = have_avx512() ? "avx512" : have_avx2() ? "avx2" : "generic";
+  if (!strcmp(name, "generic")) {
+    sums = sums_generic;
+    sums_name = "generic";
+    return EMBER_OK;
+  }
+#ifdef LTC_X86
+  if (!strcmp(name, "avx2") && have_avx2()) {
+    sums = sums_avx2;
+    sums_name = "avx2";
+    return EMBER_OK;
+  }
+  if (!strcmp(name, "avx512") && have_avx512()) {
+    sums = sums_avx512;
+    sums_name = "avx512";
+    return EMBER_OK;
+  }
+#endif
+  return strcmp(name, "avx2") && strcmp(name, "avx512") ? EMBER_ERR_UNKNOWN : EMBER_ERR_INVALID;
+}
+
+const char *ember_ltc_kernel(void) { return sums_name; }
+
+static int parallel(const ember_ltc *c) { return c->threads > 1 && c->n >= EMBER_LTC_PARALLEL_MIN; }
+static size_t n_blocks(const ember_ltc *c) { return (c->n + BLOCK - 1) / BLOCK; }
 
 /* ------------------------------------------------------------- sensory --- */
 
-/* Inputs are constant within a step, so their conductances are computed once per
- * step (c->x holds the mapped input while this runs). */
-static void sensory_range(ember_ltc *c, const double *xm, size_t j0, size_t j1)
+/* The input synapses of rows [j0, j1): g = w sigmoid(sigma (xm - mu)) with
+ * ltc_sigmoid's bits and the sums in storage order. This is the order and
+ * rounding of the plastic solver's sensory sums (ltc_plastic.c, which caches the
+ * sigmoids), so a plastic circuit with eta = 0 gives the plain circuit's bits.
+ * It runs once per input step, so the portable code costs little. */
+static void sensory_rows(const ltc_syn *s, const double *xm, size_t j0, size_t j1, double *a, double *b)
 {
-  for (size_t j = j0; j < j1; j++)
-    row_sums(&c->sens, xm, j, &c->gse[j], &c->gs[j]);
+  double g[64];
+  for (size_t j = j0; j < j1; j++) {
+    double sa = 0, sb = 0;
+    for (size_t q0 = s->row[j], end = s->row[j + 1]; q0 < end; q0 += 64) {
+      size_t m = end - q0 < 64 ? end - q0 : 64;
+      for (size_t i = 0; i < m; i++)   /* vectorises: no reduction */
+        g[i] = s->w[q0 + i] * g_generic(1.0, 1.0, s->sigma[q0 + i] * (xm[s->src[q0 + i]] - s->mu[q0 + i]), 0.0);
+      for (size_t i = 0; i < m; i++) {
+        sa += g[i] * s->erev[q0 + i];
+        sb += g[i];
+      }
+    }
+    a[j - j0] = sa;
+    b[j - j0] = sb;
+  }
 }
 
+/* Inputs are constant within a step, so their conductances are computed once per
+ * step. */
 void ltc_sensory_update(ember_ltc *c)
 {
   /* The affine input map goes into c->a, free at this point. */
   double *xm = c->a;
-  for (size_t k = 0; k < c->k && c->k <= c->n; k++)   /* K > N: no room, see below */
-    xm[k] = c->input_w[k] * c->x[k] + c->input_b[k];
   if (c->k > c->n) {   /* c->a has only N entries; rare, so a plain fallback */
     for (size_t j = 0; j < c->n; j++) {
       double sa = 0, sb = 0;
@@ -112,12 +374,20 @@ void ltc_sensory_update(ember_ltc *c)
       c->gse[j] = sa;
       c->gs[j] = sb;
     }
-  } else if (parallel(c)) {
+    c->input_dirty = 0;
+    return;
+  }
+  for (size_t k = 0; k < c->k; k++)
+    xm[k] = c->input_w[k] * c->x[k] + c->input_b[k];
+  if (parallel(c)) {
+    size_t nb = n_blocks(c);
 #pragma omp parallel for schedule(static) num_threads(c->threads)
-    for (size_t j = 0; j < c->n; j++)
-      sensory_range(c, xm, j, j + 1);
+    for (size_t ib = 0; ib < nb; ib++) {
+      size_t j0 = ib * BLOCK, j1 = j0 + BLOCK < c->n ? j0 + BLOCK : c->n;
+      sensory_rows(&c->sens, xm, j0, j1, c->gse + j0, c->gs + j0);
+    }
   } else {
-    sensory_range(c, xm, 0, c->n);
+    sensory_rows(&c->sens, xm, 0, c->n, c->gse, c->gs);
   }
   c->input_dirty = 0;
 }
@@ -127,37 +397,43 @@ void ltc_sensory_update(ember_ltc *c)
 void ltc_syn_sums(const ember_ltc *c, const double *v, double *a, double *b)
 {
   if (parallel(c)) {
+    size_t nb = n_blocks(c);
 #pragma omp parallel for schedule(static) num_threads(c->threads)
-    for (size_t j = 0; j < c->n; j++)
-      row_sums(&c->syn, v, j, &a[j], &b[j]);
+    for (size_t ib = 0; ib < nb; ib++) {
+      size_t j0 = ib * BLOCK, j1 = j0 + BLOCK < c->n ? j0 + BLOCK : c->n;
+      sums(&c->syn, v, j0, j1, a + j0, b + j0);
+    }
   } else {
-    for (size_t j = 0; j < c->n; j++)
-      row_sums(&c->syn, v, j, &a[j], &b[j]);
+    sums(&c->syn, v, 0, c->n, a, b);
   }
 }
 
 /* ------------------------------------------------------------ continuous --- */
 
-static inline double deriv(const ember_ltc *c, const double *v, size_t j)
+/* cm dv/dt = gleak (vleak - v) + sum g (erev - v) for the rows [j0, j1). */
+static void deriv_block(const ember_ltc *c, const double *v, double *dvdt, size_t j0, size_t j1)
 {
-  double a, b;
-  row_sums(&c->syn, v, j, &a, &b);
-  return (c->gleak[j] * (c->vleak[j] - v[j]) + (a + c->gse[j]) - (b + c->gs[j]) * v[j]) / c->cm[j];
+  double a[BLOCK], b[BLOCK];
+  sums(&c->syn, v, j0, j1, a, b);
+  for (size_t j = j0; j < j1; j++)
+    dvdt[j] = (c->gleak[j] * (c->vleak[j] - v[j]) + (a[j - j0] + c->gse[j]) -
+               (b[j - j0] + c->gs[j]) * v[j]) / c->cm[j];
 }
 
-/* GSL callback: cm dv/dt = gleak (vleak - v) + sum g (erev - v), inputs fixed. */
+/* GSL callback, inputs fixed. */
 int ltc_rhs(double t, const double *v, double *dvdt, void *circuit)
 {
   (void)t;
   ember_ltc *c = circuit;
   c->n_rhs++;
+  size_t nb = n_blocks(c);
   if (parallel(c)) {
 #pragma omp parallel for schedule(static) num_threads(c->threads)
-    for (size_t j = 0; j < c->n; j++)
-      dvdt[j] = deriv(c, v, j);
+    for (size_t ib = 0; ib < nb; ib++)
+      deriv_block(c, v, dvdt, ib * BLOCK, ib * BLOCK + BLOCK < c->n ? ib * BLOCK + BLOCK : c->n);
   } else {
-    for (size_t j = 0; j < c->n; j++)
-      dvdt[j] = deriv(c, v, j);
+    for (size_t ib = 0; ib < nb; ib++)
+      deriv_block(c, v, dvdt, ib * BLOCK, ib * BLOCK + BLOCK < c->n ? ib * BLOCK + BLOCK : c->n);
   }
   return GSL_SUCCESS;
 }
@@ -166,25 +442,27 @@ int ltc_rhs(double t, const double *v, double *dvdt, void *circuit)
 
 /* ncps' update with the same association of sums:
  * v' = (cm/dt v + gleak vleak + (A + A_s)) / ((cm/dt + gleak) + (B + B_s) + eps). */
-static inline double fused1(const ember_ltc *c, const double *v, size_t j, double dt, double eps)
+static void fused_block(const ember_ltc *c, const double *v, double *vout, double dt, size_t j0, size_t j1)
 {
-  double a, b;
-  row_sums(&c->syn, v, j, &a, &b);
-  double cm_t = c->cm[j] / dt;
-  double num = cm_t * v[j] + c->gleak[j] * c->vleak[j] + (a + c->gse[j]);
-  double den = cm_t + c->gleak[j] + (b + c->gs[j]);
-  return num / (den + eps);
+  double a[BLOCK], b[BLOCK], eps = c->opt.epsilon;
+  sums(&c->syn, v, j0, j1, a, b);
+  for (size_t j = j0; j < j1; j++) {
+    double cm_t = c->cm[j] / dt;
+    double num = cm_t * v[j] + c->gleak[j] * c->vleak[j] + (a[j - j0] + c->gse[j]);
+    double den = cm_t + c->gleak[j] + (b[j - j0] + c->gs[j]);
+    vout[j] = num / (den + eps);
+  }
 }
 
 void ltc_fused_substep(const ember_ltc *c, const double *v, double *vout, double dt)
 {
-  double eps = c->opt.epsilon;
+  size_t nb = n_blocks(c);
   if (parallel(c)) {
 #pragma omp parallel for schedule(static) num_threads(c->threads)
-    for (size_t j = 0; j < c->n; j++)
-      vout[j] = fused1(c, v, j, dt, eps);
+    for (size_t ib = 0; ib < nb; ib++)
+      fused_block(c, v, vout, dt, ib * BLOCK, ib * BLOCK + BLOCK < c->n ? ib * BLOCK + BLOCK : c->n);
   } else {
-    for (size_t j = 0; j < c->n; j++)
-      vout[j] = fused1(c, v, j, dt, eps);
+    for (size_t ib = 0; ib < nb; ib++)
+      fused_block(c, v, vout, dt, ib * BLOCK, ib * BLOCK + BLOCK < c->n ? ib * BLOCK + BLOCK : c->n);
   }
 }
