@@ -140,14 +140,20 @@ static void print_reports(const ember_output *o)
   size_t nr = ember_output_report_count(o);
   if (nr == 0)
     return;
-  printf("recorded variables:\n  %-10s %-20s %8s %10s %10s  %s\n", "variable", "population", "neurons",
+  /* "values" are the columns of a frame: one per neuron, or for a synapse-level
+   * report (weight, syn_current) one per synapse, onto the neurons named after it. */
+  printf("recorded variables:\n  %-10s %-20s %8s %10s %10s  %s\n", "variable", "population", "values",
          "frames", "dt (ms)", "time (ms)");
   for (size_t r = 0; r < nr; r++) {
     ember_report_info ri;
+    size_t nodes, values;
     if (ember_output_report_info(o, r, &ri))
       continue;
-    printf("  %-10s %-20s %8zu %10zu %10.4g  [%g, %g)  %s\n", ri.variable, ri.population, ri.n_nodes,
-           ri.n_frames, ri.dt, ri.t_start, ri.t_stop, ri.units ? ri.units : "");
+    char onto[64] = "";
+    if (!ember_output_report_mapping(o, r, &nodes, &values) && nodes != values)
+      snprintf(onto, sizeof onto, "  (synapses onto %zu neuron%s)", nodes, nodes == 1 ? "" : "s");
+    printf("  %-10s %-20s %8zu %10zu %10.4g  [%g, %g)  %s%s\n", ri.variable, ri.population,
+           ri.n_nodes, ri.n_frames, ri.dt, ri.t_start, ri.t_stop, ri.units ? ri.units : "", onto);
   }
 }
 

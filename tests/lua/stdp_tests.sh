@@ -59,8 +59,9 @@ else
 fi
 "$EMBER" info "$tmp/good" >"$tmp/info" 2>&1
 if awk '$1 == "weight" && $2 == "pre_to_post" && $3 == 4 && $4 == 120 { f = 1 } END { exit !f }' "$tmp/info" \
-   && awk '$1 == "pre_to_post" && $2 == "pre" && $3 == "post" && $4 == 200 { f = 1 } END { exit !f }' "$tmp/info"; then
-  ok "ember info: the weight report (4 synapses, 120 frames) and the edges (200)"
+   && awk '$1 == "pre_to_post" && $2 == "pre" && $3 == "post" && $4 == 200 { f = 1 } END { exit !f }' "$tmp/info" \
+   && grep -q "(synapses onto [0-9]* neuron" "$tmp/info"; then
+  ok "ember info: the weight report (4 synapses onto their neurons, 120 frames) and the edges (200)"
 else
   fail "ember info: weight report or edges" "$tmp/info"
 fi
