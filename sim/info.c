@@ -135,6 +135,21 @@ static void print_spikes(const ember_output *o)
   free(tops);
 }
 
+/* A synapse-level report has several columns per neuron or names synapses in its
+ * element ids; a point-neuron report has one column per neuron and element ids 0. */
+static int synapse_level(const ember_output *o, size_t r, size_t nodes, size_t values)
+{
+  if (nodes != values)
+    return 1;
+  uint32_t *elem = malloc((values ? values : 1) * sizeof *elem);
+  int any = 0;
+  if (elem && !ember_output_read_report_mapping(o, r, NULL, NULL, elem))
+    for (size_t k = 0; k < values && !any; k++)
+      any = elem[k] != 0;
+  free(elem);
+  return any;
+}
+
 static void print_reports(const ember_output *o)
 {
   size_t nr = ember_output_report_count(o);
@@ -150,7 +165,7 @@ static void print_reports(const ember_output *o)
     if (ember_output_report_info(o, r, &ri))
       continue;
     char onto[64] = "";
-    if (!ember_output_report_mapping(o, r, &nodes, &values) && nodes != values)
+    if (!ember_output_report_mapping(o, r, &nodes, &values) && synapse_level(o, r, nodes, values))
       snprintf(onto, sizeof onto, "  (synapses onto %zu neuron%s)", nodes, nodes == 1 ? "" : "s");
     printf("  %-10s %-20s %8zu %10zu %10.4g  [%g, %g)  %s%s\n", ri.variable, ri.population,
            ri.n_nodes, ri.n_frames, ri.dt, ri.t_start, ri.t_stop, ri.units ? ri.units : "", onto);
