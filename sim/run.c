@@ -28,6 +28,7 @@ typedef struct run_opts {
   int quiet;
   int viz;                  /* --viz: the live window */
   const char *shot;         /* --screenshot FILE: no window, one image at the end */
+  const char *select, *view; /* --select P:ID, --view V[:I]: what that image shows */
 } run_opts;
 
 /* What the SIGINT handler (and the visualizer's quit) may touch; the only
@@ -85,14 +86,16 @@ static double wall_seconds(void)
 void ember_cli_run_usage(FILE *f)
 {
   fputs("usage: ember run SCRIPT.lua [-o DIR] [--threads N] [--seed S] [--quiet]\n"
-        "                 [--viz [--screenshot FILE.png]]\n"
+        "                 [--viz [--screenshot FILE.png [--view V] [--select P:ID]]]\n"
         "       ember SCRIPT.lua [options]\n"
         "  -o, --output DIR   output directory (default: <script name>-out)\n"
         "  -t, --threads N    threads for the neuron updates (default: the script's, else 1)\n"
         "  -s, --seed S       random seed, an integer >= 0 (wins over ember.setup's seed)\n"
         "  -q, --quiet        no progress line, no summary\n"
         "  --viz              watch the run in a window (q stops it; docs/viz.md)\n"
-        "  --screenshot FILE  with --viz: no window; save the view at the end (.png, .bmp)\n", f);
+        "  --screenshot FILE  with --viz: no window; save the view at the end (.png, .bmp)\n"
+        "  --select P:ID      with --screenshot: neuron ID of population P selected (inspector)\n"
+        "  --view V[:I]       with --screenshot: spikes, circuit[:I] or weights[:I]\n", f);
 }
 
 /* Parses an unsigned decimal integer (the whole string). 0 on success. */
@@ -122,6 +125,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
     {"seed", required_argument, NULL, 's'},   {"quiet", no_argument, NULL, 'q'},
     {"viz", no_argument, NULL, 'V'},          {"screenshot", required_argument, NULL, 'S'},
+    {"select", required_argument, NULL, 'n'}, {"view", required_argument, NULL, 'W'},
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   uint64_t v;
   int c;
@@ -142,6 +146,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     case 'q': o->quiet = 1; break;
     case 'V': o->viz = 1; break;
     case 'S': o->shot = optarg; o->viz = 1; break;
+    case 'n': o->select = optarg; break;
+    case 'W': o->view = optarg; break;
     case 'h': ember_cli_run_usage(stdout); return 1;
     default:
       fprintf(stderr, "ember run: unknown option or missing value: %s\n", argv[optind - 1]);
@@ -155,6 +161,11 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     return -1;
   }
   o->script = argv[optind];
+  if ((o->select || o->view) && !o->shot) {
+    fprintf(stderr, "ember run: --select and --view choose what --screenshot shows (in the "
+            "window, click a neuron and use the keys c, w, r)\n");
+    return -1;
+  }
 #ifndef EMBER_WITH_VIZ
   if (o->viz) {
     fprintf(stderr, "ember run: --viz%s: this ember was built without the visualizer (SDL2 or "
@@ -384,13 +395,23 @@ static void stop_from_window(void)
   LUA_UNLOCK();
 }
 
-/* --screenshot: after the run, one frame of its end, saved. Returns 0 or -1. */
-static int final_screenshot(vz_app *app, const char *path)
+/* --screenshot: after the run, one frame of its end, saved, showing the view and
+ * neuron given with --view / --select. Returns 0 or -1. */
+static int final_screenshot(vz_app *app, const run_opts *o)
 {
+  const char *path = o->shot;
+  char msg[512];
   app->src->ops->poll(app->src, app->store);
   app->at = app->store->t_end;
+  if (o->select && vz_app_select_spec(app, o->select, msg, sizeof msg)) {
+    fprintf(stderr, "ember run: --select %s\n", msg);
+    return -1;
+  }
+  if (o->view && vz_app_view_spec(app, o->view, msg, sizeof msg)) {
+    fprintf(stderr, "ember run: --view %s\n", msg);
+    return -1;
+  }
   vz_app_frame(app, 0.0);
-  char msg[512];
   if (vz_app_screenshot(app, path, msg, sizeof msg)) {
     fprintf(stderr, "ember run: %s\n", msg);
     return -1;
@@ -425,7 +446,7 @@ static int run_with_viz(ember_lua_ctx *ctx, const run_opts *o, const char *outdi
     fprintf(stderr, "ember run: --viz: %s\n", app ? "cannot start the simulation thread" : msg);
   else if (o->shot) {
     pthread_join(worker, NULL);
-    if (final_screenshot(app, o->shot) && job.code == EMBER_EXIT_OK)
+    if (final_screenshot(app, o) && job.code == EMBER_EXIT_OK)
       job.code = EMBER_EXIT_RUNTIME;
   } else {
     vz_app_run(app, (volatile int *)&sigint_state.hit);

@@ -58,4 +58,23 @@ if [ "$(cat "$tmp/fcode" 2>/dev/null)" != 0 ]; then
   exit 1
 fi
 echo "ok   - ember-viz --follow on a growing run, quit by SIGTERM"
+
+# ember run --viz --screenshot with --view / --select (offscreen, no X needed): the
+# named view is drawn; a view or neuron that does not exist is refused (exit 1),
+# and --view without --screenshot is a usage error (exit 2).
+SDL_VIDEODRIVER=dummy "$EMBER" run "$SRCDIR/examples/quickstart.lua" -o "$tmp/shot" --quiet \
+  --viz --screenshot "$tmp/shot.png" --view spikes --select exc:2 >"$tmp/sout" 2>&1
+if [ $? != 0 ] || [ ! -s "$tmp/shot.png" ]; then
+  echo "FAIL - ember run --viz --screenshot --view spikes --select exc:2"; sed 's/^/       | /' "$tmp/sout"; exit 1
+fi
+SDL_VIDEODRIVER=dummy "$EMBER" run "$SRCDIR/examples/quickstart.lua" -o "$tmp/shot2" --quiet \
+  --viz --screenshot "$tmp/shot2.png" --select exc:9999 >"$tmp/sout" 2>&1
+c1=$?
+"$EMBER" run "$SRCDIR/examples/quickstart.lua" -o "$tmp/shot3" --quiet --view weights >"$tmp/uout" 2>&1
+c2=$?
+if [ $c1 != 1 ] || ! grep -q "ember run: --select 'exc:9999': no such population:neuron" "$tmp/sout" \
+   || [ $c2 != 2 ] || ! grep -q "choose what --screenshot shows" "$tmp/uout"; then
+  echo "FAIL - --select / --view refusals (exit $c1 and $c2)"; cat "$tmp/sout" "$tmp/uout"; exit 1
+fi
+echo "ok   - ember run --viz --screenshot --view/--select, and their refusals"
 echo "viz_xvfb: all passed"

@@ -291,3 +291,40 @@ int vz_app_run(vz_app *app, volatile int *stop)
     app->src->ops->quit(app->src);
   return 0;
 }
+
+/* ---------------------------------------------- views named on the command line --- */
+
+int vz_app_select_spec(vz_app *app, const char *spec, char *msg, size_t msglen)
+{
+  const char *colon = strrchr(spec, ':');
+  char *end = NULL;
+  unsigned long id = colon ? strtoul(colon + 1, &end, 10) : 0;
+  for (size_t p = 0; colon && !*end && p < app->store->n_pops; p++)
+    if (strlen(app->store->pops[p].name) == (size_t)(colon - spec)
+        && !strncmp(app->store->pops[p].name, spec, (size_t)(colon - spec))
+        && id < app->store->pops[p].size) {
+      vz_app_select(app, (int)p, (uint32_t)id);
+      return 0;
+    }
+  snprintf(msg, msglen, "'%s': no such population:neuron in the output", spec);
+  return -1;
+}
+
+int vz_app_view_spec(vz_app *app, const char *spec, char *msg, size_t msglen)
+{
+  static const char *const names[] = {"spikes", "circuit", "weights"};
+  const char *colon = strchr(spec, ':');
+  size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+  char *end = NULL;
+  unsigned long which = colon ? strtoul(colon + 1, &end, 10) : 0;
+  for (int t = 0; t < 3; t++)
+    if (strlen(names[t]) == len && !strncmp(names[t], spec, len)
+        && (!colon || (end != colon + 1 && !*end))) {
+      if (vz_app_show(app, t, which) == 0)
+        return 0;
+      snprintf(msg, msglen, "%s: %s", spec, app->message);
+      return -1;
+    }
+  snprintf(msg, msglen, "must be spikes, circuit[:I] or weights[:I], got '%s'", spec);
+  return -1;
+}

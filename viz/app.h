@@ -128,6 +128,11 @@ int vz_app_panel(const vz_app *app, const char *name);
 /* Shows view tab (VZ_TAB_*); circuit / projection `which` for those tabs.
  * Returns 0, or -1 (and a status note) when there is nothing to show. */
 int vz_app_show(vz_app *app, int tab, size_t which);
+/* The command-line forms (ember-viz and ember run --viz): --select P:ID selects
+ * neuron ID of population P; --view spikes|circuit[:I]|weights[:I] shows a view.
+ * 0, or -1 with a message (starting with the offending value) in msg. */
+int vz_app_select_spec(vz_app *app, const char *spec, char *msg, size_t msglen);
+int vz_app_view_spec(vz_app *app, const char *spec, char *msg, size_t msglen);
 /* Wall clock in seconds (monotonic). */
 double vz_wall(void);
 

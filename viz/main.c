@@ -88,38 +88,21 @@ static int parse(int argc, char **argv, viz_opts *o)
   return 0;
 }
 
-/* --select P:ID; 0, or -1 with a message. */
 static int apply_select(vz_app *app, const char *spec)
 {
-  const char *colon = strrchr(spec, ':');
-  char *end;
-  unsigned long id = colon ? strtoul(colon + 1, &end, 10) : 0;
-  for (size_t p = 0; colon && !*end && p < app->store->n_pops; p++)
-    if (strlen(app->store->pops[p].name) == (size_t)(colon - spec)
-        && !strncmp(app->store->pops[p].name, spec, (size_t)(colon - spec)) && id < app->store->pops[p].size) {
-      vz_app_select(app, (int)p, (uint32_t)id);
-      return 0;
-    }
-  fprintf(stderr, "ember-viz: --select '%s': no such population:neuron in the output\n", spec);
+  char msg[256];
+  if (vz_app_select_spec(app, spec, msg, sizeof msg) == 0)
+    return 0;
+  fprintf(stderr, "ember-viz: --select %s\n", msg);
   return -1;
 }
 
-/* --view V[:I]; 0, or -1 with a message. */
 static int apply_view(vz_app *app, const char *spec)
 {
-  static const char *const names[] = {"spikes", "circuit", "weights"};
-  const char *colon = strchr(spec, ':');
-  size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
-  char *end = NULL;
-  unsigned long which = colon ? strtoul(colon + 1, &end, 10) : 0;
-  for (int t = 0; t < 3; t++)
-    if (strlen(names[t]) == len && !strncmp(names[t], spec, len) && (!colon || (end != colon + 1 && !*end))) {
-      if (vz_app_show(app, t, which) == 0)
-        return 0;
-      fprintf(stderr, "ember-viz: --view %s: %s\n", spec, app->message);
-      return -1;
-    }
-  fprintf(stderr, "ember-viz: --view must be spikes, circuit[:I] or weights[:I], got '%s'\n", spec);
+  char msg[256];
+  if (vz_app_view_spec(app, spec, msg, sizeof msg) == 0)
+    return 0;
+  fprintf(stderr, "ember-viz: --view %s\n", msg);
   return -1;
 }
 
