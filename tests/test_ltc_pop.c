@@ -9,48 +9,14 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 #include "helpers.h"
+#include "ltc_helpers.h"
 #include "ember/plasticity.h"
 
-#ifndef LTC_DATA_DIR
-#define LTC_DATA_DIR "tests/data/ltc"
-#endif
 
-#define assert_ltc(c, st)                                                              \
-  do {                                                                                 \
-    ember_status s_ = (st);                                                            \
-    if (s_ != EMBER_OK)                                                                \
-      fail_msg("%s failed: %s: %s", #st, ember_strerror(s_), ember_ltc_error(c));      \
-  } while (0)
 
 /* ---------------------------------------------------------------- helpers --- */
 
-static double *h5_read(const char *path, const char *name, size_t *n)
-{
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  assert_true(f >= 0);
-  hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  assert_true(d >= 0);
-  hid_t s = H5Dget_space(d);
-  *n = (size_t)H5Sget_simple_extent_npoints(s);
-  double *v = malloc((*n ? *n : 1) * sizeof *v);
-  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-  H5Sclose(s);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
-}
 
-static double h5_attr(const char *path, const char *obj, const char *name)
-{
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  double v = 0;
-  hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0);
-  H5Aclose(a);
-  H5Fclose(f);
-  return v;
-}
 
 /* An ncps reference file: circuit (solver and h0 set), series and reference. */
 typedef struct ref {

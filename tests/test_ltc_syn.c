@@ -7,22 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 #include "helpers.h"
+#include "ltc_helpers.h"
 
-#ifndef LTC_DATA_DIR
-#define LTC_DATA_DIR "tests/data/ltc"
-#endif
 
-#define assert_ltc(c, st)                                                              \
-  do {                                                                                 \
-    ember_status s_ = (st);                                                            \
-    if (s_ != EMBER_OK)                                                                \
-      fail_msg("%s failed: %s: %s", #st, ember_strerror(s_), ember_ltc_error(c));      \
-  } while (0)
 
 static double sig(double x) { return 1.0 / (1.0 + exp(-x)); }
 
 /* Dataset `name` of report file DIR/var.h5, /report/<pop>/..., as doubles. */
-static double *h5_read(const char *dir, const char *var, const char *name, size_t *n)
+static double *report_read(const char *dir, const char *var, const char *name, size_t *n)
 {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.h5", dir, var);
@@ -145,12 +137,12 @@ static void t_currents_recorded(void **s)
   assert_ok(net, ember_network_close_output(net));
 
   size_t nv, ni, nsi, ne, nse, np;
-  double *v = h5_read(dir, "v", "/report/ltc/data", &nv);
-  double *cur = h5_read(dir, "syn_current", "/report/ltc/data", &ni);
-  double *scur = h5_read(dir, "sensory_current", "/report/ltc/data", &nsi);
-  double *el = h5_read(dir, "syn_current", "/report/ltc/mapping/element_ids", &ne);
-  double *sel = h5_read(dir, "sensory_current", "/report/ltc/mapping/element_ids", &nse);
-  double *ptr = h5_read(dir, "syn_current", "/report/ltc/mapping/index_pointers", &np);
+  double *v = report_read(dir, "v", "/report/ltc/data", &nv);
+  double *cur = report_read(dir, "syn_current", "/report/ltc/data", &ni);
+  double *scur = report_read(dir, "sensory_current", "/report/ltc/data", &nsi);
+  double *el = report_read(dir, "syn_current", "/report/ltc/mapping/element_ids", &ne);
+  double *sel = report_read(dir, "sensory_current", "/report/ltc/mapping/element_ids", &nse);
+  double *ptr = report_read(dir, "syn_current", "/report/ltc/mapping/index_pointers", &np);
   size_t frames = nv / 8;
   assert_int_equal(frames, 12);
   assert_int_equal(ne, p.ns);
@@ -230,11 +222,11 @@ static void t_currents_some_synapses(void **s)
   assert_ok(net, ember_network_run(net, 3.0));
   assert_ok(net, ember_network_close_output(net));
   size_t ne, nn, ni, nall, nv;
-  double *el = h5_read(dir, "syn_current", "/report/a/mapping/element_ids", &ne);
-  double *node = h5_read(dir, "syn_current", "/report/a/mapping/node_ids", &nn);
-  double *cur = h5_read(dir, "syn_current", "/report/a/data", &ni);
-  double *all = h5_read(dir, "syn_current", "/report/b/data", &nall);
-  double *v = h5_read(dir, "v", "/report/a/data", &nv);
+  double *el = report_read(dir, "syn_current", "/report/a/mapping/element_ids", &ne);
+  double *node = report_read(dir, "syn_current", "/report/a/mapping/node_ids", &nn);
+  double *cur = report_read(dir, "syn_current", "/report/a/data", &ni);
+  double *all = report_read(dir, "syn_current", "/report/b/data", &nall);
+  double *v = report_read(dir, "v", "/report/a/data", &nv);
   assert_int_equal(ne, 4);
   assert_int_equal(nn, 4);   /* dense 8 x 8, by destination: 3 -> 0, 17 -> 2, 40 -> 5, 63 -> 7 */
   assert_true(node[0] == 0 && node[1] == 2 && node[2] == 5 && node[3] == 7);
