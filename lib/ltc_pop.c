@@ -590,16 +590,39 @@ static ember_status check_finite(ltc_pop *p, double t)
   return EMBER_OK;
 }
 
+/* A plastic circuit with the fused solver: as fused_segment (the number of
+ * sub-steps follows the segment's length, frames are interpolated between
+ * them, so recording leaves the trajectory alone), each sub-step updating the
+ * weights too (lib/ltc/ltc_plastic.c). */
+static ember_status plastic_fused_segment(ltc_pop *p, double t0, double t1, int changed)
+{
+  ember_ltc *c = p->c;
+  double L = t1 - t0, m = ceil((double)c->opt.ode_unfolds * L / sample_len(p) - 1e-9);
+  size_t n = m < 1 ? 1 : (size_t)m;
+  double dt = L / (double)n;
+  ltc_plastic_fused_begin(c, changed);
+  for (size_t i = 0; i < n; i++) {
+    ember_status st = ltc_plastic_fused_step(c, c->t + (double)i * dt, dt);
+    if (st)
+      return st;
+    double ta = t0 + (double)i * dt, tb = i + 1 == n ? t1 : t0 + (double)(i + 1) * dt;
+    if (p->pop->n_rec)
+      frames_between(p, ta, tb, c->vtmp, c->v);
+  }
+  return EMBER_OK;
+}
+
 /* A plastic circuit (rate rules, lib/ltc/ltc_plastic.c) integrates its weights
- * with v: its segments go through ltc_plastic_advance, ode_unfolds sub-steps
- * each with the fused solver; it receives no spikes (refused at freeze). */
+ * with v: its segments go through ltc_plastic_advance (GSL solvers) or
+ * plastic_fused_segment; it receives no spikes (refused at freeze). */
 static ember_status advance_segment(ltc_pop *p, double t0, double t1)
 {
   int changed = p->c->input_dirty || p->reset;
   begin_segment(p);
   ember_status st = EMBER_OK;
   if (p->c->plastic) {
-    st = ltc_plastic_advance(p->c, t1 - t0, changed);
+    st = p->c->fused ? plastic_fused_segment(p, t0, t1, changed)
+                     : ltc_plastic_advance(p->c, t1 - t0, changed);
     if (!st)
       p->reset = 0;
     else
@@ -635,7 +658,7 @@ static ember_status pop_advance(ltc_pop *p, double ta, double tb)
   load_rates(p);
   for (size_t r = 0; r < pop->n_rec; r++)
     p->kcur[r] = pop->rec[r]->k_begin;
-  int fused = p->c->fused && !p->c->plastic;   /* else frames are stops */
+  int fused = p->c->fused;   /* else frames are stops */
   for (double t = ta;;) {
     for (; e < ne && p->ev[e].t <= t; e++)
       apply_event(p, &q->sorted[p->ev[e].idx]);

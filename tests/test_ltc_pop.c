@@ -634,6 +634,48 @@ static void t_plastic_network_equals_standalone(void **s)
   }
 }
 
+/* A plastic circuit with the fused solver: recording (frames every 0.25 ms,
+ * inside the 1 ms samples) leaves v and the learnt weights alone, bit for bit,
+ * as for a circuit without plasticity (t_recording_leaves_fused_alone). */
+static void t_plastic_fused_recording(void **s)
+{
+  (void)s;
+  enum { T = 20, K = 3 };
+  double x[T * K], tt[T], v[2][12];
+  for (int i = 0; i < T * K; i++)
+    x[i] = sin(0.37 * i) + 0.5;
+  for (int i = 0; i < T; i++)
+    tt[i] = i;
+  double *w[2];
+  size_t ns = 0;
+  for (int q = 0; q < 2; q++) {
+    ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_AUTO_NCP, .units = 12, .outputs = 2, .inputs = K,
+                                  .sparsity = 0.5};
+    ember_ltc *c = ember_ltc_new();
+    assert_ltc(c, ember_ltc_build(c, &spec, 21, 0));
+    const char *names[] = {"eta", "synapses"};
+    double vals[] = {0.05, 1};
+    assert_ltc(c, ember_ltc_set_plasticity(c, "oja", names, vals, 2));
+    ember_network *net = ember_network_new(1);
+    ember_population *pop;
+    ember_series *ser;
+    assert_ok(net, ember_ltc_population_new(net, "ltc", c, &pop));
+    assert_ok(net, ember_series_new(net, K, T, x, tt, T, &ser));
+    assert_ok(net, ember_series_feed(ser, pop));
+    if (q == 1)
+      assert_ok(net, ember_population_record(pop, "v", 0.25, NULL, 0));
+    assert_ok(net, ember_network_run(net, T));
+    assert_ok(net, ember_population_get(pop, "v", v[q]));
+    ns = ember_ltc_sensory_synapse_count(c);
+    w[q] = malloc(ns * sizeof *w[q]);
+    ember_ltc_get_weights(c, NULL, w[q]);
+    ember_network_free(net);
+  }
+  assert_memory_equal(v[0], v[1], sizeof v[0]);
+  assert_memory_equal(w[0], w[1], ns * sizeof *w[0]);
+  free(w[0]), free(w[1]);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -645,6 +687,7 @@ int main(void)
     cmocka_unit_test(t_graded_into_lif),
     cmocka_unit_test(t_recording_leaves_fused_alone),
     cmocka_unit_test(t_recording_gsl),
+    cmocka_unit_test(t_plastic_fused_recording),
     cmocka_unit_test(t_threads_identical),
     cmocka_unit_test(t_bad_input),
     cmocka_unit_test(t_plastic_network_equals_standalone),

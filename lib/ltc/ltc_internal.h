@@ -101,6 +101,8 @@ LTC_HIDDEN void ltc_plastic_free(ember_ltc *c);
 LTC_HIDDEN size_t ltc_plastic_dim(const ember_ltc *c);   /* extra ODE dimensions, or 0 */
 LTC_HIDDEN int ltc_plastic_rhs(double t, const double *y, double *dydt, void *circuit);
 LTC_HIDDEN ember_status ltc_plastic_advance(ember_ltc *c, double elapsed, int input_changed);
+LTC_HIDDEN void ltc_plastic_fused_begin(ember_ltc *c, int input_changed);
+LTC_HIDDEN ember_status ltc_plastic_fused_step(ember_ltc *c, double t, double dt);
 LTC_HIDDEN void ltc_plastic_reset(ember_ltc *c);
 
 #endif

@@ -261,31 +261,65 @@ static ember_status advance_gsl(ember_ltc *c, double elapsed, int input_changed)
   return EMBER_OK;
 }
 
-/* The weights (and the rule state) in P->state's layout, for the fused update. */
-static ember_status advance_fused(ember_ltc *c, double elapsed)
+/* One fused sub-step of length dt from circuit time t, on the weights (and the
+ * rule state) in P->state's layout, which gather() filled. */
+static ember_status fused_substep(ember_ltc *c, double t, double dt)
 {
   ltc_plastic *P = c->plastic;
   size_t m = ltc_plastic_dim(c);
+  double *w = P->state + c->n;
+  P->p[EMBER_RATE_ETA] = eta_at(P, t);
+  if (!(P->p[EMBER_RATE_ETA] >= 0) || !isfinite(P->p[EMBER_RATE_ETA]))
+    return ltc_fail(c, EMBER_ERR_INVALID, "learning rate %g at t = %g is not finite and >= 0",
+                    P->p[EMBER_RATE_ETA], t);
+  plastic_derivs(c, c->v, w, P->deriv);
+  ltc_fused_substep(c, c->v, c->vtmp, dt);
+  double *tmp = c->v;
+  c->v = c->vtmp;
+  c->vtmp = tmp;
+  for (size_t q = 0; q < m; q++)
+    w[q] += dt * P->deriv[q];
+  clip_weights(P, w);
+  load_weights(c, w);
+  return EMBER_OK;
+}
+
+static ember_status advance_fused(ember_ltc *c, double elapsed)
+{
+  ltc_plastic *P = c->plastic;
   double *w = P->state + c->n, dt = elapsed / c->opt.ode_unfolds;
   gather(c, P->state);
   for (int u = 0; u < c->opt.ode_unfolds; u++) {
-    P->p[EMBER_RATE_ETA] = eta_at(P, c->t + u * dt);
-    if (!(P->p[EMBER_RATE_ETA] >= 0) || !isfinite(P->p[EMBER_RATE_ETA]))
-      return ltc_fail(c, EMBER_ERR_INVALID, "learning rate %g at t = %g is not finite and >= 0",
-                      P->p[EMBER_RATE_ETA], c->t + u * dt);
-    plastic_derivs(c, c->v, w, P->deriv);
-    ltc_fused_substep(c, c->v, c->vtmp, dt);
-    double *tmp = c->v;
-    c->v = c->vtmp;
-    c->vtmp = tmp;
-    for (size_t q = 0; q < m; q++)
-      w[q] += dt * P->deriv[q];
-    clip_weights(P, w);
-    load_weights(c, w);
+    ember_status st = fused_substep(c, c->t + u * dt, dt);
+    if (st)
+      return st;
   }
   memcpy(P->s, w + P->n_int + P->n_sens, c->n * P->ns * sizeof *w);
   c->n_rhs += (uint64_t)c->opt.ode_unfolds;
   return EMBER_OK;
+}
+
+/* The network's fused path (ltc_pop.c), which places the sub-steps itself
+ * (their number follows the segment's length, frames go between them): the
+ * drive at a segment's start, then one sub-step at a time from circuit time t. */
+void ltc_plastic_fused_begin(ember_ltc *c, int input_changed)
+{
+  ltc_plastic *P = c->plastic;
+  if (input_changed && P->sensory)
+    sensory_activity(c);
+  if (P->sensory)
+    sensory_conductance(c);
+}
+
+ember_status ltc_plastic_fused_step(ember_ltc *c, double t, double dt)
+{
+  ltc_plastic *P = c->plastic;
+  double *w = P->state + c->n;
+  gather(c, P->state);
+  ember_status st = fused_substep(c, t, dt);
+  memcpy(P->s, w + P->n_int + P->n_sens, c->n * P->ns * sizeof *w);
+  c->n_rhs++;
+  return st;
 }
 
 ember_status ltc_plastic_advance(ember_ltc *c, double elapsed, int input_changed)
