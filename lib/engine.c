@@ -376,7 +376,7 @@ static ember_status take_queues(ember_network *net, double ta, double tb)
   for (size_t c = 0; c < net->n_currents; c++)
     if (current_schedule(net->currents[c], ta, tb, net->slice))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-  ember_status lst = ltc_net_schedule(net, ta, net->slice);   /* graded currents, held from ta */
+  ember_status lst = ltc_net_schedule(net, ta, net->slice);   /* schedules; graded currents from ta */
   if (lst)
     return lst;
   for (size_t p = 0; p < net->n_pops; p++) {

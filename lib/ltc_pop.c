@@ -82,6 +82,8 @@ typedef struct ev_ref {   /* an event of this interval, for the time-ordered lis
 struct ltc_pop {
   ember_population *pop;
   ember_ltc *c;
+  ember_ltc_schedule_fn sched;   /* called at every interval start, or NULL */
+  void *sched_user;
   ember_series *series;   /* feeding the inputs, or NULL */
   size_t cur;             /* samples of the series applied so far (the one in force: cur - 1) */
   int has_syn;            /* receives spikes: conductances are integrated */
@@ -178,6 +180,17 @@ ember_status ember_ltc_population_new(ember_network *net, const char *label, emb
 ember_ltc *ember_ltc_population_circuit(const ember_population *pop)
 {
   return pop && pop->ltc ? pop->ltc->c : NULL;
+}
+
+ember_status ember_ltc_population_set_schedule(ember_population *pop, ember_ltc_schedule_fn fn,
+                                               void *user)
+{
+  if (!pop || !pop->ltc)
+    return pop ? net_fail(pop->net, EMBER_ERR_INVALID, "%s: a schedule needs an LTC population",
+                          pop->label) : EMBER_ERR_INVALID;
+  pop->ltc->sched = fn;
+  pop->ltc->sched_user = user;
+  return EMBER_OK;
 }
 
 /* ---------------------------------------------------------------- freeze --- */
@@ -279,8 +292,28 @@ static void schedule_sigmoid(ember_network *net)
   }
 }
 
+/* The populations' own schedules (e.g. a learning rate that follows time), in
+ * population order, before anything of the interval is computed. */
+static ember_status run_schedules(ember_network *net, double ta)
+{
+  char msg[512];
+  for (size_t q = 0; q < net->n_pops; q++) {
+    ltc_pop *p = net->pops[q]->ltc;
+    if (!p || !p->sched)
+      continue;
+    msg[0] = 0;
+    ember_status st = p->sched(net->pops[q], ta, p->sched_user, msg, sizeof msg);
+    if (st)
+      return net_fail(net, st, "%s", msg[0] ? msg : "an LTC population's schedule failed");
+  }
+  return EMBER_OK;
+}
+
 ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice)
 {
+  ember_status st = run_schedules(net, ta);
+  if (st)
+    return st;
   schedule_sigmoid(net);
   for (size_t q = 0; q < net->n_projs; q++) {
     ember_projection *pj = net->projs[q];

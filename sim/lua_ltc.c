@@ -371,6 +371,62 @@ static void set_param(lua_State *L, ember_ltc *c, const char *name, const char *
   lua_pop(L, 1);
 }
 
+/* ---------------------------------------------------- learning-rate schedule --- */
+
+#define ETA_SCHED_KEY "ember.ltc_eta_schedules"   /* registry: population pointer -> function */
+
+/* eta = f(t_ms) for the interval starting at t: the population's schedule. */
+static ember_status eta_schedule(ember_population *pop, double t, void *user, char *msg, size_t len)
+{
+  lua_State *L = user;
+  ember_ltc *c = ember_ltc_population_circuit(pop);
+  lua_getfield(L, LUA_REGISTRYINDEX, ETA_SCHED_KEY);
+  lua_rawgetp(L, -1, pop);
+  lua_pushnumber(L, t);
+  ember_status st = EMBER_OK;
+  int failed = lua_pcall(L, 1, 1, 0) != LUA_OK;
+  if (failed || lua_type(L, -1) != LUA_TNUMBER) {
+    snprintf(msg, len, "the eta schedule of %s at t = %g ms: %s", ember_population_label(pop), t,
+             failed && lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                     : "did not return a number");
+    st = EMBER_ERR_INVALID;
+  } else if ((st = ember_ltc_set_learning_rate(c, lua_tonumber(L, -1)))) {
+    snprintf(msg, len, "the eta schedule of %s at t = %g ms: %s", ember_population_label(pop), t,
+             ember_ltc_error(c));
+  }
+  lua_pop(L, 2);
+  return st;
+}
+
+/* pop:set{eta = number | function(t)} (value at the top of the stack): a number
+ * sets the rate and ends any schedule; a function is evaluated now and at the start
+ * of every communication interval (t in ms), holding over the interval. */
+static void set_eta(lua_State *L, ember_population *pop, const char *fn)
+{
+  ember_ltc *c = ember_ltc_population_circuit(pop);
+  int is_fn = lua_type(L, -1) == LUA_TFUNCTION;
+  if (!is_fn && lua_type(L, -1) != LUA_TNUMBER)
+    ember_lua_error(L, "%s: 'eta' must be a number or a function of time, got %s", fn,
+                    ember_lua_describe(L, -1));
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ETA_SCHED_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ETA_SCHED_KEY);
+  }
+  lua_pushvalue(L, -2);
+  lua_rawsetp(L, -2, pop);                    /* the function, or a number (unused) */
+  lua_pop(L, 1);
+  char msg[512];
+  ember_status st = is_fn ? eta_schedule(pop, ember_network_time(ember_lua_ctx_of(L)->net), L, msg,
+                                         sizeof msg)
+                          : ember_ltc_set_learning_rate(c, lua_tonumber(L, -1));
+  if (st)
+    ember_lua_error(L, "%s: LTC population '%s': %s", fn, ember_population_label(pop),
+                    is_fn ? msg : ember_ltc_error(c));
+  ember_ltc_population_set_schedule(pop, is_fn ? eta_schedule : NULL, L);
+}
+
 void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const char *fn)
 {
   ember_ltc *c = ember_ltc_population_circuit(pop);
@@ -379,13 +435,8 @@ void ember_lua_ltc_set_all(lua_State *L, ember_population *pop, int idx, const c
       set_param(L, c, circuit_params[i], fn, ember_population_label(pop));
     lua_pop(L, 1);
   }
-  if (lua_getfield(L, idx, "eta") != LUA_TNIL) {
-    if (lua_type(L, -1) != LUA_TNUMBER)
-      ember_lua_error(L, "%s: 'eta' must be a number, got %s", fn, ember_lua_describe(L, -1));
-    if (ember_ltc_set_learning_rate(c, lua_tonumber(L, -1)))
-      ember_lua_error(L, "%s: LTC population '%s': %s", fn, ember_population_label(pop),
-                      ember_ltc_error(c));
-  }
+  if (lua_getfield(L, idx, "eta") != LUA_TNIL)
+    set_eta(L, pop, fn);
   lua_pop(L, 1);
 }
 

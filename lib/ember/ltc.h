@@ -192,6 +192,15 @@ EMBER_API ember_status ember_ltc_population_new(ember_network *net, const char *
 /* The circuit of an LTC population (owned by the network), or NULL for any other
  * population. Read it freely between runs; change parameters only between runs. */
 EMBER_API ember_ltc *ember_ltc_population_circuit(const ember_population *pop);
+/* A schedule: called at the start of every communication interval (the thread that
+ * runs the network, never inside a parallel region) with t = the interval start, to
+ * change the circuit between intervals, e.g. its learning rate
+ * (ember_ltc_set_learning_rate). Returns EMBER_OK, or a status and a message in msg,
+ * which stops the run. NULL removes it. */
+typedef ember_status (*ember_ltc_schedule_fn)(ember_population *pop, double t, void *user,
+                                              char *msg, size_t msglen);
+EMBER_API ember_status ember_ltc_population_set_schedule(ember_population *pop,
+                                                         ember_ltc_schedule_fn fn, void *user);
 
 /* Records the per-synapse currents "syn_current" (internal synapses, element =
  * index k of ember_ltc_synapse) or "sensory_current" (input synapses, index of

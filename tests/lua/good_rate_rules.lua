@@ -45,7 +45,28 @@ check(c:get("eta") == 0, "eta set to 0")
 ember.run(5)
 local w2 = weights()
 for k = 1, #w1 do check(w2[k] == w1[k], "eta 0 keeps weight " .. k) end
-expect_error("'eta' must be a number", function() c:set{eta = "slow"} end)
+-- eta as a function of time: evaluated when set and at the start of every
+-- communication interval, holding over it.
+local calls = {}
+c:set{eta = function(t) calls[#calls + 1] = t; if t < 12 then return 0.05 else return 0 end end}
+check(calls[1] == 10 and c:get("eta") == 0.05, "the schedule is evaluated when set (t = 10 ms)")
+ember.run(2)
+local w3 = weights()
+moved = 0
+for k = 1, #w3 do moved = math.max(moved, math.abs(w3[k] - w2[k])) end
+check(moved > 1e-6, "eta(t) = 0.05 before 12 ms moves the weights")
+ember.run(3)
+check(c:get("eta") == 0, "eta(t) = 0 from 12 ms")
+local w4 = weights()
+for k = 1, #w3 do check(w4[k] == w3[k], "eta(t) = 0 keeps weight " .. k) end
+check(#calls >= 4, "called at every interval start (" .. #calls .. " calls)")
+for i = 2, #calls do check(calls[i] >= calls[i - 1] and calls[i] < 15, "interval starts in order") end
+c:set{eta = 0}
+local n_calls = #calls
+ember.run(1)
+check(#calls == n_calls, "a number ends the schedule")
+expect_error("did not return a number", function() c:set{eta = function(t) return "fast" end} end)
+expect_error("'eta' must be a number or a function of time", function() c:set{eta = "slow"} end)
 expect_error("must be finite and >= 0", function() c:set{eta = -1} end)
 expect_error("the circuit has no plasticity", function() d:set{eta = 0.1} end)
 print("rate rules ok")

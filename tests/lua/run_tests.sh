@@ -66,6 +66,7 @@ bad_duplicate_label.lua|2|bad_duplicate_label.lua:3: ember.population:|a populat
 bad_dc_option.lua|2|bad_dc_option.lua:3: ember.dc: unknown option 'strat' (did you mean 'start'?)|
 bad_rate_rule_param.lua|2|bad_rate_rule_param.lua:2: ember.oja: unknown parameter 'tau_decay'|allowed: eta, eta_decay, w_max, synapses, post, post_sigma, post_mu
 bad_rate_rule_choice.lua|2|bad_rate_rule_choice.lua:2: ember.hebb: parameter 'synapses' = 'motor' is not one of 'internal', 'sensory', 'all'|
+bad_ltc_eta_schedule.lua|2|bad_ltc_eta_schedule.lua:6: ember.run: the eta schedule of c at t = 2 ms: |bad_ltc_eta_schedule.lua:5: no rate after 2 ms
 bad_izhikevich_c.lua|2|bad_izhikevich_c.lua:2: ember.population:|parameter 'c' = 35 mV is out of range: allowed [-inf, 30)
 bad_adex_reset.lua|2|bad_adex_reset.lua:3: pop:set:|v_reset (-30 mV) must be below v_spike (-40 mV)
 bad_hh_param.lua|2|bad_hh_param.lua:2: ember.population: hh_cond_exp 'hh' has no parameter 'g_Na'|parameters: gbar_Na, gbar_K
