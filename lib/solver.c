@@ -352,18 +352,7 @@ static void cut(solver_ws *ws, double te, double *t)
 /* A spike at t: record it, reset, start the refractory period. */
 static void fire(solver_ws *ws, double t, spike_buf *sink)
 {
-  neuron_job *j = ws->job;
-  const ember_model *m = ws->m;
-  spike_buf_push(sink, t, j->pop, j->id);
-  if (j->stdp)
-    stdp_post_spike(j->stdp, j->id, t);
-  if (m->reset)
-    m->reset(j->y, &j->ctx);
-  double tr = m->refractory_period ? m->refractory_period(j->ctx.p) : 0.0;
-  if (tr > 0) {
-    *j->refr_until = t + tr;
-    j->ctx.refractory = 1;
-  }
+  neuron_spike(ws->job, ws->m, ws->job->y, t, sink);
   collapse(ws, t);
 }
 
@@ -447,16 +436,7 @@ static ember_status integrate(solver_ws *ws, double *t, double end, int overshoo
 
 static void apply_event(solver_ws *ws, const ember_event *e)
 {
-  neuron_job *j = ws->job;
-  if (e->receptor == EMBER_RECEPTOR_CURRENT) {
-    j->ctx.i_ext += e->w;
-  } else if (e->receptor >= EMBER_RECEPTOR_PLASTIC) {
-    size_t r;
-    double w = stdp_arrive(j->stdp, e, &r);
-    ws->m->on_event(j->y, r, w, &j->ctx);
-  } else {
-    ws->m->on_event(j->y, e->receptor, e->w, &j->ctx);
-  }
+  neuron_event(ws->job, ws->m, ws->job->y, e);
 }
 
 /* Takes up the neuron's last step, which may reach past the interval start. The

@@ -57,6 +57,40 @@ typedef struct neuron_job {
   size_t n_samples;
 } neuron_job;
 
+/* What an incoming event does to a neuron's state y, shared by every event loop
+ * (solver.c and the Taylor kernel): a change of injected current, a plastic
+ * synapse's arrival (its STDP update gives the weight), or a static one. */
+static inline void neuron_event(neuron_job *j, const ember_model *m, double *y,
+                                const ember_event *e)
+{
+  if (e->receptor == EMBER_RECEPTOR_CURRENT) {
+    j->ctx.i_ext += e->w;
+  } else if (e->receptor >= EMBER_RECEPTOR_PLASTIC) {
+    size_t r;
+    double w = stdp_arrive(j->stdp, e, &r);
+    m->on_event(y, r, w, &j->ctx);
+  } else {
+    m->on_event(y, e->receptor, e->w, &j->ctx);
+  }
+}
+
+/* A spike at t, shared by every event loop: record it, tell the neuron's plastic
+ * inputs, reset y and start the refractory period. The caller restarts its step. */
+static inline void neuron_spike(neuron_job *j, const ember_model *m, double *y, double t,
+                                spike_buf *sink)
+{
+  spike_buf_push(sink, t, j->pop, j->id);
+  if (j->stdp)
+    stdp_post_spike(j->stdp, j->id, t);
+  if (m->reset)
+    m->reset(y, &j->ctx);
+  double tr = m->refractory_period ? m->refractory_period(j->ctx.p) : 0.0;
+  if (tr > 0) {
+    *j->refr_until = t + tr;
+    j->ctx.refractory = 1;
+  }
+}
+
 /* Advances the neuron from t0 to t1, applying its events at their times and
  * pushing its spikes into sink. On failure returns EMBER_ERR_SOLVER or
  * EMBER_ERR_NONFINITE with a message naming population, neuron and time in msg. */

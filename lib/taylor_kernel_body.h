@@ -129,18 +129,7 @@ static void KSFX(sample_step)(kern *k, double upto)
 
 static void KSFX(fire)(kern *k, double t, spike_buf *sink)
 {
-  neuron_job *j = k->j;
-  const ember_model *m = k->m;
-  spike_buf_push(sink, t, j->pop, j->id);
-  if (j->stdp)
-    stdp_post_spike(j->stdp, j->id, t);
-  if (m->reset)
-    m->reset(k->y, &j->ctx);
-  double tr = m->refractory_period ? m->refractory_period(j->ctx.p) : 0.0;
-  if (tr > 0) {
-    *j->refr_until = t + tr;
-    j->ctx.refractory = 1;
-  }
+  neuron_spike(k->j, k->m, k->y, t, sink);
   KSFX(collapse)(k, t);
 }
 
@@ -295,18 +284,8 @@ static ember_status KSFX(run)(kern *k, double t0, double t1, spike_buf *sink, ch
       return st;
     if (last)
       break;
-    for (; e < job->n_ev && job->ev[e].t <= k->tb; e++) {
-      const ember_event *ev = &job->ev[e];
-      if (ev->receptor == EMBER_RECEPTOR_CURRENT) {
-        job->ctx.i_ext += ev->w;
-      } else if (ev->receptor >= EMBER_RECEPTOR_PLASTIC) {   /* as solver.c */
-        size_t r;
-        double w = stdp_arrive(job->stdp, ev, &r);
-        k->m->on_event(k->y, r, w, &job->ctx);
-      } else {
-        k->m->on_event(k->y, ev->receptor, ev->w, &job->ctx);
-      }
-    }
+    for (; e < job->n_ev && job->ev[e].t <= k->tb; e++)
+      neuron_event(job, k->m, k->y, &job->ev[e]);
     KSFX(level_check)(k, k->tb, sink);
   }
   return EMBER_OK;
