@@ -7,29 +7,8 @@
 # Prints one line per check, then "N passed, M failed"; exits 1 if any failed.
 
 here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=${SRCDIR:-$here/../..}
-EMBER=${EMBER:-$SRCDIR/sim/ember}
-LUADIR=$SRCDIR/tests/lua
-passed=0
-failed=0
-
-if [ ! -x "$EMBER" ]; then
-  echo "run_tests.sh: no ember binary at '$EMBER' (set EMBER)" >&2
-  exit 99
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ember-lua-tests.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  [ -n "$2" ] && [ -f "$2" ] && sed 's/^/       | /' "$2" | head -n 20
-}
-
-# contains FILE TEXT: FILE contains TEXT literally
-contains() { grep -F -q -- "$2" "$1"; }
+suite=run_tests.sh
+. "$here/common.sh"
 
 # ------------------------------------------------------------ bad scripts ---
 # script | expected exit code | expected text | second expected text (optional)
@@ -84,22 +63,6 @@ bad_ltc_plastic_spikes.lua|2|bad_ltc_plastic_spikes.lua:6: ember.run: LTC popula
 bad_ltc_stdp.lua|2|bad_ltc_stdp.lua:5: ember.run: s_to_c: spike-timing plasticity needs spikes on both sides|
 fail_ltc_nonfinite.lua|1|fail_ltc_nonfinite.lua:6: ember.run: LTC population 'c' neuron 0: v became|
 TABLE
-}
-
-run_bad() {
-  name=$1 code=$2 text1=$3 text2=$4
-  out="$tmp/out-$name"
-  "$EMBER" run "$LUADIR/$name" -o "$out" --quiet >"$tmp/stdout" 2>"$tmp/stderr"
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    fail "$name: exit $rc, expected $code" "$tmp/stderr"
-  elif ! contains "$tmp/stderr" "$text1"; then
-    fail "$name: message lacks \"$text1\"" "$tmp/stderr"
-  elif [ -n "$text2" ] && ! contains "$tmp/stderr" "$text2"; then
-    fail "$name: message lacks \"$text2\"" "$tmp/stderr"
-  else
-    ok "$name: exit $code, $text1"
-  fi
 }
 
 bad_table >"$tmp/table"

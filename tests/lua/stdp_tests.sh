@@ -4,35 +4,11 @@
 # learning-rate schedule, and the files it writes (ember info lists them).
 # Environment as tests/lua/run_tests.sh (EMBER, SRCDIR).
 here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=${SRCDIR:-$here/../..}
-EMBER=${EMBER:-$SRCDIR/sim/ember}
-LUADIR=$SRCDIR/tests/lua
-passed=0
-failed=0
-[ -x "$EMBER" ] || { echo "stdp_tests.sh: no ember binary at '$EMBER'" >&2; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ember-stdp-tests.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  [ -n "$2" ] && [ -f "$2" ] && sed 's/^/       | /' "$2" | head -n 20
-}
-contains() { grep -F -q -- "$2" "$1"; }
+suite=stdp_tests.sh
+. "$here/common.sh"
 
 while IFS='|' read -r name code text1 text2; do
-  "$EMBER" run "$LUADIR/$name" -o "$tmp/out-$name" --quiet >"$tmp/stdout" 2>"$tmp/stderr"
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    fail "$name: exit $rc, expected $code" "$tmp/stderr"
-  elif ! contains "$tmp/stderr" "$text1"; then
-    fail "$name: message lacks \"$text1\"" "$tmp/stderr"
-  elif [ -n "$text2" ] && ! contains "$tmp/stderr" "$text2"; then
-    fail "$name: message lacks \"$text2\"" "$tmp/stderr"
-  else
-    ok "$name: exit $code, $text1"
-  fi
+  run_bad "$name" "$code" "$text1" "$text2"
 done <<'TABLE'
 bad_stdp_param.lua|2|bad_stdp_param.lua:2: ember.stdp: rule 'stdp' has no parameter 'A_plsu' (did you mean 'A_plus'?)|parameters: tau_plus, tau_minus, A_plus, A_minus, w_min, w_max, weight_dependence, mu, pairing, eta
 bad_stdp_choice.lua|2|bad_stdp_choice.lua:5: ember.stdp: weight_dependence must be one of "additive", "multiplicative", "gutig", got 'soft'|
