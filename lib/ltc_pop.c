@@ -74,33 +74,6 @@ const ember_model ltc_pop_model = {
 
 /* ------------------------------------------------------------ population --- */
 
-typedef struct ev_ref {   /* an event of this interval, for the time-ordered list */
-  double t;
-  size_t idx;             /* into the queue's sorted array */
-} ev_ref;
-
-struct ltc_pop {
-  ember_population *pop;
-  ember_ltc *c;
-  ember_ltc_schedule_fn sched;   /* called at every interval start, or NULL */
-  void *sched_user;
-  ember_series *series;   /* feeding the inputs, or NULL */
-  size_t cur;             /* samples of the series applied so far (the one in force: cur - 1) */
-  int has_syn;            /* receives spikes: conductances are integrated */
-  int has_sig;            /* receives LTC -> LTC sigmoid synapses (held conductances) */
-  double *hse, *hsi;      /* their excitatory / inhibitory conductance (N), held over the interval */
-  double *ss0, *sse0;     /* the sensory drive alone (N) while the held ones are added to c->gs */
-  int reset;              /* a jump since the last GSL step: no stepper history carries over */
-  double *ge, *gi;        /* spike-driven conductances (N), at the population's time */
-  double *ie, *ii;        /* 1 / tau_syn (1/ms), from the parameters at the interval start */
-  double *gs0, *gse0;     /* the sensory drive alone (N), while ge/gi are folded into c->gs */
-  double *ce, *ci;        /* fused: conductances held over the current sub-step */
-  double *vs, *sa, *sb;   /* scratch: a state between sub-steps, synaptic sums */
-  ev_ref *ev;
-  size_t ev_cap;
-  uint64_t kcur[EMBER_MAX_RECORDERS];   /* next frame of each recorder */
-  gsl_odeiv2_system sys;  /* GSL with spike-driven conductances: pop_rhs */
-};
 
 void ltc_pop_free(ltc_pop *p)
 {
@@ -182,17 +155,6 @@ ember_ltc *ember_ltc_population_circuit(const ember_population *pop)
   return pop && pop->ltc ? pop->ltc->c : NULL;
 }
 
-ember_status ember_ltc_population_set_schedule(ember_population *pop, ember_ltc_schedule_fn fn,
-                                               void *user)
-{
-  if (!pop || !pop->ltc)
-    return pop ? net_fail(pop->net, EMBER_ERR_INVALID, "%s: a schedule needs an LTC population",
-                          pop->label) : EMBER_ERR_INVALID;
-  pop->ltc->sched = fn;
-  pop->ltc->sched_user = user;
-  return EMBER_OK;
-}
-
 /* ---------------------------------------------------------------- freeze --- */
 
 static ember_status write_circuit(ember_network *net, ltc_pop *p)
@@ -245,97 +207,6 @@ ember_status ltc_net_freeze(ember_network *net)
     ember_status st = net->outdir ? write_circuit(net, p) : EMBER_OK;
     if (st)
       return st;
-  }
-  return EMBER_OK;
-}
-
-/* -------------------------------------------------------- graded currents --- */
-
-/* The value an LTC neuron sends to spiking targets: the readout for motor
- * neurons, v for the others. */
-static double graded_value(const ember_ltc *c, size_t i)
-{
-  return i < c->m ? c->output_w[i] * c->v[i] + c->output_b[i] : c->v[i];
-}
-
-/* LTC -> LTC: the held conductances of every receiving population for the
- * interval starting now, from the presynaptic v at ta (projections and
- * presynaptic neurons in order: the same sums for any thread count). */
-static void schedule_sigmoid(ember_network *net)
-{
-  for (size_t i = 0; i < net->n_pops; i++) {
-    ltc_pop *p = net->pops[i]->ltc;
-    if (p && p->has_sig) {
-      memcpy(p->ss0, p->hse, p->c->n * sizeof *p->ss0);   /* the previous values, to see a jump */
-      memcpy(p->sse0, p->hsi, p->c->n * sizeof *p->sse0);
-      memset(p->hse, 0, p->c->n * sizeof *p->hse);
-      memset(p->hsi, 0, p->c->n * sizeof *p->hsi);
-    }
-  }
-  for (size_t q = 0; q < net->n_projs; q++) {
-    ember_projection *pj = net->projs[q];
-    if (!pj->sigmoid)
-      continue;
-    const ember_ltc *c = pj->pre->ltc->c;
-    double *g = pj->receptor == 0 ? pj->post->ltc->hse : pj->post->ltc->hsi;
-    for (size_t i = 0; i < pj->pre->n; i++) {
-      double s = ltc_sigmoid(pj->sig_sigma * (c->v[i] - pj->sig_mu));
-      for (size_t k = pj->row[i]; k < pj->row[i + 1]; k++)
-        g[pj->target[k]] += (double)pj->weight[k] * s;
-    }
-  }
-  for (size_t i = 0; i < net->n_pops; i++) {
-    ltc_pop *p = net->pops[i]->ltc;
-    if (p && p->has_sig && (memcmp(p->ss0, p->hse, p->c->n * sizeof *p->hse) ||
-                            memcmp(p->sse0, p->hsi, p->c->n * sizeof *p->hsi)))
-      p->reset = 1;   /* the drive jumps at ta: no GSL history carries over */
-  }
-}
-
-/* The populations' own schedules (e.g. a learning rate that follows time), in
- * population order, before anything of the interval is computed. */
-static ember_status run_schedules(ember_network *net, double ta)
-{
-  char msg[512];
-  for (size_t q = 0; q < net->n_pops; q++) {
-    ltc_pop *p = net->pops[q]->ltc;
-    if (!p || !p->sched)
-      continue;
-    msg[0] = 0;
-    ember_status st = p->sched(net->pops[q], ta, p->sched_user, msg, sizeof msg);
-    if (st)
-      return net_fail(net, st, "%s", msg[0] ? msg : "an LTC population's schedule failed");
-  }
-  return EMBER_OK;
-}
-
-ember_status ltc_net_schedule(ember_network *net, double ta, int64_t slice)
-{
-  ember_status st = run_schedules(net, ta);
-  if (st)
-    return st;
-  schedule_sigmoid(net);
-  for (size_t q = 0; q < net->n_projs; q++) {
-    ember_projection *pj = net->projs[q];
-    if (!pj->graded || pj->sigmoid)
-      continue;
-    const ember_ltc *c = pj->pre->ltc->c;
-    size_t np = pj->post->n;
-    double *cur = pj->graded_i, *prev = cur + np;
-    memset(cur, 0, np * sizeof *cur);
-    for (size_t i = 0; i < pj->pre->n; i++) {   /* storage order: the same sums for any threads */
-      double y = graded_value(c, i);
-      for (size_t k = pj->row[i]; k < pj->row[i + 1]; k++)
-        cur[pj->target[k]] += (double)pj->weight[k] * y;
-    }
-    for (size_t j = 0; j < np; j++) {
-      if (cur[j] == prev[j])
-        continue;
-      ember_event ev = {ta, cur[j] - prev[j], (uint32_t)j, EMBER_RECEPTOR_CURRENT};
-      if (queue_push(&pj->post->queue, slice, &ev))
-        return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-      prev[j] = cur[j];
-    }
   }
   return EMBER_OK;
 }

@@ -5,6 +5,7 @@
 #ifndef EMBER_LTC_POP_H
 #define EMBER_LTC_POP_H
 
+#include <gsl/gsl_odeiv2.h>
 #include "internal.h"
 #include "ember/ltc.h"
 
@@ -23,6 +24,36 @@ typedef struct ltc_net {
 } ltc_net;
 
 typedef struct ltc_pop ltc_pop;
+
+/* The runtime of one LTC population (lib/ltc_pop.c; ltc_coupling.c reads the
+ * held conductances and the schedule). */
+typedef struct ev_ref {   /* an event of this interval, for the time-ordered list */
+  double t;
+  size_t idx;             /* into the queue's sorted array */
+} ev_ref;
+
+struct ltc_pop {
+  ember_population *pop;
+  ember_ltc *c;
+  ember_ltc_schedule_fn sched;   /* called at every interval start, or NULL */
+  void *sched_user;
+  ember_series *series;   /* feeding the inputs, or NULL */
+  size_t cur;             /* samples of the series applied so far (the one in force: cur - 1) */
+  int has_syn;            /* receives spikes: conductances are integrated */
+  int has_sig;            /* receives LTC -> LTC sigmoid synapses (held conductances) */
+  double *hse, *hsi;      /* their excitatory / inhibitory conductance (N), held over the interval */
+  double *ss0, *sse0;     /* the sensory drive alone (N) while the held ones are added to c->gs */
+  int reset;              /* a jump since the last GSL step: no stepper history carries over */
+  double *ge, *gi;        /* spike-driven conductances (N), at the population's time */
+  double *ie, *ii;        /* 1 / tau_syn (1/ms), from the parameters at the interval start */
+  double *gs0, *gse0;     /* the sensory drive alone (N), while ge/gi are folded into c->gs */
+  double *ce, *ci;        /* fused: conductances held over the current sub-step */
+  double *vs, *sa, *sb;   /* scratch: a state between sub-steps, synaptic sums */
+  ev_ref *ev;
+  size_t ev_cap;
+  uint64_t kcur[EMBER_MAX_RECORDERS];   /* next frame of each recorder */
+  gsl_odeiv2_system sys;  /* GSL with spike-driven conductances: pop_rhs */
+};
 
 /* The "model" of LTC populations: its name ("ltc"), the state variables that can
  * be read, set and recorded (v, output, tau, gsyn_exc, gsyn_inh), the parameters
