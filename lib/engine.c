@@ -165,9 +165,17 @@ static int64_t slice_of(const ember_network *net, double t)
 
 /* ------------------------------------------------------------- advance --- */
 
-/* Fills the job for neuron i of a neuron population. */
-static void make_job(ember_population *pop, size_t i, const ember_event *ev, size_t n_ev,
-                     neuron_job *job)
+/* The parts of a job that are the same for every neuron of a population. */
+static void job_init(const ember_population *pop, neuron_job *job)
+{
+  job->pop = pop->index;
+  job->label = pop->label;
+  job->stdp = pop->stdp_in;
+}
+
+/* The rest of the job for neuron i (after job_init for its population). */
+static void job_neuron(ember_population *pop, size_t i, const ember_event *ev, size_t n_ev,
+                       neuron_job *job)
 {
   job->y = pop->state + i * pop->n_state;
   job->t_cur = &pop->t_cur[i];
@@ -180,10 +188,7 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
   job->refr_until = &pop->refr_until[i];
   job->ev = ev;
   job->n_ev = n_ev;
-  job->pop = pop->index;
   job->id = (uint32_t)i;
-  job->label = pop->label;
-  job->stdp = pop->stdp_in;
   job->n_samples = 0;
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
@@ -221,23 +226,66 @@ static int idle(const ember_population *pop, size_t i, size_t n_ev, double tb)
   return 1;
 }
 
+static int recording_now(const ember_population *pop)
+{
+  for (size_t r = 0; r < pop->n_rec; r++)
+    if (pop->rec[r]->k_begin < pop->rec[r]->k_end)
+      return 1;
+  return 0;
+}
+
+/* Lists in q->work the neurons that may have something to do in [ta, tb): those
+ * whose open step ends before tb, those with events, and those with a frame to
+ * record. In COBA a quarter of the neurons are busy in an interval, and the
+ * parallel loop then visits only those; the one pass over all neurons reads a
+ * single array without a branch. */
+static void list_work(ember_population *pop, double tb)
+{
+  event_queue *q = &pop->queue;
+  const double *tc = pop->t_cur;
+  uint32_t *w = q->work;
+  size_t m = 0, n = pop->n;
+  if (recording_now(pop)) {
+    for (size_t i = 0; i < n; i++)
+      if (!idle(pop, i, q->count[i], tb))
+        w[m++] = (uint32_t)i;
+    q->n_work = m;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    w[m] = (uint32_t)i;
+    m += tc[i] < tb;
+  }
+  for (size_t k = 0; k < q->n_touched; k++) {   /* with events, not listed yet */
+    uint32_t i = q->touched[k];
+    if (!(tc[i] < tb))
+      w[m++] = i;
+  }
+  q->n_work = m;
+}
+
 static void advance_neurons(ember_population *pop, thread_ws *w, double ta, double tb)
 {
   solver_ws *ws = w->solver[pop->index];
   const event_queue *q = &pop->queue;
   char msg[512];
+  neuron_job job;
+  job_init(pop, &job);
   /* nowait: populations are independent within an interval (each neuron is
    * written by one thread, spikes go to per-thread buffers), so the only barrier
    * needed is the one closing the parallel region. */
-  #pragma omp for schedule(dynamic, 64) nowait
-  for (size_t i = 0; i < pop->n; i++) {
-    size_t a = q->offsets[i], b = q->offsets[i + 1];
+  #pragma omp for schedule(dynamic, 16) nowait
+  for (size_t k = 0; k < q->n_work; k++) {
+    size_t i = q->work[k], a = 0, b = 0;
+    if (q->count[i]) {
+      a = q->first[i];
+      b = a + q->count[i];
+    }
     while (b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
       b--;
     if (idle(pop, i, b - a, tb))
       continue;
-    neuron_job job;
-    make_job(pop, i, q->sorted + a, b - a, &job);
+    job_neuron(pop, i, q->sorted + a, b - a, &job);
     ember_status st = solver_advance(ws, &job, ta, tb, &w->spikes, msg, sizeof msg);
     pop->i_ext[i] = job.ctx.i_ext;
     if (st)
@@ -258,10 +306,11 @@ static void settle_all(ember_network *net)
       ember_population *pop = net->pops[p];
       if (!pop->model || pop->ltc)
         continue;
+      neuron_job job;
+      job_init(pop, &job);
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
-        neuron_job job;
-        make_job(pop, i, NULL, 0, &job);
+        job_neuron(pop, i, NULL, 0, &job);
         job.n_samples = 0;
         solver_settle(net->ws[t].solver[p], &job, net->t);
       }
@@ -284,6 +333,9 @@ static void advance_all(ember_network *net, double ta, double tb)
     spiking += !net->pops[p]->ltc;
   if (!spiking)
     return;
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (net->pops[p]->model && !net->pops[p]->ltc)
+      list_work(net->pops[p], tb);
   #pragma omp parallel num_threads(net->n_ws)
   {
     int t = 0;
@@ -342,25 +394,48 @@ static ember_status merge_spikes(ember_network *net, size_t *n_out)
   return EMBER_OK;
 }
 
-/* Queues every synaptic event caused by the spikes, at t_spike + delay. */
+/* The interval an event arriving at t is queued in. */
+static int64_t arrival_slot(const ember_network *net, double t)
+{
+  int64_t slot = slice_of(net, t);
+  return slot <= net->slice ? net->slice + 1 : slot;   /* rounding at an interval edge */
+}
+
+/* Queues the events of one spike along one projection, at t_spike + delay. */
+static ember_status deliver_row(ember_network *net, ember_projection *pj, const spike_rec *s)
+{
+  size_t k0 = pj->row[s->id], k1 = pj->row[s->id + 1];
+  event_queue *q = &pj->post->queue;
+  if (!pj->delay && !pj->stdp && k1 > k0) {   /* one arrival time: one slot, one copy loop */
+    double t = s->t + pj->delay_const;
+    ember_event *e = queue_push_n(q, arrival_slot(net, t), k1 - k0);
+    if (!e)
+      return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+    uint32_t rc = (uint32_t)pj->receptor;
+    for (size_t k = k0; k < k1; k++)
+      *e++ = (ember_event){t, pj->weight[k], pj->target[k], rc};
+    return EMBER_OK;
+  }
+  for (size_t k = k0; k < k1; k++) {
+    double t = s->t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
+    ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
+    if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
+      ev.w = (double)k, ev.receptor = pj->stdp_receptor;
+    if (queue_push(q, arrival_slot(net, t), &ev))
+      return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+  }
+  return EMBER_OK;
+}
+
+/* Queues every synaptic event caused by the spikes, in their canonical order. */
 static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     ember_population *pre = net->pops[s[i].pop];
     for (size_t o = 0; o < pre->n_out; o++) {
-      ember_projection *pj = pre->out[o];
-      event_queue *q = &pj->post->queue;
-      for (size_t k = pj->row[s[i].id]; k < pj->row[s[i].id + 1]; k++) {
-        double t = s[i].t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
-        int64_t slot = slice_of(net, t);
-        if (slot <= net->slice)        /* rounding at an interval edge */
-          slot = net->slice + 1;
-        ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
-        if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
-          ev.w = (double)k, ev.receptor = pj->stdp_receptor;
-        if (queue_push(q, slot, &ev))
-          return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-      }
+      ember_status st = deliver_row(net, pre->out[o], &s[i]);
+      if (st)
+        return st;
     }
   }
   return EMBER_OK;
