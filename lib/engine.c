@@ -20,6 +20,7 @@
 #include "ltc_pop.h"
 #include "solver.h"
 #include "sources/source.h"
+#include "team.h"
 
 void spike_buf_push(spike_buf *b, double t, uint32_t pop, uint32_t id)
 {
@@ -325,33 +326,41 @@ static void emit_sources(ember_population *pop, thread_ws *w, double ta, double 
     pop->source->emit(pop, i, ta, tb, &w->spikes);
 }
 
-/* Advances every population over [ta, tb). */
+/* One thread's share of advancing every population over [ta, tb), inside a
+ * parallel region (or alone). */
+static void advance_pops(ember_network *net, thread_ws *w, double ta, double tb)
+{
+  for (size_t p = 0; p < net->n_pops; p++) {
+    ember_population *pop = net->pops[p];
+    if (pop->ltc)   /* advanced before, by ltc_net_advance */
+      continue;
+    if (pop->model)
+      advance_neurons(pop, w, ta, tb);
+    else
+      emit_sources(pop, w, ta, tb);
+  }
+}
+
+static size_t spiking_pops(const ember_network *net)
+{
+  size_t n = 0;
+  for (size_t p = 0; p < net->n_pops; p++)
+    n += !net->pops[p]->ltc;
+  return n;
+}
+
+/* Advances every population over [ta, tb), in a parallel region of its own. */
 static void advance_all(ember_network *net, double ta, double tb)
 {
-  size_t spiking = 0;   /* only LTC circuits: no parallel region to open */
-  for (size_t p = 0; p < net->n_pops; p++)
-    spiking += !net->pops[p]->ltc;
-  if (!spiking)
+  if (!spiking_pops(net))   /* only LTC circuits: no parallel region to open */
     return;
-  for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p]->model && !net->pops[p]->ltc)
-      list_work(net->pops[p], tb);
-  #pragma omp parallel num_threads(net->n_ws)
+  #pragma omp parallel num_threads(net->n_ws) if(net->n_ws > 1)
   {
     int t = 0;
 #ifdef _OPENMP
     t = omp_get_thread_num();
 #endif
-    thread_ws *w = &net->ws[t];
-    for (size_t p = 0; p < net->n_pops; p++) {
-      ember_population *pop = net->pops[p];
-      if (pop->ltc)   /* advanced before, by ltc_net_advance */
-        continue;
-      if (pop->model)
-        advance_neurons(pop, w, ta, tb);
-      else
-        emit_sources(pop, w, ta, tb);
-    }
+    advance_pops(net, &net->ws[t], ta, tb);
   }
 }
 
@@ -477,42 +486,127 @@ static ember_status first_failure(ember_network *net)
   return net_fail(net, best->err, "%s", best->msg);
 }
 
-/* One interval [ta, tb); tb is the interval's end or the end of the run. */
-static ember_status step_interval(ember_network *net, double ta, double tb, int at_end,
-                                  uint64_t *spikes)
+/* The state of a run between its intervals. */
+typedef struct run_ctl {
+  double t_stop, wall0, next_report;
+  uint64_t spikes;
+  double ta, tb;   /* the interval being run; tb is its end or the end of the run */
+  int whole;       /* tb is the interval's end */
+  ember_status st;
+} run_ctl;
+
+static void report_progress(ember_network *net, double t_stop, double wall0, uint64_t spikes,
+                            double *next);
+
+/* Picks the next interval and makes its queues and lists of work (serial part
+ * before the neurons advance); 0 when the run is over or has failed. */
+static int interval_begin(ember_network *net, run_ctl *c)
 {
-  ember_status st = take_queues(net, ta, tb);
-  if (st || (st = ltc_net_advance(net, ta, tb)))   /* LTC circuits: each one ODE system */
-    return st;
-  advance_all(net, ta, tb);
+  while (!c->st && net->t < c->t_stop) {
+    double end = slice_start(net, net->slice + 1);
+    if (end <= net->t) {            /* t sits on the boundary: next interval */
+      net->slice++;
+      continue;
+    }
+    c->whole = end <= c->t_stop;
+    c->ta = net->t;
+    c->tb = c->whole ? end : c->t_stop;
+    ember_status st = take_queues(net, c->ta, c->tb);
+    if (st || (st = ltc_net_advance(net, c->ta, c->tb))) {   /* LTC circuits: each one ODE system */
+      c->st = st;
+      return 0;
+    }
+    for (size_t p = 0; p < net->n_pops; p++)
+      if (net->pops[p]->model && !net->pops[p]->ltc)
+        list_work(net->pops[p], c->tb);
+    return 1;
+  }
+  return 0;
+}
+
+/* The serial part after the neurons advanced: failures, spike exchange,
+ * recording, observer and progress. */
+static void interval_end(ember_network *net, run_ctl *c)
+{
+  double tb = c->tb;
   size_t n = 0;
-  if ((st = first_failure(net)))
-    return st;
-  /* From here on the neurons are past ta: a failure leaves the network unusable. */
-  if (!st)
+  ember_status st = first_failure(net);
+  if (!st) {
+    /* From here on the neurons are past ta: a failure leaves the network unusable. */
     st = merge_spikes(net, &n);
-  if (!st && !at_end)
-    for (size_t p = 0; p < net->n_pops && !st; p++)
-      if (net->pops[p]->model && queue_requeue_from(&net->pops[p]->queue, net->slice, tb))
-        st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-  if (!st)
-    st = deliver(net, net->merged, n);
-  if (!st)
-    st = record_spikes(net, net->merged, n);
-  if (st) {
-    net->failed = 1;
-    return st;
+    if (!st && !c->whole)
+      for (size_t p = 0; p < net->n_pops && !st; p++)
+        if (net->pops[p]->model && queue_requeue_from(&net->pops[p]->queue, net->slice, tb))
+          st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+    if (!st)
+      st = deliver(net, net->merged, n);
+    if (!st)
+      st = record_spikes(net, net->merged, n);
+    if (st) {
+      net->failed = 1;
+    } else {
+      c->spikes += n;
+      net->t = tb;
+      if (c->whole)
+        net->slice++;
+      if (net->observer) {
+        ember_interval iv = {c->ta, tb, net->merged, n};
+        if (net->observer(&iv, net->observer_user))
+          net->stop_requested = 1;
+      }
+      st = record_end_slice(net, 0);
+    }
   }
-  *spikes += n;
-  net->t = tb;
-  if (at_end)
-    net->slice++;
-  if (net->observer) {
-    ember_interval iv = {ta, tb, net->merged, n};
-    if (net->observer(&iv, net->observer_user))
-      net->stop_requested = 1;
+  c->st = st;
+  report_progress(net, c->t_stop, c->wall0, c->spikes, &c->next_report);
+  if (!c->st && net->stop_requested)
+    c->st = net_fail(net, EMBER_ERR_INTERRUPTED, "run interrupted at t = %.6g ms", net->t);
+}
+
+/* Several threads and no LTC circuit (whose solvers open parallel regions of
+ * their own): one parallel region for the whole run. Thread 0 does the serial
+ * parts; the team meets at two barriers per interval (lib/team.h). */
+static void run_team(ember_network *net, run_ctl *c)
+{
+  team_barrier *b = malloc(sizeof *b);
+  if (!b) {
+    c->st = net_fail(net, EMBER_ERR_NOMEM, "out of memory");
+    return;
   }
-  return record_end_slice(net, 0);
+  int go = 0;
+  #pragma omp parallel num_threads(net->n_ws)
+  {
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+    #pragma omp master
+    team_init(b, omp_get_num_threads());
+    #pragma omp barrier
+#endif
+    for (;;) {
+      if (t == 0)
+        go = interval_begin(net, c);
+      team_wait(b, t);
+      if (!go)
+        break;
+      advance_pops(net, &net->ws[t], c->ta, c->tb);
+      team_wait(b, t);
+      if (t == 0)
+        interval_end(net, c);
+    }
+  }
+  team_destroy(b);
+  free(b);
+}
+
+static int use_team(const ember_network *net)
+{
+  if (net->n_ws < 2 || !spiking_pops(net))
+    return 0;
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (net->pops[p]->ltc)
+      return 0;
+  return 1;
 }
 
 void ember_network_set_observer(ember_network *net, ember_observer_fn fn, void *user)
@@ -553,27 +647,24 @@ ember_status ember_network_run(ember_network *net, double duration)
   if (st)
     return st;
   net->stop_requested = 0;
-  double t_stop = net->t + duration, wall0 = wall_now(), next_report = wall0;
-  uint64_t spikes = 0;
-  while (!st && net->t < t_stop) {
-    double end = slice_start(net, net->slice + 1);
-    if (end <= net->t) {            /* t sits on the boundary: next interval */
-      net->slice++;
-      continue;
+  run_ctl c = {.t_stop = net->t + duration, .wall0 = wall_now()};
+  c.next_report = c.wall0;
+  if (use_team(net)) {
+    run_team(net, &c);
+  } else {
+    while (interval_begin(net, &c)) {
+      advance_all(net, c.ta, c.tb);
+      interval_end(net, &c);
     }
-    int whole = end <= t_stop;
-    st = step_interval(net, net->t, whole ? end : t_stop, whole, &spikes);
-    report_progress(net, t_stop, wall0, spikes, &next_report);
-    if (!st && net->stop_requested)
-      st = net_fail(net, EMBER_ERR_INTERRUPTED, "run interrupted at t = %.6g ms", net->t);
   }
+  st = c.st;
   if (!net->failed)
     settle_all(net);
   ember_status fl = record_end_slice(net, 1);   /* keep what was recorded, whatever happened */
   if (!st && fl)
     st = fl;
   if (net->progress) {
-    ember_progress p = {net->t, t_stop, wall_now() - wall0, spikes};
+    ember_progress p = {net->t, c.t_stop, wall_now() - c.wall0, c.spikes};
     net->progress(&p, net->progress_user);
   }
   return st;
