@@ -1,4 +1,5 @@
 /* The `ember` command: dispatches to run, info and models; help and version. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,15 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "models"))
     return ember_cli_models(argc - 1, argv + 1);
   if (!strcmp(cmd, "run") || is_script(cmd)) {
+    /* Ctrl-C (or a SIGINT from a script) during start-up, the restart or the
+     * script's first lines must not be lost: until ember run installs its
+     * handler the signal is blocked (the mask and a pending SIGINT survive the
+     * restart), then delivered. A background job of a shell starts with SIGINT
+     * ignored, and an ignored signal would be discarded, not kept. */
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, NULL);
     short_openmp_spin(argc, argv);
     char *line = join_args(argc, argv);
     /* The shorthand keeps "ember" as argv[0]: getopt skips it like "run". */

@@ -72,6 +72,10 @@ static void install_sigint(ember_network *net, lua_State *L)
   sigint_state.net = net;
   sigint_state.L = L;
   sigaction(SIGINT, &sa, NULL);
+  sigset_t s;   /* blocked since start-up (sim/main.c): a SIGINT that came meanwhile arrives now */
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &s, NULL);
 }
 
 static double wall_seconds(void)
