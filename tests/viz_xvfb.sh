@@ -26,6 +26,8 @@ export SDL_VIDEODRIVER=x11
 "$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c '
   "$1" run "$2/tests/lua/long_run.lua" -o "$3/live" --viz --quiet >"$3/out" 2>"$3/err" &
   pid=$!
+  n=0   # until the run has started (seconds of start-up on a loaded machine)
+  while [ ! -f "$3/live/spikes.h5" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
   sleep 3
   kill -INT $pid
   wait $pid

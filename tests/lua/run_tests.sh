@@ -187,6 +187,17 @@ check_cmd "ember info on a missing directory fails" 1 "ember info:" info "$tmp/n
 
 # ---------------------------------------------------------- signals, crash ---
 # wait_exit PID SECONDS: waits for PID; kills it after SECONDS. Sets rc.
+# wait_started FILE: waits (up to 60 s) until the run has opened its output, so
+# that a signal sent next reaches a running simulation, also on a loaded machine
+# (process start-up alone took seconds there).
+wait_started() {
+  n=0
+  while [ ! -f "$1" ] && [ "$n" -lt 600 ]; do
+    sleep 0.1
+    n=$((n + 1))
+  done
+}
+
 wait_exit() {
   n=0
   while kill -0 "$1" 2>/dev/null && [ "$n" -lt $(($2 * 10)) ]; do
@@ -208,6 +219,7 @@ spikes_of() { awk -v p="$1" '$1 == p && NF == 4 { print $3; exit }' "$2"; }
 
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/int" --quiet >"$tmp/int.out" 2>"$tmp/int.err" &
 pid=$!
+wait_started "$tmp/int/spikes.h5"
 sleep 1.5
 kill -INT "$pid"
 wait_exit "$pid" 30
@@ -227,6 +239,7 @@ fi
 
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/kill" --quiet >/dev/null 2>&1 &
 pid=$!
+wait_started "$tmp/kill/spikes.h5"
 sleep 2.5
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
