@@ -16,17 +16,20 @@
  * goes to partial sum i mod 8, each partial sum adds its synapses in order, and
  * the eight are combined as ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). Every row is
  * computed by one thread with this order, so results are bit-identical for any
- * thread count. generic differs from the others only in rounding (FMA contracts some
- * products), so bits may differ between machines (or after ember_ltc_set_kernel),
- * not between runs or thread counts on one machine.
+ * thread count. generic differs from the others only in rounding (without FMA
+ * hardware a multiply-add rounds twice), so bits may differ between machines (or
+ * after ember_ltc_set_kernel), not between runs or thread counts on one machine.
  *
- * exp: exp(z) = 2^n exp(r), n = round(z / ln 2) by the 1.5 * 2^52 shifter,
- * r = z - n ln 2 with a Cody-Waite split of ln 2 (|r| <= ln 2 / 2), exp(r) by its
- * Taylor polynomial of degree 13 (truncation < 4e-18 relative) evaluated by
- * Estrin's scheme (short dependency chains: the loop is latency-bound with
- * Horner's), 2^n added to the
- * exponent bits. z is clamped to +-708 (the sigmoid is then 0 or 1 to double
- * precision). Within 1-2 ulp of libm's exp; g is one correctly rounded division.
+ * The sigmoid, per synapse: z = sigma (mu - pre) clamped to +-708 (the sigmoid is
+ * then 0 or 1 to double precision); z = n ln2 + r with n = round(z / ln2) by the
+ * 1.5 * 2^52 shifter and r by a Cody-Waite split of ln 2 (|r| <= ln2 / 2);
+ * exp(z) = 2^n P(r) / Q(r), the [6/6] Pade approximant of exp (relative error
+ * < 1e-19 on that range), 2^n added to P's exponent bits; then
+ * g = w Q / (Q + 2^n P): the sigmoid's division also divides by Q. Every operation
+ * is written out (the file is built with -ffp-contract=off: no contraction
+ * changes the rounding between kernels). 13 multiply-type operations and one
+ * division per synapse (the former Taylor-13 exp and a separate division: 20).
+ * The relative error of g is a few ulp (docs/ltc.md, "Speed").
  *
  * Small circuits never enter an OpenMP region: its fork costs more than the whole
  * evaluation of a 19-neuron NCP. */
@@ -44,49 +47,46 @@
 #define BLOCK 64   /* rows whose sums are kept on the stack at once */
 
 #define LOG2E 0x1.71547652b82fep0
-#define LN2HI 0x1.62e42fee00000p-1
+#define LN2HI 0x1.62e42fee00000p-1   /* ln 2 = LN2HI + LN2LO; n LN2HI is exact */
 #define LN2LO 0x1.a39ef35793c76p-33
 #define SHIFTER 0x1.8p52
 #define ZMAX 708.0
 
-/* 1/k!, k = 13 .. 2 (the constant and linear terms are 1). */
-#define C13 (1.0 / 6227020800.0)
-#define C12 (1.0 / 479001600.0)
-#define C11 (1.0 / 39916800.0)
-#define C10 (1.0 / 3628800.0)
-#define C9 (1.0 / 362880.0)
-#define C8 (1.0 / 40320.0)
-#define C7 (1.0 / 5040.0)
-#define C6 (1.0 / 720.0)
-#define C5 (1.0 / 120.0)
-#define C4 (1.0 / 24.0)
-#define C3 (1.0 / 6.0)
-#define C2 0.5
+/* The [6/6] Pade approximant of exp(r), P(r) / Q(r) with Q(r) = P(-r),
+ * P = E(r^2) + r O(r^2), E = 1 + C2 r^2 + C4 r^4 + C6 r^6, O = C1 + C3 r^2 + C5 r^4,
+ * C_k = (12-k)! 6! / (12! k! (6-k)!). On |r| <= ln2 / 2, with the coefficients
+ * rounded to double: |P / (Q exp(r)) - 1| < 1e-19 (mpmath). */
+#define C1 0.5
+#define C2 (5.0 / 44.0)
+#define C3 (1.0 / 66.0)
+#define C4 (1.0 / 792.0)
+#define C5 (1.0 / 15840.0)
+#define C6 (1.0 / 665280.0)
 
 typedef void sums_fn(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b);
 
 /* ---------------------------------------------------------------- generic --- */
 
-/* w / (1 + exp(z)), z = sigma (mu - pre) = -sigma (pre - mu). */
+/* w / (1 + exp(z)), z = sigma (mu - pre) = -sigma (pre - mu), as
+ * w Q / (Q + 2^n P) with exp(z) = 2^n P(r) / Q(r), z = n ln2 + r, |r| <= ln2 / 2:
+ * the one division serves the approximant and the sigmoid. */
 static inline double g_generic(double w, double sigma, double pre, double mu)
 {
   double z = sigma * (mu - pre);
   z = z < -ZMAX ? -ZMAX : (z > ZMAX ? ZMAX : z);
-  double t = z * LOG2E + SHIFTER;   /* n in its low mantissa bits */
+  double t = z * LOG2E + SHIFTER;   /* n = round(z / ln2) in its low mantissa bits */
   double n = t - SHIFTER;
-  double r = (z - n * LN2HI) - n * LN2LO;
-  /* Estrin's scheme: a dependency chain of 4 multiply-adds instead of 13 */
-  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  double q0 = 1.0 + r, q1 = C2 + C3 * r, q2 = C4 + C5 * r, q3 = C6 + C7 * r;
-  double q4 = C8 + C9 * r, q5 = C10 + C11 * r, q6 = C12 + C13 * r;
-  double s0 = q0 + q1 * r2, s1 = q2 + q3 * r2, s2 = q4 + q5 * r2;
-  double p = (s0 + s1 * r4) + (s2 + q6 * r4) * r8;
+  double r = (z - n * LN2HI) - n * LN2LO;   /* Cody-Waite: the first part is exact */
+  double r2 = r * r;
+  double E = 1.0 + r2 * (C2 + r2 * (C4 + r2 * C6));
+  double ro = r * (C1 + r2 * (C3 + r2 * C5));
+  double P = E + ro, Q = E - ro;
   uint64_t pb, tb;
-  memcpy(&pb, &p, sizeof pb);
+  memcpy(&pb, &P, sizeof pb);
   memcpy(&tb, &t, sizeof tb);
-  pb += tb << 52;   /* p * 2^n: n added to the exponent (the result stays normal) */
-  memcpy(&p, &pb, sizeof p);
-  return w / (1.0 + p);
+  pb += tb << 52;   /* P 2^n: n added to the exponent (the result stays normal) */
+  memcpy(&P, &pb, sizeof P);
+  return w * Q / (Q + P);
 }
 
 double ltc_sigmoid(double x) { return g_generic(1.0, 1.0, x, 0.0); }
@@ -127,19 +127,16 @@ static inline AVX2 __m256d g_avx2(__m256d w, __m256d sigma, __m256d pre, __m256d
   __m256d n = _mm256_sub_pd(t, _mm256_set1_pd(SHIFTER));
   __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2HI), z);
   r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2LO), r);
-  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
-  __m256d q0 = _mm256_add_pd(_mm256_set1_pd(1.0), r);
-  __m256d q1 = _mm256_fmadd_pd(_mm256_set1_pd(C3), r, _mm256_set1_pd(C2));
-  __m256d q2 = _mm256_fmadd_pd(_mm256_set1_pd(C5), r, _mm256_set1_pd(C4));
-  __m256d q3 = _mm256_fmadd_pd(_mm256_set1_pd(C7), r, _mm256_set1_pd(C6));
-  __m256d q4 = _mm256_fmadd_pd(_mm256_set1_pd(C9), r, _mm256_set1_pd(C8));
-  __m256d q5 = _mm256_fmadd_pd(_mm256_set1_pd(C11), r, _mm256_set1_pd(C10));
-  __m256d q6 = _mm256_fmadd_pd(_mm256_set1_pd(C13), r, _mm256_set1_pd(C12));
-  __m256d s0 = _mm256_fmadd_pd(q1, r2, q0), s1 = _mm256_fmadd_pd(q3, r2, q2);
-  __m256d s2 = _mm256_fmadd_pd(q5, r2, q4);
-  __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(q6, r4, s2), r8, _mm256_fmadd_pd(s1, r4, s0));
-  __m256i e = _mm256_add_epi64(_mm256_castpd_si256(p), _mm256_slli_epi64(_mm256_castpd_si256(t), 52));
-  return _mm256_div_pd(w, _mm256_add_pd(_mm256_castsi256_pd(e), _mm256_set1_pd(1.0)));
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d E = _mm256_fmadd_pd(_mm256_set1_pd(C6), r2, _mm256_set1_pd(C4));
+  __m256d O = _mm256_fmadd_pd(_mm256_set1_pd(C5), r2, _mm256_set1_pd(C3));
+  E = _mm256_fmadd_pd(E, r2, _mm256_set1_pd(C2));
+  O = _mm256_fmadd_pd(O, r2, _mm256_set1_pd(C1));
+  E = _mm256_fmadd_pd(E, r2, _mm256_set1_pd(1.0));
+  __m256d ro = _mm256_mul_pd(r, O);
+  __m256d P = _mm256_add_pd(E, ro), Q = _mm256_sub_pd(E, ro);
+  __m256i e = _mm256_add_epi64(_mm256_castpd_si256(P), _mm256_slli_epi64(_mm256_castpd_si256(t), 52));
+  return _mm256_div_pd(_mm256_mul_pd(w, Q), _mm256_add_pd(Q, _mm256_castsi256_pd(e)));
 }
 
 static inline AVX2 double hsum_avx2(__m256d x0, __m256d x1)
@@ -220,19 +217,16 @@ static inline AVX512 __m512d g_avx512(__m512d w, __m512d sigma, __m512d pre, __m
   __m512d n = _mm512_sub_pd(t, _mm512_set1_pd(SHIFTER));
   __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2HI), z);
   r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2LO), r);
-  __m512d r2 = _mm512_mul_pd(r, r), r4 = _mm512_mul_pd(r2, r2), r8 = _mm512_mul_pd(r4, r4);
-  __m512d q0 = _mm512_add_pd(_mm512_set1_pd(1.0), r);
-  __m512d q1 = _mm512_fmadd_pd(_mm512_set1_pd(C3), r, _mm512_set1_pd(C2));
-  __m512d q2 = _mm512_fmadd_pd(_mm512_set1_pd(C5), r, _mm512_set1_pd(C4));
-  __m512d q3 = _mm512_fmadd_pd(_mm512_set1_pd(C7), r, _mm512_set1_pd(C6));
-  __m512d q4 = _mm512_fmadd_pd(_mm512_set1_pd(C9), r, _mm512_set1_pd(C8));
-  __m512d q5 = _mm512_fmadd_pd(_mm512_set1_pd(C11), r, _mm512_set1_pd(C10));
-  __m512d q6 = _mm512_fmadd_pd(_mm512_set1_pd(C13), r, _mm512_set1_pd(C12));
-  __m512d s0 = _mm512_fmadd_pd(q1, r2, q0), s1 = _mm512_fmadd_pd(q3, r2, q2);
-  __m512d s2 = _mm512_fmadd_pd(q5, r2, q4);
-  __m512d p = _mm512_fmadd_pd(_mm512_fmadd_pd(q6, r4, s2), r8, _mm512_fmadd_pd(s1, r4, s0));
-  __m512i e = _mm512_add_epi64(_mm512_castpd_si512(p), _mm512_slli_epi64(_mm512_castpd_si512(t), 52));
-  return _mm512_div_pd(w, _mm512_add_pd(_mm512_castsi512_pd(e), _mm512_set1_pd(1.0)));
+  __m512d r2 = _mm512_mul_pd(r, r);
+  __m512d E = _mm512_fmadd_pd(_mm512_set1_pd(C6), r2, _mm512_set1_pd(C4));
+  __m512d O = _mm512_fmadd_pd(_mm512_set1_pd(C5), r2, _mm512_set1_pd(C3));
+  E = _mm512_fmadd_pd(E, r2, _mm512_set1_pd(C2));
+  O = _mm512_fmadd_pd(O, r2, _mm512_set1_pd(C1));
+  E = _mm512_fmadd_pd(E, r2, _mm512_set1_pd(1.0));
+  __m512d ro = _mm512_mul_pd(r, O);
+  __m512d P = _mm512_add_pd(E, ro), Q = _mm512_sub_pd(E, ro);
+  __m512i e = _mm512_add_epi64(_mm512_castpd_si512(P), _mm512_slli_epi64(_mm512_castpd_si512(t), 52));
+  return _mm512_div_pd(_mm512_mul_pd(w, Q), _mm512_add_pd(Q, _mm512_castsi512_pd(e)));
 }
 
 /* One vector holds the 8 partial sums: ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). */
