@@ -63,7 +63,14 @@
 #define C5 (1.0 / 15840.0)
 #define C6 (1.0 / 665280.0)
 
-typedef void sums_fn(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b);
+/* The row sums from presynaptic values pre (g computed), or, with pre = NULL,
+ * from per-synapse activities act (g = w act): the latter gives the former's bits
+ * when act holds this kernel's sigmoids (act_fn). */
+typedef void sums_fn(const ltc_syn *s, const double *pre, const double *act, size_t j0, size_t j1,
+                     double *a, double *b);
+/* act[q] = sigmoid(sigma_q (pre_src(q) - mu_q)) for every synapse of s. */
+typedef void act_fn(const ltc_syn *s, const double *pre, double *act);
+#define INLINE inline __attribute__((always_inline))
 
 /* ---------------------------------------------------------------- generic --- */
 
@@ -86,13 +93,14 @@ static inline double g_generic(double w, double sigma, double pre, double mu)
   memcpy(&tb, &t, sizeof tb);
   pb += tb << 52;   /* P 2^n: n added to the exponent (the result stays normal) */
   memcpy(&P, &pb, sizeof P);
-  return w * Q / (Q + P);
+  return w * (Q / (Q + P));   /* w times the sigmoid: g(1, ...) is the sigmoid alone */
 }
 
 double ltc_sigmoid(double x) { return g_generic(1.0, 1.0, x, 0.0); }
 
 /* g in chunks (a loop GCC vectorises: no reduction in it), then the partial sums. */
-static void sums_generic(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b)
+static INLINE void sums_generic_(const ltc_syn *s, const double *pre, const double *act, size_t j0,
+                                  size_t j1, double *a, double *b)
 {
   const uint32_t *src = s->src;
   const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
@@ -101,8 +109,12 @@ static void sums_generic(const ltc_syn *s, const double *pre, size_t j0, size_t 
     double pa[8] = {0}, pb[8] = {0};
     for (size_t q0 = s->row[j], end = s->row[j + 1], i0 = 0; q0 < end; q0 += 64, i0 += 64) {
       size_t m = end - q0 < 64 ? end - q0 : 64;
-      for (size_t i = 0; i < m; i++)
-        g[i] = g_generic(w[q0 + i], sg[q0 + i], pre[src[q0 + i]], mu[q0 + i]);
+      if (act)
+        for (size_t i = 0; i < m; i++)
+          g[i] = w[q0 + i] * act[q0 + i];
+      else
+        for (size_t i = 0; i < m; i++)
+          g[i] = g_generic(w[q0 + i], sg[q0 + i], pre[src[q0 + i]], mu[q0 + i]);
       for (size_t i = 0; i < m; i++) {   /* i0 is a multiple of 8: lane = i mod 8 */
         pb[i & 7] += g[i];
         pa[i & 7] += g[i] * er[q0 + i];
@@ -111,6 +123,21 @@ static void sums_generic(const ltc_syn *s, const double *pre, size_t j0, size_t 
     a[j - j0] = ((pa[0] + pa[4]) + (pa[2] + pa[6])) + ((pa[1] + pa[5]) + (pa[3] + pa[7]));
     b[j - j0] = ((pb[0] + pb[4]) + (pb[2] + pb[6])) + ((pb[1] + pb[5]) + (pb[3] + pb[7]));
   }
+}
+
+static void sums_generic(const ltc_syn *s, const double *pre, const double *act, size_t j0, size_t j1,
+                         double *a, double *b)
+{
+  if (act)
+    sums_generic_(s, NULL, act, j0, j1, a, b);
+  else
+    sums_generic_(s, pre, NULL, j0, j1, a, b);
+}
+
+static void act_generic(const ltc_syn *s, const double *pre, double *act)
+{
+  for (size_t q = 0; q < s->nnz; q++)
+    act[q] = g_generic(1.0, s->sigma[q], pre[s->src[q]], s->mu[q]);
 }
 
 /* ------------------------------------------------------------------- avx2 --- */
@@ -136,7 +163,7 @@ static inline AVX2 __m256d g_avx2(__m256d w, __m256d sigma, __m256d pre, __m256d
   __m256d ro = _mm256_mul_pd(r, O);
   __m256d P = _mm256_add_pd(E, ro), Q = _mm256_sub_pd(E, ro);
   __m256i e = _mm256_add_epi64(_mm256_castpd_si256(P), _mm256_slli_epi64(_mm256_castpd_si256(t), 52));
-  return _mm256_div_pd(_mm256_mul_pd(w, Q), _mm256_add_pd(Q, _mm256_castsi256_pd(e)));
+  return _mm256_mul_pd(w, _mm256_div_pd(Q, _mm256_add_pd(Q, _mm256_castsi256_pd(e))));
 }
 
 static inline AVX2 double hsum_avx2(__m256d x0, __m256d x1)
@@ -163,22 +190,40 @@ static inline AVX2 __m256d pre_avx2_mask(const double *pre, const uint32_t *src,
   return _mm256_mask_i32gather_pd(_mm256_setzero_pd(), pre, idx, _mm256_castsi256_pd(m64), 8);
 }
 
-static AVX2 void sums_avx2(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a, double *b)
+/* g at the synapses q .. q+3 (m64: the lanes in use; masked lanes give g = 0). */
+static INLINE AVX2 __m256d gq_avx2(const ltc_syn *s, const double *pre, const double *act, size_t q,
+                                   const double *pc, __m256i m64, __m128i m32)
+{
+  if (act)
+    return _mm256_mul_pd(_mm256_maskload_pd(s->w + q, m64), _mm256_maskload_pd(act + q, m64));
+  return g_avx2(_mm256_maskload_pd(s->w + q, m64), _mm256_maskload_pd(s->sigma + q, m64),
+                pre_avx2_mask(pre, s->src, q, pc, m64, m32), _mm256_maskload_pd(s->mu + q, m64));
+}
+
+static INLINE AVX2 __m256d gq4_avx2(const ltc_syn *s, const double *pre, const double *act, size_t q,
+                                    const double *pc)
+{
+  if (act)
+    return _mm256_mul_pd(_mm256_loadu_pd(s->w + q), _mm256_loadu_pd(act + q));
+  return g_avx2(_mm256_loadu_pd(s->w + q), _mm256_loadu_pd(s->sigma + q), pre_avx2(pre, s->src, q, pc),
+                _mm256_loadu_pd(s->mu + q));
+}
+
+static INLINE AVX2 void sums_avx2_(const ltc_syn *s, const double *pre, const double *act, size_t j0,
+                                   size_t j1, double *a, double *b)
 {
   const uint32_t *src = s->src;
-  const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
+  const double *er = s->erev;
   for (size_t j = j0; j < j1; j++) {
     size_t q0 = s->row[j], len = s->row[j + 1] - q0;
     __m256d a0 = _mm256_setzero_pd(), a1 = a0, b0 = a0, b1 = a0;
     /* sources ascend within a row: contiguous iff the span equals the length */
-    const double *pc = len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
+    const double *pc = pre && len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
       size_t q = q0 + i;
-      __m256d g0 = g_avx2(_mm256_loadu_pd(w + q), _mm256_loadu_pd(sg + q),
-                          pre_avx2(pre, src, q, pc ? pc + i : NULL), _mm256_loadu_pd(mu + q));
-      __m256d g1 = g_avx2(_mm256_loadu_pd(w + q + 4), _mm256_loadu_pd(sg + q + 4),
-                          pre_avx2(pre, src, q + 4, pc ? pc + i + 4 : NULL), _mm256_loadu_pd(mu + q + 4));
+      __m256d g0 = gq4_avx2(s, pre, act, q, pc ? pc + i : NULL);
+      __m256d g1 = gq4_avx2(s, pre, act, q + 4, pc ? pc + i + 4 : NULL);
       b0 = _mm256_add_pd(b0, g0);
       b1 = _mm256_add_pd(b1, g1);
       a0 = _mm256_fmadd_pd(g0, _mm256_loadu_pd(er + q), a0);
@@ -190,9 +235,7 @@ static AVX2 void sums_avx2(const ltc_syn *s, const double *pre, size_t j0, size_
       long long rem = (long long)(len - i);
       __m256i m64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3));
       __m128i m32 = _mm_cmpgt_epi32(_mm_set1_epi32((int)(rem > 4 ? 4 : rem)), _mm_setr_epi32(0, 1, 2, 3));
-      __m256d g = g_avx2(_mm256_maskload_pd(w + q, m64), _mm256_maskload_pd(sg + q, m64),
-                         pre_avx2_mask(pre, src, q, pc ? pc + i : NULL, m64, m32),
-                         _mm256_maskload_pd(mu + q, m64));
+      __m256d g = gq_avx2(s, pre, act, q, pc ? pc + i : NULL, m64, m32);
       __m256d e = _mm256_maskload_pd(er + q, m64);
       if ((i & 7) == 0) {
         b0 = _mm256_add_pd(b0, g);
@@ -204,6 +247,27 @@ static AVX2 void sums_avx2(const ltc_syn *s, const double *pre, size_t j0, size_
     }
     a[j - j0] = hsum_avx2(a0, a1);
     b[j - j0] = hsum_avx2(b0, b1);
+  }
+}
+
+static AVX2 void sums_avx2(const ltc_syn *s, const double *pre, const double *act, size_t j0, size_t j1,
+                           double *a, double *b)
+{
+  if (act)
+    sums_avx2_(s, NULL, act, j0, j1, a, b);
+  else
+    sums_avx2_(s, pre, NULL, j0, j1, a, b);
+}
+
+static AVX2 void act_avx2(const ltc_syn *s, const double *pre, double *act)
+{
+  for (size_t q = 0; q < s->nnz; q += 4) {
+    long long rem = (long long)(s->nnz - q);
+    __m256i m64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3));
+    __m128i m32 = _mm_cmpgt_epi32(_mm_set1_epi32((int)(rem > 4 ? 4 : rem)), _mm_setr_epi32(0, 1, 2, 3));
+    __m256d x = g_avx2(_mm256_set1_pd(1.0), _mm256_maskload_pd(s->sigma + q, m64),
+                       pre_avx2_mask(pre, s->src, q, NULL, m64, m32), _mm256_maskload_pd(s->mu + q, m64));
+    _mm256_maskstore_pd(act + q, m64, x);
   }
 }
 #define AVX512 __attribute__((target("avx512f,avx512vl,fma")))
@@ -226,7 +290,7 @@ static inline AVX512 __m512d g_avx512(__m512d w, __m512d sigma, __m512d pre, __m
   __m512d ro = _mm512_mul_pd(r, O);
   __m512d P = _mm512_add_pd(E, ro), Q = _mm512_sub_pd(E, ro);
   __m512i e = _mm512_add_epi64(_mm512_castpd_si512(P), _mm512_slli_epi64(_mm512_castpd_si512(t), 52));
-  return _mm512_div_pd(_mm512_mul_pd(w, Q), _mm512_add_pd(Q, _mm512_castsi512_pd(e)));
+  return _mm512_mul_pd(w, _mm512_div_pd(Q, _mm512_add_pd(Q, _mm512_castsi512_pd(e))));
 }
 
 /* One vector holds the 8 partial sums: ((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7)). */
@@ -238,26 +302,31 @@ static inline AVX512 double hsum_avx512(__m512d x)
 }
 
 /* The same lane arithmetic as sums_avx2, eight lanes per instruction: the same bits. */
-static AVX512 void sums_avx512(const ltc_syn *s, const double *pre, size_t j0, size_t j1, double *a,
-                               double *b)
+static INLINE AVX512 void sums_avx512_(const ltc_syn *s, const double *pre, const double *act, size_t j0,
+                                       size_t j1, double *a, double *b)
 {
   const uint32_t *src = s->src;
   const double *w = s->w, *sg = s->sigma, *mu = s->mu, *er = s->erev;
   for (size_t j = j0; j < j1; j++) {
     size_t q0 = s->row[j], len = s->row[j + 1] - q0;
     __m512d a0 = _mm512_setzero_pd(), b0 = a0;
-    const double *pc = len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
+    const double *pc = pre && len && src[q0 + len - 1] - src[q0] == len - 1 ? pre + src[q0] : NULL;
     for (size_t i = 0; i < len; i += 8) {
       size_t q = q0 + i;
       __mmask8 m = len - i >= 8 ? 0xff : (__mmask8)((1u << (len - i)) - 1);
-      __m512d x;
-      if (pc)
-        x = _mm512_maskz_loadu_pd(m, pc + i);
-      else
-        x = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m,
-                                     _mm256_maskz_loadu_epi32(m, src + q), pre, 8);
-      __m512d g = g_avx512(_mm512_maskz_loadu_pd(m, w + q), _mm512_maskz_loadu_pd(m, sg + q), x,
-                           _mm512_maskz_loadu_pd(m, mu + q));
+      __m512d g;
+      if (act) {
+        g = _mm512_mul_pd(_mm512_maskz_loadu_pd(m, w + q), _mm512_maskz_loadu_pd(m, act + q));
+      } else {
+        __m512d x;
+        if (pc)
+          x = _mm512_maskz_loadu_pd(m, pc + i);
+        else
+          x = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m,
+                                       _mm256_maskz_loadu_epi32(m, src + q), pre, 8);
+        g = g_avx512(_mm512_maskz_loadu_pd(m, w + q), _mm512_maskz_loadu_pd(m, sg + q), x,
+                     _mm512_maskz_loadu_pd(m, mu + q));
+      }
       b0 = _mm512_add_pd(b0, g);
       a0 = _mm512_fmadd_pd(g, _mm512_maskz_loadu_pd(m, er + q), a0);
     }
@@ -265,11 +334,33 @@ static AVX512 void sums_avx512(const ltc_syn *s, const double *pre, size_t j0, s
     b[j - j0] = hsum_avx512(b0);
   }
 }
+
+static AVX512 void sums_avx512(const ltc_syn *s, const double *pre, const double *act, size_t j0,
+                               size_t j1, double *a, double *b)
+{
+  if (act)
+    sums_avx512_(s, NULL, act, j0, j1, a, b);
+  else
+    sums_avx512_(s, pre, NULL, j0, j1, a, b);
+}
+
+static AVX512 void act_avx512(const ltc_syn *s, const double *pre, double *act)
+{
+  for (size_t q = 0; q < s->nnz; q += 8) {
+    __mmask8 m = s->nnz - q >= 8 ? 0xff : (__mmask8)((1u << (s->nnz - q)) - 1);
+    __m512d x = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, _mm256_maskz_loadu_epi32(m, s->src + q),
+                                         pre, 8);
+    x = g_avx512(_mm512_set1_pd(1.0), _mm512_maskz_loadu_pd(m, s->sigma + q), x,
+                 _mm512_maskz_loadu_pd(m, s->mu + q));
+    _mm512_mask_storeu_pd(act + q, m, x);
+  }
+}
 #endif
 
 /* --------------------------------------------------------------- dispatch --- */
 
 static sums_fn *sums = sums_generic;
+static act_fn *acts = act_generic;
 static const char *sums_name = "generic";
 
 static int have_avx512(void)
@@ -300,17 +391,20 @@ ember_status ember_ltc_set_kernel(const char *name)
     name = have_avx512() ? "avx512" : have_avx2() ? "avx2" : "generic";
   if (!strcmp(name, "generic")) {
     sums = sums_generic;
+    acts = act_generic;
     sums_name = "generic";
     return EMBER_OK;
   }
 #ifdef LTC_X86
   if (!strcmp(name, "avx2") && have_avx2()) {
     sums = sums_avx2;
+    acts = act_avx2;
     sums_name = "avx2";
     return EMBER_OK;
   }
   if (!strcmp(name, "avx512") && have_avx512()) {
     sums = sums_avx512;
+    acts = act_avx512;
     sums_name = "avx512";
     return EMBER_OK;
   }
@@ -325,66 +419,49 @@ static size_t n_blocks(const ember_ltc *c) { return (c->n + BLOCK - 1) / BLOCK; 
 
 /* ------------------------------------------------------------- sensory --- */
 
-/* The input synapses of rows [j0, j1): g = w sigmoid(sigma (xm - mu)) with
- * ltc_sigmoid's bits and the sums in storage order. This is the order and
- * rounding of the plastic solver's sensory sums (ltc_plastic.c, which caches the
- * sigmoids), so a plastic circuit with eta = 0 gives the plain circuit's bits.
- * It runs once per input step, so the portable code costs little. */
-static void sensory_rows(const ltc_syn *s, const double *xm, size_t j0, size_t j1, double *a, double *b)
+/* The input synapses go through the same kernel as the internal ones, with the
+ * affine input map x~ = input_w x + input_b as their presynaptic values. They
+ * are constant while an input holds, so this runs once per input step, not per
+ * sub-step. The plastic solver (ltc_plastic.c) keeps the sensory sigmoids
+ * (ltc_sensory_activity) and sums w act with ltc_sensory_sums_act: the same
+ * operations in the same order, so a plastic circuit with eta = 0 gives the plain
+ * circuit's bits. */
+
+/* x~ into c->a (max(N, K) entries), free at the start of an input step. */
+static const double *input_map(ember_ltc *c)
 {
-  double g[64];
-  for (size_t j = j0; j < j1; j++) {
-    double sa = 0, sb = 0;
-    for (size_t q0 = s->row[j], end = s->row[j + 1]; q0 < end; q0 += 64) {
-      size_t m = end - q0 < 64 ? end - q0 : 64;
-      for (size_t i = 0; i < m; i++)   /* vectorises: no reduction */
-        g[i] = s->w[q0 + i] * g_generic(1.0, 1.0, s->sigma[q0 + i] * (xm[s->src[q0 + i]] - s->mu[q0 + i]), 0.0);
-      for (size_t i = 0; i < m; i++) {
-        sa += g[i] * s->erev[q0 + i];
-        sb += g[i];
-      }
-    }
-    a[j - j0] = sa;
-    b[j - j0] = sb;
-  }
+  for (size_t k = 0; k < c->k; k++)
+    c->a[k] = c->input_w[k] * c->x[k] + c->input_b[k];
+  return c->a;
 }
 
-/* Inputs are constant within a step, so their conductances are computed once per
- * step. */
-void ltc_sensory_update(ember_ltc *c)
+/* gse, gs from x~ (act = NULL) or from the activities act. */
+static void sensory_sums(ember_ltc *c, const double *xm, const double *act)
 {
-  /* The affine input map goes into c->a, free at this point. */
-  double *xm = c->a;
-  if (c->k > c->n) {   /* c->a has only N entries; rare, so a plain fallback */
-    for (size_t j = 0; j < c->n; j++) {
-      double sa = 0, sb = 0;
-      for (size_t p = c->sens.row[j]; p < c->sens.row[j + 1]; p++) {
-        size_t k = c->sens.src[p];
-        double g = c->sens.w[p] * ltc_sigmoid(c->sens.sigma[p] *
-                                              (c->input_w[k] * c->x[k] + c->input_b[k] - c->sens.mu[p]));
-        sa += g * c->sens.erev[p];
-        sb += g;
-      }
-      c->gse[j] = sa;
-      c->gs[j] = sb;
-    }
-    c->input_dirty = 0;
-    return;
-  }
-  for (size_t k = 0; k < c->k; k++)
-    xm[k] = c->input_w[k] * c->x[k] + c->input_b[k];
   if (parallel(c)) {
     size_t nb = n_blocks(c);
 #pragma omp parallel for schedule(static) num_threads(c->threads)
     for (size_t ib = 0; ib < nb; ib++) {
       size_t j0 = ib * BLOCK, j1 = j0 + BLOCK < c->n ? j0 + BLOCK : c->n;
-      sensory_rows(&c->sens, xm, j0, j1, c->gse + j0, c->gs + j0);
+      sums(&c->sens, xm, act, j0, j1, c->gse + j0, c->gs + j0);
     }
   } else {
-    sensory_rows(&c->sens, xm, 0, c->n, c->gse, c->gs);
+    sums(&c->sens, xm, act, 0, c->n, c->gse, c->gs);
   }
+}
+
+void ltc_sensory_update(ember_ltc *c)
+{
+  sensory_sums(c, input_map(c), NULL);
   c->input_dirty = 0;
 }
+
+void ltc_sensory_activity(ember_ltc *c, double *act)
+{
+  acts(&c->sens, input_map(c), act);
+}
+
+void ltc_sensory_sums_act(ember_ltc *c, const double *act) { sensory_sums(c, NULL, act); }
 
 /* ---------------------------------------------------------------- sums --- */
 
@@ -395,10 +472,10 @@ void ltc_syn_sums(const ember_ltc *c, const double *v, double *a, double *b)
 #pragma omp parallel for schedule(static) num_threads(c->threads)
     for (size_t ib = 0; ib < nb; ib++) {
       size_t j0 = ib * BLOCK, j1 = j0 + BLOCK < c->n ? j0 + BLOCK : c->n;
-      sums(&c->syn, v, j0, j1, a + j0, b + j0);
+      sums(&c->syn, v, NULL, j0, j1, a + j0, b + j0);
     }
   } else {
-    sums(&c->syn, v, 0, c->n, a, b);
+    sums(&c->syn, v, NULL, 0, c->n, a, b);
   }
 }
 
@@ -408,7 +485,7 @@ void ltc_syn_sums(const ember_ltc *c, const double *v, double *a, double *b)
 static void deriv_block(const ember_ltc *c, const double *v, double *dvdt, size_t j0, size_t j1)
 {
   double a[BLOCK], b[BLOCK];
-  sums(&c->syn, v, j0, j1, a, b);
+  sums(&c->syn, v, NULL, j0, j1, a, b);
   for (size_t j = j0; j < j1; j++)
     dvdt[j] = (c->gleak[j] * (c->vleak[j] - v[j]) + (a[j - j0] + c->gse[j]) -
                (b[j - j0] + c->gs[j]) * v[j]) / c->cm[j];
@@ -439,7 +516,7 @@ int ltc_rhs(double t, const double *v, double *dvdt, void *circuit)
 static void fused_block(const ember_ltc *c, const double *v, double *vout, double dt, size_t j0, size_t j1)
 {
   double a[BLOCK], b[BLOCK], eps = c->opt.epsilon;
-  sums(&c->syn, v, j0, j1, a, b);
+  sums(&c->syn, v, NULL, j0, j1, a, b);
   for (size_t j = j0; j < j1; j++) {
     double cm_t = c->cm[j] / dt;
     double num = cm_t * v[j] + c->gleak[j] * c->vleak[j] + (a[j - j0] + c->gse[j]);
