@@ -218,8 +218,13 @@ static void t_more_inputs_than_units(void **s)
   double zeros[N * N] = {0}, sw[K * N], ss[K * N], sm[K * N], se[K * N], iw[K], ib[K];
   double gl[N], vl[N], cm[N], v0[N] = {0.4, -0.7}, x[K], v[N];
   assert_ltc(c, ember_ltc_set_param(c, "w", zeros));
-  for (int k = 0; k < K; k++)
+  for (int k = 0; k < K; k++) {
     x[k] = sin(1.7 * k + 0.2);
+    iw[k] = 0.5 + 0.1 * k;   /* not ncps' initial 1 and 0: the map is exercised */
+    ib[k] = 0.3 - 0.07 * k;
+  }
+  assert_ltc(c, ember_ltc_set_param(c, "input_w", iw));
+  assert_ltc(c, ember_ltc_set_param(c, "input_b", ib));
   const char *names[] = {"sensory_w", "sensory_sigma", "sensory_mu", "sensory_erev", "input_w", "input_b",
                          "gleak", "vleak", "cm"};
   double *dst[] = {sw, ss, sm, se, iw, ib, gl, vl, cm};
