@@ -21,15 +21,19 @@
  * after ember_ltc_set_kernel), not between runs or thread counts on one machine.
  *
  * The sigmoid, per synapse: z = sigma (mu - pre) clamped to +-708 (the sigmoid is
- * then 0 or 1 to double precision); z = n ln2 + r with n = round(z / ln2) by the
- * 1.5 * 2^52 shifter and r by a Cody-Waite split of ln 2 (|r| <= ln2 / 2);
- * exp(z) = 2^n P(r) / Q(r), the [6/6] Pade approximant of exp (relative error
- * < 1e-19 on that range), 2^n added to P's exponent bits; then
- * g = w Q / (Q + 2^n P): the sigmoid's division also divides by Q. Every operation
- * is written out (the file is built with -ffp-contract=off: no contraction
- * changes the rounding between kernels). 13 multiply-type operations and one
- * division per synapse (the former Taylor-13 exp and a separate division: 20).
- * The relative error of g is a few ulp (docs/ltc.md, "Speed").
+ * then 0 or 1 to double precision); z log2(e) = n + f with n = round(z log2 e) by
+ * the 1.5 * 2^52 shifter and f = z log2(e) - n in one FMA (|f| <= 1/2);
+ * exp(z) = 2^n P / Q with P / Q the [5/5] Pade approximant of exp(f ln2) (relative
+ * error < 8.6e-16), 2^n added to P's exponent bits; then g = w (Q / (Q + 2^n P)):
+ * the sigmoid's division also divides by Q. 11 multiply-type operations and one
+ * division per synapse (the earlier degree-13 Taylor exp and its division: 20).
+ * Every operation is written out (the file is built with -ffp-contract=off: no
+ * contraction changes the rounding between kernels). Measured relative error of
+ * the sigmoid against long double: < 1.7e-15 for |z| <= 40, < 1.1e-14 up to
+ * |z| = 708 (LOG2E's rounding, times |z|, enters f; the sigmoid is then below
+ * 1e-17 or within 1e-17 of 1, so its absolute error stays < 1e-30 there).
+ * generic takes r = z - n ln2 by Cody-Waite instead (no FMA on plain x86-64):
+ * < 1.2e-15 for every z.
  *
  * Small circuits never enter an OpenMP region: its fork costs more than the whole
  * evaluation of a 19-neuron NCP. */
@@ -52,20 +56,23 @@
 #define SHIFTER 0x1.8p52
 #define ZMAX 708.0
 
-/* The [6/6] Pade approximant of exp(r), P(r) / Q(r) with Q(r) = P(-r),
- * P = E(r^2) + r O(r^2), E = 1 + C2 r^2 + C4 r^4 + C6 r^6, O = C1 + C3 r^2 + C5 r^4,
- * C_k = (12-k)! 6! / (12! k! (6-k)!). On |r| <= ln2 / 2, with the coefficients
- * rounded to double: |P / (Q exp(r)) - 1| < 1e-19 (mpmath). */
+/* The [5/5] Pade approximant of exp(r), P(r) / Q(r) with Q(r) = P(-r),
+ * P = E(r^2) + r O(r^2), E = 1 + C2 r^2 + C4 r^4, O = C1 + C3 r^2 + C5 r^4,
+ * C_k = (10-k)! 5! / (10! k! (5-k)!). Its relative error on |r| <= ln2 / 2 is
+ * below 8.6e-16 (mpmath, with the coefficients rounded to double). The vector
+ * kernels evaluate it in f = r / ln2 (|f| <= 1/2), with B_k = C_k ln2^k: f comes
+ * from one FMA, z log2(e) - n, where r needs two (Cody-Waite). */
 #define C1 0.5
-#define C2 (5.0 / 44.0)
-#define C3 (1.0 / 66.0)
-#define C4 (1.0 / 792.0)
-#define C5 (1.0 / 15840.0)
-#define C6 (1.0 / 665280.0)
+#define C2 (1.0 / 9.0)
+#define C3 (1.0 / 72.0)
+#define C4 (1.0 / 1008.0)
+#define C5 (1.0 / 30240.0)
+#define B1 0x1.62e42fefa39efp-2
+#define B2 0x1.b551aaa3b5a46p-5
+#define B3 0x1.2f205e4adc080p-8
+#define B4 0x1.e04116d4ca854p-13
+#define B5 0x1.63144fb784852p-18
 
-/* The row sums from presynaptic values pre (g computed), or, with pre = NULL,
- * from per-synapse activities act (g = w act): the latter gives the former's bits
- * when act holds this kernel's sigmoids (act_fn). */
 typedef void sums_fn(const ltc_syn *s, const double *pre, const double *act, size_t j0, size_t j1,
                      double *a, double *b);
 /* act[q] = sigmoid(sigma_q (pre_src(q) - mu_q)) for every synapse of s. */
@@ -75,7 +82,7 @@ typedef void act_fn(const ltc_syn *s, const double *pre, double *act);
 /* ---------------------------------------------------------------- generic --- */
 
 /* w / (1 + exp(z)), z = sigma (mu - pre) = -sigma (pre - mu), as
- * w Q / (Q + 2^n P) with exp(z) = 2^n P(r) / Q(r), z = n ln2 + r, |r| <= ln2 / 2:
+ * w (Q / (Q + 2^n P)) with exp(z) = 2^n P(r) / Q(r), z = n ln2 + r, |r| <= ln2 / 2:
  * the one division serves the approximant and the sigmoid. */
 static inline double g_generic(double w, double sigma, double pre, double mu)
 {
@@ -85,7 +92,7 @@ static inline double g_generic(double w, double sigma, double pre, double mu)
   double n = t - SHIFTER;
   double r = (z - n * LN2HI) - n * LN2LO;   /* Cody-Waite: the first part is exact */
   double r2 = r * r;
-  double E = 1.0 + r2 * (C2 + r2 * (C4 + r2 * C6));
+  double E = 1.0 + r2 * (C2 + r2 * C4);
   double ro = r * (C1 + r2 * (C3 + r2 * C5));
   double P = E + ro, Q = E - ro;
   uint64_t pb, tb;
@@ -151,15 +158,12 @@ static inline AVX2 __m256d g_avx2(__m256d w, __m256d sigma, __m256d pre, __m256d
   /* max/min return their second operand when one is NaN: NaN stays NaN */
   z = _mm256_min_pd(_mm256_set1_pd(ZMAX), _mm256_max_pd(_mm256_set1_pd(-ZMAX), z));
   __m256d t = _mm256_fmadd_pd(z, _mm256_set1_pd(LOG2E), _mm256_set1_pd(SHIFTER));
-  __m256d n = _mm256_sub_pd(t, _mm256_set1_pd(SHIFTER));
-  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2HI), z);
-  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2LO), r);
+  __m256d r = _mm256_fmsub_pd(z, _mm256_set1_pd(LOG2E), _mm256_sub_pd(t, _mm256_set1_pd(SHIFTER)));   /* f */
   __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d E = _mm256_fmadd_pd(_mm256_set1_pd(C6), r2, _mm256_set1_pd(C4));
-  __m256d O = _mm256_fmadd_pd(_mm256_set1_pd(C5), r2, _mm256_set1_pd(C3));
-  E = _mm256_fmadd_pd(E, r2, _mm256_set1_pd(C2));
-  O = _mm256_fmadd_pd(O, r2, _mm256_set1_pd(C1));
+  __m256d E = _mm256_fmadd_pd(_mm256_set1_pd(B4), r2, _mm256_set1_pd(B2));
+  __m256d O = _mm256_fmadd_pd(_mm256_set1_pd(B5), r2, _mm256_set1_pd(B3));
   E = _mm256_fmadd_pd(E, r2, _mm256_set1_pd(1.0));
+  O = _mm256_fmadd_pd(O, r2, _mm256_set1_pd(B1));
   __m256d ro = _mm256_mul_pd(r, O);
   __m256d P = _mm256_add_pd(E, ro), Q = _mm256_sub_pd(E, ro);
   __m256i e = _mm256_add_epi64(_mm256_castpd_si256(P), _mm256_slli_epi64(_mm256_castpd_si256(t), 52));
@@ -278,15 +282,12 @@ static inline AVX512 __m512d g_avx512(__m512d w, __m512d sigma, __m512d pre, __m
   /* max/min return their second operand when one is NaN: NaN stays NaN */
   z = _mm512_min_pd(_mm512_set1_pd(ZMAX), _mm512_max_pd(_mm512_set1_pd(-ZMAX), z));
   __m512d t = _mm512_fmadd_pd(z, _mm512_set1_pd(LOG2E), _mm512_set1_pd(SHIFTER));
-  __m512d n = _mm512_sub_pd(t, _mm512_set1_pd(SHIFTER));
-  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2HI), z);
-  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2LO), r);
+  __m512d r = _mm512_fmsub_pd(z, _mm512_set1_pd(LOG2E), _mm512_sub_pd(t, _mm512_set1_pd(SHIFTER)));   /* f */
   __m512d r2 = _mm512_mul_pd(r, r);
-  __m512d E = _mm512_fmadd_pd(_mm512_set1_pd(C6), r2, _mm512_set1_pd(C4));
-  __m512d O = _mm512_fmadd_pd(_mm512_set1_pd(C5), r2, _mm512_set1_pd(C3));
-  E = _mm512_fmadd_pd(E, r2, _mm512_set1_pd(C2));
-  O = _mm512_fmadd_pd(O, r2, _mm512_set1_pd(C1));
+  __m512d E = _mm512_fmadd_pd(_mm512_set1_pd(B4), r2, _mm512_set1_pd(B2));
+  __m512d O = _mm512_fmadd_pd(_mm512_set1_pd(B5), r2, _mm512_set1_pd(B3));
   E = _mm512_fmadd_pd(E, r2, _mm512_set1_pd(1.0));
+  O = _mm512_fmadd_pd(O, r2, _mm512_set1_pd(B1));
   __m512d ro = _mm512_mul_pd(r, O);
   __m512d P = _mm512_add_pd(E, ro), Q = _mm512_sub_pd(E, ro);
   __m512i e = _mm512_add_epi64(_mm512_castpd_si512(P), _mm512_slli_epi64(_mm512_castpd_si512(t), 52));
