@@ -150,6 +150,24 @@ void ember_lua_check_table(lua_State *L, int idx, int k, const char *fname, cons
     ember_lua_arg_error(L, idx, k, fname, name, "a table");
 }
 
+void ember_lua_max_args(lua_State *L, int max, const char *fname)
+{
+  int self = strchr(fname, ':') != NULL;   /* methods: the user does not count self */
+  if (lua_gettop(L) > max)
+    ember_lua_error(L, "%s: too many arguments (at most %d), argument %d is %s", fname, max - self,
+                    max + 1 - self, ember_lua_describe(L, max + 1));
+  lua_settop(L, max);
+}
+
+void *ember_lua_check_self(lua_State *L, const char *mt, const char *fname, const char *what)
+{
+  void **u = luaL_testudata(L, 1, mt);
+  if (!u || !*u)
+    ember_lua_error(L, "%s: call it as a method, %s(...), on %s (got %s)", fname, fname, what,
+                    ember_lua_describe(L, 1));
+  return u;
+}
+
 /* "a, b, c" from a NULL-terminated list. */
 static void join_names(const char *const *names, char *buf, size_t len)
 {
@@ -477,6 +495,17 @@ static int conn_tostring(lua_State *L)
   default: lua_pushfstring(L, "ember.from_list (%I rows)", (lua_Integer)u->c.n); break;
   }
   return 1;
+}
+
+void ember_lua_new_class(lua_State *L, const char *name, const luaL_Reg *meta,
+                         const luaL_Reg *methods)
+{
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "methods");
+  lua_pop(L, 1);
 }
 
 void ember_lua_open_values(lua_State *L)
