@@ -96,17 +96,23 @@ static int cur_tostring(lua_State *L)
   return 1;
 }
 
-/* Registers ember.dc, ember.step_current and the current source metatable,
- * whose __index is its methods table (current sources have no fields). */
+/* A current source has no fields, only its methods; anything else is an error,
+ * so that a typo such as src.injct is caught where it is read. */
+static int cur_index(lua_State *L)
+{
+  const char *key = lua_tostring(L, 2);
+  if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
+    return ember_lua_error(L, "a current source has no field or method %s (method: inject)",
+                           ember_lua_describe(L, 2));
+  return 1;
+}
+
+/* Registers ember.dc, ember.step_current and the current source metatable. */
 void ember_lua_open_currents(lua_State *L)
 {
   static const luaL_Reg fns[] = {{"dc", l_dc}, {"step_current", l_step_current}, {NULL, NULL}};
-  static const luaL_Reg meta[] = {{"__tostring", cur_tostring}, {NULL, NULL}};
+  static const luaL_Reg meta[] = {{"__index", cur_index}, {"__tostring", cur_tostring}, {NULL, NULL}};
   static const luaL_Reg methods[] = {{"inject", cur_inject}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
   ember_lua_new_class(L, CUR_MT, meta, methods);
-  luaL_getmetatable(L, CUR_MT);
-  lua_getfield(L, -1, "methods");
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
 }

@@ -292,6 +292,7 @@ static int l_spike_array(lua_State *L)
 static int pop_initialize(lua_State *L)
 {
   const char *fn = "pop:initialize";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
   if (!ember_population_model(u->pop))
@@ -332,6 +333,7 @@ static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
 static int pop_set(lua_State *L)
 {
   const char *fn = "pop:set";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
   if (ember_ltc_population_circuit(u->pop))
@@ -344,6 +346,7 @@ static int pop_set(lua_State *L)
 static int pop_get(lua_State *L)
 {
   const char *fn = "pop:get";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   const char *name = ember_lua_check_string(L, 2, 1, fn, "name");
   if (ember_ltc_population_circuit(u->pop) && ember_lua_ltc_get(L, u->pop, name, fn))
@@ -411,6 +414,7 @@ static int pop_record(lua_State *L)
 
 static int pop_spike_count(lua_State *L)
 {
+  ember_lua_max_args(L, 1, "pop:spike_count");
   lpop *u = check_self(L, "pop:spike_count");
   lua_pushinteger(L, (lua_Integer)ember_population_spike_count(u->pop));
   return 1;
@@ -420,6 +424,7 @@ static int pop_spike_count(lua_State *L)
 static int pop_spikes(lua_State *L)
 {
   const char *fn = "pop:spikes";
+  ember_lua_max_args(L, 1, fn);
   lpop *u = check_self(L, fn);
   if (!u->records_spikes)
     return ember_lua_error(L, "%s: population '%s' does not record spikes; call pop:record(\"spikes\") "

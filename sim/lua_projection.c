@@ -117,6 +117,7 @@ ember_projection *ember_lua_check_proj(lua_State *L, const char *fname)
 /* proj:weights() -> array of weights in storage order (by pre, then creation) */
 static int proj_weights(lua_State *L)
 {
+  ember_lua_max_args(L, 1, "proj:weights");
   lproj *u = check_proj(L, "proj:weights");
   size_t n = ember_projection_size(u->proj);
   lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
@@ -132,6 +133,7 @@ static int proj_weights(lua_State *L)
 /* proj:connections() -> array of {i, j, w, d} (0-based ids, weight, delay ms) */
 static int proj_connections(lua_State *L)
 {
+  ember_lua_max_args(L, 1, "proj:connections");
   lproj *u = check_proj(L, "proj:connections");
   size_t n = ember_projection_size(u->proj);
   lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
@@ -156,6 +158,7 @@ static int proj_connections(lua_State *L)
 static int proj_set_weights(lua_State *L)
 {
   const char *fn = "proj:set_weights";
+  ember_lua_max_args(L, 2, fn);
   lproj *u = check_proj(L, fn);
   ember_lua_value v;
   ember_lua_check_value(L, 2, fn, "argument 1 (weight)", 1, &v);
