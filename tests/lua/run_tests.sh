@@ -292,9 +292,23 @@ check_info_spikes() {
   fi
 }
 
+# wait_spikes DIR SECONDS: waits until `ember info DIR` counts spikes of exc (the
+# running long_run.lua has flushed some), at most SECONDS. A fixed sleep is not
+# enough on a loaded machine: a background job starts with SIGINT ignored until
+# ember installs its handler, so an early SIGINT is lost and the run goes on.
+wait_spikes() {
+  n=0
+  while [ "$n" -lt $(($2 * 4)) ]; do
+    "$EMBER" info "$1" >"$tmp/poll" 2>&1 && [ "$(spikes_of exc "$tmp/poll")" -gt 0 ] 2>/dev/null && return 0
+    sleep 0.25
+    n=$((n + 1))
+  done
+  return 1
+}
+
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/int" --quiet >"$tmp/int.out" 2>"$tmp/int.err" &
 pid=$!
-sleep 1.5
+wait_spikes "$tmp/int" 60
 kill -INT "$pid"
 wait_exit "$pid" 30
 if [ "$rc" = 130 ] && contains "$tmp/int.err" "interrupted at t = "; then
@@ -306,10 +320,10 @@ check_info_spikes "SIGINT" "ember info reads the closed spikes.h5" "$tmp/int"
 
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/kill" --quiet >/dev/null 2>&1 &
 pid=$!
-sleep 2.5
+wait_spikes "$tmp/kill" 60
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
-check_info_spikes "SIGKILL after 2.5 s" "ember info reads what was flushed" "$tmp/kill"
+check_info_spikes "SIGKILL after the first flush" "ember info reads what was flushed" "$tmp/kill"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
