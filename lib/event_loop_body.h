@@ -1,17 +1,22 @@
 /* The event loop of one neuron, shared by the kernels that keep their open step
  * in the neuron's own storage (taylor_kernel_body.h, expint_kernel.c). Included
  * once per specialisation, after the kernel has defined:
- *   a struct kern with fields j, m, y, c, ta, tb, th, sv, resets, spiking, hmax, tmp
- *     (y: the state at tb; c[0 .. KN): the state at ta),
+ *   a struct kern with fields j, m, y, c, ta, tb, th, sv, resets, spiking, hmax, tmp,
+ *     end (y: the state at tb; c[0 .. KN): the state at ta; end: set here to the
+ *     point the current segment must reach, for find_crossing),
  *   KN (the dimension) and KSFX(name) (this copy's names),
  *   KSFX(eval_at)(k, tau, out): the state at ta + tau of the open step,
  *   KSFX(take_step)(k, lim, msg, len): one step from tb ending at lim at the latest,
- *   KSFX(find_crossing)(k): the offset of an upward crossing inside the step, or -1.
+ *   KSFX(find_crossing)(k): the offset of an upward crossing inside the step, or -1,
+ * and optionally KSYNC(k), called before y is taken as the state at tb.
  * The decisions (where steps start and end, which crossing fires, what is
  * sampled) are those of solver.c's loop, documented in docs/engine.md. */
 /* No step any more: y at t is the state. */
 static inline void KSFX(collapse)(kern *k, double t)
 {
+#ifdef KSYNC
+  KSYNC(k);   /* the kernel's hook: make y the state at tb if it is not yet */
+#endif
   k->ta = k->tb = t;
   memcpy(k->c, k->y, KN * sizeof *k->y);
 }
@@ -61,6 +66,7 @@ static ember_status KSFX(segment)(kern *k, double end, double lim, int detect, s
       KSFX(collapse)(k, end);
       break;
     }
+    k->end = end;
     ember_status st = KSFX(take_step)(k, lim, msg, len);
     if (st)
       return st;
