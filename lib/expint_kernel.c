@@ -112,7 +112,8 @@ typedef struct nodes {
  * returns the error estimate (the quartic minus the cubic at h). With
  * d = 1 - e^(-h/(4 tau)), 1 - e^(-t_n/tau) = 1 - (1 - d)^n, expanded so that it
  * keeps its accuracy when d is small. */
-static double fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+static inline __attribute__((always_inline)) double
+fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
 {
   double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI];
   double dE = -expm1(-0.25 * h * q->ie), dI = q->ii == q->ie ? dE : -expm1(-0.25 * h * q->ii);
@@ -319,11 +320,17 @@ static void KSFX(sync)(kern *k)
 
 /* Whether v stays below threshold over [0, H] from c: the bound of live_below
  * over the whole stretch, from the conductances at its ends. */
-static int lazy_ok(const kern *k, double H)
+static int lazy_ok(kern *k, double H)
 {
   const cpar *q = &k->q;
   const double *c = k->c;
-  double fE = -expm1(-H * q->ie), fI = q->ii == q->ie ? fE : -expm1(-H * q->ii);
+  double *key = k->T->memo_key, *f = k->T->memo_f;
+  if (!(key[0] == H && key[1] == q->ie && key[2] == q->ii)) {
+    f[0] = -expm1(-H * q->ie);
+    f[1] = q->ii == q->ie ? f[0] : -expm1(-H * q->ii);
+    key[0] = H, key[1] = q->ie, key[2] = q->ii;
+  }
+  double fE = f[0], fI = f[1];
   double ge0 = c[CE_GE], gi0 = c[CE_GI], ge1 = ge0 - ge0 * fE, gi1 = gi0 - gi0 * fI;
   double S = dmax(dmax(vinf_of(q, ge0, gi0), vinf_of(q, ge1, gi1)),
                   dmax(vinf_of(q, ge0, gi1), vinf_of(q, ge1, gi0)));
@@ -377,8 +384,8 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   if (j->ctx.refractory) {   /* v clamped, the conductances exact */
     hh = dmin(room, k->hmax);
     k->c[kind_slot(k->K)] = REFR;
-    k->y[CE_GE] *= exp(-hh * k->q.ie);
-    k->y[CE_GI] *= exp(-hh * k->q.ii);
+    k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
+    k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
   } else if (!(k->c[CE_GE] >= 0 && k->c[CE_GI] >= 0)) {
     int st = taylor_step(k, &hh);
     if (st)
@@ -518,7 +525,6 @@ ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double
   k.spiking = 1; k.resets = 1;
   k.j = job; k.y = job->y; k.c = job->y_prev; k.tmp = scratch; k.f = scratch + m->n_state;
   k.ta = *job->t_prev; k.tb = *job->t_cur; k.end = k.tb;
-  k.q = cpar_of(&job->ctx);
   if (k.ta == k.tb)   /* the state may have been set between runs */
     memcpy(k.c, k.y, KN * sizeof *k.c);
   job->ctx.refractory = k.ta < *job->refr_until;
