@@ -25,6 +25,18 @@ static inline double tad_mul(const double *a, const double *b, size_t k)
   return s;
 }
 
+/* Coefficient k of a^2 (half the products of tad_mul). */
+static inline double tad_sqr(const double *a, size_t k)
+{
+  double s = 0.0;
+  for (size_t j = 0; 2 * j < k; j++)
+    s += a[j] * a[k - j];
+  s *= 2.0;
+  if (k % 2 == 0)
+    s += a[k / 2] * a[k / 2];
+  return s;
+}
+
 /* Coefficient k >= 1 of e = exp(c + s u) for a series u (the constant c only
  * enters e[0]): k e_k = s sum_(j=1..k) j u_j e_(k-j). */
 static inline double tad_exp_lin(const double *u, double s, const double *e, size_t k)

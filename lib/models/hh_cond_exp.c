@@ -136,38 +136,43 @@ static ember_status prepare(double *p, char *msg, size_t len)
   return EMBER_OK;
 }
 
-/* psi(z) = z / (e^z - 1) and its derivative. Near 0 both are Taylor series
- * (truncated where the next term is below 1e-17 for |z| < 1e-2); elsewhere
- * psi = z / expm1(z) is accurate, and psi' = (1 + z / expm1(-z)) / expm1(z) stays
- * finite for large |z| (no inf/inf), but cancels near 0, hence the series. */
+/* psi(z) = z / (e^z - 1) and, if dpsi is not NULL, its derivative. Near 0 both
+ * are Taylor series (truncated where the next term is below 1e-17 for
+ * |z| < 1e-2); elsewhere psi = z / expm1(z) is accurate, and
+ * psi' = (1 + z / expm1(-z)) / expm1(z) stays finite for large |z| (no inf/inf),
+ * but cancels near 0, hence the series. The rhs asks for psi only (one expm1
+ * instead of two: the derivative is for the Jacobian). */
 static double psi(double z, double *dpsi)
 {
   if (fabs(z) < 1e-2) {
     double z2 = z * z;
-    *dpsi = -0.5 + z * (1.0 / 6.0 - z2 * (1.0 / 180.0 - z2 / 5040.0));
+    if (dpsi)
+      *dpsi = -0.5 + z * (1.0 / 6.0 - z2 * (1.0 / 180.0 - z2 / 5040.0));
     return 1.0 - 0.5 * z + z2 * (1.0 / 12.0 - z2 * (1.0 / 720.0 - z2 / 30240.0));
   }
   double em1 = expm1(z);
-  *dpsi = (1.0 + z / expm1(-z)) / em1;
+  if (dpsi)
+    *dpsi = (1.0 + z / expm1(-z)) / em1;
   return z / em1;
 }
 
 /* Opening and closing rates (1/ms) of one gate and their derivatives by v. */
 typedef struct gate_rates { double alpha, beta, dalpha, dbeta; } gate_rates;
 
-/* The Traub-Miles rates at u = v - v_offset, for m, h and n (see the top). */
-static void rates(double u, gate_rates *m, gate_rates *h, gate_rates *n)
+/* The Traub-Miles rates at u = v - v_offset, for m, h and n (see the top), and
+ * their derivatives if deriv is set (the Jacobian's; the rhs needs none). */
+static void rates(double u, gate_rates *m, gate_rates *h, gate_rates *n, int deriv)
 {
-  double d;
-  m->alpha = 1.28 * psi((13.0 - u) / 4.0, &d);   /* 0.32 x 4 psi */
+  double d = 0.0, *dp = deriv ? &d : NULL;
+  m->alpha = 1.28 * psi((13.0 - u) / 4.0, dp);   /* 0.32 x 4 psi */
   m->dalpha = -0.32 * d;
-  m->beta = 1.4 * psi((u - 40.0) / 5.0, &d);     /* 0.28 x 5 psi */
+  m->beta = 1.4 * psi((u - 40.0) / 5.0, dp);     /* 0.28 x 5 psi */
   m->dbeta = 0.28 * d;
   h->alpha = 0.128 * exp((17.0 - u) / 18.0);
   h->dalpha = -h->alpha / 18.0;
   h->beta = 4.0 / (1.0 + exp((40.0 - u) / 5.0));
   h->dbeta = 0.2 * h->beta * (1.0 - 0.25 * h->beta);   /* no inf/inf for large |u| */
-  n->alpha = 0.16 * psi((15.0 - u) / 5.0, &d);   /* 0.032 x 5 psi */
+  n->alpha = 0.16 * psi((15.0 - u) / 5.0, dp);   /* 0.032 x 5 psi */
   n->dalpha = -0.032 * d;
   n->beta = 0.5 * exp((10.0 - u) / 40.0);
   n->dbeta = -n->beta / 40.0;
@@ -184,10 +189,11 @@ static double gate_clamp(double x, double *inside)
 }
 
 /* The rates at v, with u clamped (see the top); *live = 0 where clamped. */
-static void rates_at(const double *p, double v, gate_rates *m, gate_rates *h, gate_rates *n)
+static void rates_at(const double *p, double v, gate_rates *m, gate_rates *h, gate_rates *n,
+                     int deriv)
 {
   double u = v - p[V_OFFSET];
-  rates(fmin(fmax(u, -U_GUARD), U_GUARD), m, h, n);
+  rates(fmin(fmax(u, -U_GUARD), U_GUARD), m, h, n, deriv);
   if (fabs(u) > U_GUARD) {
     m->dalpha = m->dbeta = h->dalpha = h->dbeta = n->dalpha = n->dbeta = 0.0;
   }
@@ -205,7 +211,7 @@ static int rhs(double t, const double y[], double f[], void *params)
   double v = y[V], in, m = gate_clamp(y[M], &in), h = gate_clamp(y[H], &in);
   double n = gate_clamp(y[N], &in), n2 = n * n;
   gate_rates rm, rh, rn;
-  rates_at(p, v, &rm, &rh, &rn);
+  rates_at(p, v, &rm, &rh, &rn, 0);
   f[V] = (p[G_LEAK] * (p[E_REV_LEAK] - v) + p[GBAR_NA] * m * m * m * h * (p[E_REV_NA] - v) +
           p[GBAR_K] * n2 * n2 * (p[E_REV_K] - v) + y[GE] * (p[E_REV_E] - v) +
           y[GI] * (p[E_REV_I] - v) + p[I_OFFSET] + c->i_ext) * p[INV_CM];
@@ -231,7 +237,7 @@ static int jacobian(double t, const double y[], double *J, double dfdt[], void *
   double v = y[V], k = p[INV_CM], in_m, in_h, in_n;
   double m = gate_clamp(y[M], &in_m), h = gate_clamp(y[H], &in_h), n = gate_clamp(y[N], &in_n);
   gate_rates rm, rh, rn;
-  rates_at(p, v, &rm, &rh, &rn);
+  rates_at(p, v, &rm, &rh, &rn, 1);
   for (size_t i = 0; i < N_STATE * N_STATE; i++)
     J[i] = 0.0;
   double *row = J;   /* dv/dt */
@@ -326,11 +332,11 @@ static int taylor(const double y[], size_t order, double c[], const ember_neuron
       hh_start(&s, p, order, &am, &ah, &an);
     else
       hh_rates_k(&s, k, &am, &ah, &an);
-    s.m2[k] = tad_mul(s.m, s.m, k);
+    s.m2[k] = tad_sqr(s.m, k);
     s.m3[k] = tad_mul(s.m2, s.m, k);
     s.m3h[k] = tad_mul(s.m3, s.h, k);
-    s.n2[k] = tad_mul(s.n, s.n, k);
-    s.n4[k] = tad_mul(s.n2, s.n2, k);
+    s.n2[k] = tad_sqr(s.n, k);
+    s.n4[k] = tad_sqr(s.n2, k);
     s.g[k] = gna * s.m3h[k] + gk * s.n4[k] + s.ge[k] + s.gi[k] + (k == 0 ? p[G_LEAK] : 0.0);
     double i = gna * p[E_REV_NA] * s.m3h[k] + gk * p[E_REV_K] * s.n4[k] + p[E_REV_E] * s.ge[k] +
                p[E_REV_I] * s.gi[k] - tad_mul(s.g, s.v, k);
