@@ -1,5 +1,6 @@
-/* hh_cond_exp's Taylor coefficients (ember_model.taylor) and the `taylor` solver on
- * it.
+/* hh_cond_exp: its rest state, its rates' removable singularities, solvers against
+ * an independent RK4 integration (model_helpers.h), and its Taylor coefficients
+ * (ember_model.taylor) with the `taylor` solver, its default.
  *
  * The coefficients are checked against computations that share no code with
  * them: the first against the rhs (closed-form rates), the second against the
@@ -10,11 +11,148 @@
  * far-from-0 formulas of psi (lib/taylor_ad.h) must join continuously. Spike
  * times of a driven neuron with the default solver (taylor at the default
  * tolerance) must be within 1e-3 ms of rk8pd at 1e-12. */
-#include <stdlib.h>
-#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
-#include "helpers.h"
+#include "model_helpers.h"
+
+/* The Traub-Miles rates as printed in Brette et al. (2007), plainly (the test only
+ * evaluates them away from their removable singularities). u = v - V_T. */
+static void hh_rates(double u, double *am, double *bm, double *ah, double *bh, double *an,
+                     double *bn)
+{
+  *am = 0.32 * (13.0 - u) / (exp((13.0 - u) / 4.0) - 1.0);
+  *bm = 0.28 * (u - 40.0) / (exp((u - 40.0) / 5.0) - 1.0);
+  *ah = 0.128 * exp((17.0 - u) / 18.0);
+  *bh = 4.0 / (1.0 + exp((40.0 - u) / 5.0));
+  *an = 0.032 * (15.0 - u) / (exp((15.0 - u) / 5.0) - 1.0);
+  *bn = 0.5 * exp((10.0 - u) / 40.0);
+}
+
+/* p: gNa, gK, gL, C, V_T, ENa, EK, EL, I. No synaptic input in these tests. */
+static void hh_f(const ref *r, const double *y, double *dy)
+{
+  const double *p = r->p;
+  double v = y[0], m = y[1], h = y[2], n = y[3], am, bm, ah, bh, an, bn;
+  hh_rates(v - p[4], &am, &bm, &ah, &bh, &an, &bn);
+  dy[0] = (p[2] * (p[7] - v) + p[0] * pow(m, 3) * h * (p[5] - v) + p[1] * pow(n, 4) * (p[6] - v)
+           + p[8]) / p[3];
+  dy[1] = am * (1 - m) - bm * m;
+  dy[2] = ah * (1 - h) - bh * h;
+  dy[3] = an * (1 - n) - bn * n;
+}
+
+static const double hh_defaults[9] = {20.0, 6.0, 0.01, 0.2, -63.0, 50.0, -90.0, -65.0, 0.0};
+
+/* Steady-state membrane current at v with every gate at its steady state. */
+static double hh_steady_current(double v, double *gates)
+{
+  const double *p = hh_defaults;
+  double am, bm, ah, bh, an, bn;
+  hh_rates(v - p[4], &am, &bm, &ah, &bh, &an, &bn);
+  double m = am / (am + bm), h = ah / (ah + bh), n = an / (an + bn);
+  if (gates)
+    gates[0] = m, gates[1] = h, gates[2] = n;
+  return p[2] * (p[7] - v) + p[0] * m * m * m * h * (p[5] - v) + p[1] * n * n * n * n * (p[6] - v);
+}
+
+/* The rest: the stable zero of the steady-state current between -80 and -62 mV
+ * (bisection; a second, unstable zero near -59 mV is the threshold). There the
+ * model's rhs vanishes, its documented initial state is that point, and a default
+ * neuron stays there for a second. */
+static void test_hh_rest(void **state)
+{
+  double lo = -80.0, hi = -62.0, gates[3];
+  assert_true(hh_steady_current(lo, NULL) > 0 && hh_steady_current(hi, NULL) < 0);
+  while (hi - lo > 1e-13) {
+    double mid = 0.5 * (lo + hi);
+    if (hh_steady_current(mid, NULL) > 0) lo = mid; else hi = mid;
+  }
+  double rest[6] = {lo, 0, 0, 0, 0, 0}, p[64], f[6];
+  hh_steady_current(lo, gates);
+  memcpy(rest + 1, gates, sizeof gates);
+  print_message("  rest v = %.9f mV, m = %.9f, h = %.9f, n = %.9f\n", lo, gates[0], gates[1],
+                gates[2]);
+  const ember_model *m = ember_model_find("hh_cond_exp");
+  assert_non_null(m);
+  default_row(m, p);
+  model_rhs(m, p, rest, f);
+  for (size_t i = 0; i < 6; i++)
+    assert_close(f[i], 0.0, 1e-12);
+  for (size_t i = 0; i < 4; i++)   /* the documented initial state, to its digits */
+    assert_close(m->state[i].def, rest[i], 1e-8);
+  setup s = {"hh_cond_exp", NULL, NULL, NULL, 0, 0};
+  ember_population *pop;
+  ember_network *net = build(&s, &pop);
+  assert_ok(net, ember_network_run(net, 1000.0));
+  assert_int_equal(ember_population_spike_count(pop), 0);
+  assert_close(get1(pop, "v", 0), lo, 1e-6);
+  ember_network_free(net);
+}
+
+/* At u = 13, 40 and 15 mV the rates alpha_m, beta_m and alpha_n are 0/0 as
+ * printed; their limits are 0.32 x 4, 0.28 x 5 and 0.032 x 5. With m = n = 0 the
+ * gates' rhs is alpha, with m = 1 it is -beta. */
+static void test_hh_singularities(void **state)
+{
+  const ember_model *m = ember_model_find("hh_cond_exp");
+  double p[64], f[6];
+  default_row(m, p);
+  double vt = p[4];   /* v_offset is the fifth parameter in PyNN's order */
+  assert_string_equal(m->params[4].name, "v_offset");
+  double y[6] = {vt + 13.0, 0.0, 0.5, 0.0, 0, 0};
+  model_rhs(m, p, y, f);
+  assert_close(f[1], 1.28, 1e-15);
+  y[0] = vt + 40.0, y[1] = 1.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[1], -1.4, 1e-15);
+  y[0] = vt + 15.0, y[3] = 0.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[3], 0.16, 1e-15);
+  /* Continuous through the singular point: 1e-7 mV away the plain formula agrees. */
+  double am, bm, ah, bh, an, bn;
+  hh_rates(13.0 + 1e-7, &am, &bm, &ah, &bh, &an, &bn);
+  y[0] = vt + 13.0 + 1e-7, y[1] = 0.0;
+  model_rhs(m, p, y, f);
+  assert_close(f[1], am, 1e-7);
+  /* The guard: a wild trial state (gates far outside [0, 1], v at -1e5 mV) still
+   * gives a finite rhs, so a step-size controller can reject the step. */
+  double wild[6] = {-1e5, 1e60, -1e40, 1e80, 1.0, 1.0};
+  model_rhs(m, p, wild, f);
+  for (size_t i = 0; i < 6; i++)
+    assert_true(isfinite(f[i]));
+}
+
+/* A driven neuron (i_offset 0.5 nA, about 80 Hz): explicit, implicit and
+ * multistep solvers against the reference, 150 ms. */
+static void test_hh_solvers_agree(void **state)
+{
+  ref r = {.n = 4, .f = hh_f, .th = -20.0, .t_ref = 3.0};
+  memcpy(r.p, hh_defaults, sizeof hh_defaults);
+  r.p[8] = 0.5;
+  const ember_model *mod = ember_model_find("hh_cond_exp");
+  double y0[4], expect[64];
+  for (size_t i = 0; i < 4; i++)
+    y0[i] = mod->state[i].def;
+  size_t ne = ref_checked(&r, y0, 150.0, 5e-4, 1e-8, expect, 64);
+  assert_true(ne >= 10);
+  const named params[] = {{"i_offset", 0.5}, {NULL, 0}};
+  struct { const char *method; double tol, bound; } runs[] = {
+    {"rk8pd", 1e-11, 1e-7}, {"dopri5", 1e-10, 1e-6}, {"bsimp", 1e-10, 1e-6},
+    {"msbdf", 1e-10, 1e-5}, {"rk4imp", 1e-10, 1e-6}, {NULL, 0, 1e-3},
+  };
+  for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+    setup s = {"hh_cond_exp", params, NULL, runs[k].method, runs[k].tol, 1e-12};
+    double got[64];
+    size_t n = run_neuron(&s, 150.0, got, 64);
+    assert_int_equal(n, ne);
+    double err = max_diff(got, expect, n);
+    print_message("  %-7s tol %-6g: max |t - reference| = %.3g ms (bound %g)\n",
+                  runs[k].method ? runs[k].method : "default", runs[k].tol, err, runs[k].bound);
+    assert_true(err < runs[k].bound);
+  }
+}
+
+/* ------------------------------------------------------ Taylor coefficients --- */
 
 enum { NS = 6, KMAX = EMBER_TAYLOR_MAX_ORDER };
 
@@ -160,9 +298,9 @@ static void test_branch_continuity(void **state)
   }
 }
 
-/* Spike times of a driven neuron (i_offset 0.5 nA, about 80 Hz, 200 ms)
- * by the default solver at its default tolerance, and by taylor
- * at 1e-10, against rk8pd at 1e-12. */
+/* Spike times of a driven neuron (i_offset 0.5 nA, about 80 Hz, 200 ms) by the
+ * default solver (taylor) and by dopri5 at the default tolerance, and by taylor
+ * at 1e-8 and 1e-10, against rk8pd at 1e-12. */
 static size_t spike_run(const char *method, double tol, double *out, size_t max)
 {
   ember_network *net = ember_network_new(1);
@@ -196,7 +334,7 @@ static void test_spike_times(void **state)
   size_t n = spike_run("rk8pd", 1e-12, ref, 64);
   assert_true(n >= 10);
   struct { const char *method; double tol, bound; } runs[] = {
-    {NULL, 0, 1e-3}, {"taylor", 1e-8, 1e-5}, {"taylor", 1e-10, 1e-7},
+    {NULL, 0, 1e-3}, {"dopri5", 0, 1e-3}, {"taylor", 1e-8, 1e-5}, {"taylor", 1e-10, 1e-7},
   };
   for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
     size_t m = spike_run(runs[r].method, runs[r].tol, got, 64);
@@ -213,6 +351,9 @@ static void test_spike_times(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_hh_rest),
+    cmocka_unit_test(test_hh_singularities),
+    cmocka_unit_test(test_hh_solvers_agree),
     cmocka_unit_test(test_low_orders),
     cmocka_unit_test(test_polynomial_vs_flow),
     cmocka_unit_test(test_branch_continuity),
