@@ -71,8 +71,9 @@
  * K conduct a little at rest), m = m_inf(v), h = h_inf(v), n = n_inf(v).
  *
  * Default solver: taylor (the coefficients below, by Taylor-mode automatic
- * differentiation; about twice as fast as dopri5 on COBAHH at equal or better
- * spike-time accuracy, docs/models.md). The Jacobian is exact, so the implicit
+ * differentiation): fewer instructions than dopri5 on COBAHH's cells and spike
+ * times about 8 times closer to the reference at the same tolerance
+ * (docs/models.md, bench/RESULTS.md). The Jacobian is exact, so the implicit
  * GSL steppers (rk4imp, bsimp, msbdf) work too.
  *
  * References: Traub RD, Miles R (1991) Neuronal Networks of the Hippocampus.
