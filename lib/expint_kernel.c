@@ -102,6 +102,59 @@ static inline double vinf_of(const cpar *q, double ge, double gi)
   return (q->c0 + q->cE * ge + q->cI * gi) / (q->itm + q->icm * (ge + gi));
 }
 
+/* e^x - 1. Every exponential of a step up to max_step = 1 ms with
+ * tau_syn >= 1 ms has |x| <= 1/4 (a quarter of a step: <= 1/16 at tau_syn
+ * >= 4 ms): there its series by Horner, cut where the first term left out is
+ * below 1e-17 relative (x^9 below 1/16, x^13 below 1/4), costs less than
+ * libm's call; libm's expm1 elsewhere. */
+static inline double em1(double x)
+{
+#ifdef EM1_LIBM
+  return expm1(x);
+#else
+  /* x (c_1 + c_2 x + ...), c_k = 1 / k!, by Estrin's scheme: a Horner chain
+   * would be as long in latency as libm's whole call. */
+  static const double c[14] = {
+    0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
+  };
+  double ax = fabs(x);
+  double x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+  double p1 = c[1] + c[2] * x, p3 = c[3] + c[4] * x, p5 = c[5] + c[6] * x,
+         p7 = c[7] + c[8] * x;
+  double q1 = p1 + p3 * x2, q5 = p5 + p7 * x2;
+  if (ax < 0.0625)   /* to x^9 */
+    return x * ((q1 + q5 * x4) + c[9] * x8);
+  if (!(ax < 0.25))
+    return expm1(x);
+  double p9 = c[9] + c[10] * x, p11 = c[11] + c[12] * x;   /* to x^13 */
+  double q9 = p9 + p11 * x2 + c[13] * x4;
+  return x * ((q1 + q5 * x4) + q9 * x8);
+#endif
+}
+
+/* dE = 1 - e^(-s / tau_E) and dI = 1 - e^(-s / tau_I), one exponential when
+ * one time constant is twice the other (COBA: 5 and 10 ms), as
+ * 1 - e^(-2y) = d (2 - d) with d = 1 - e^(-y), which keeps its relative
+ * accuracy for small d. */
+static inline void decays(const double *ie, const double *ii, double s, double *dE, double *dI)
+{
+  if (*ii == *ie) {
+    *dE = *dI = -em1(-s * *ie);
+  } else if (*ie == 2.0 * *ii) {
+    double d = -em1(-s * *ii);
+    *dI = d;
+    *dE = d * (2.0 - d);
+  } else if (*ii == 2.0 * *ie) {
+    double d = -em1(-s * *ie);
+    *dE = d;
+    *dI = d * (2.0 - d);
+  } else {
+    *dE = -em1(-s * *ie);
+    *dI = -em1(-s * *ii);
+  }
+}
+
 /* The nodes of a fit: beta, g_e, g_i, v_inf at t = n h / 4, and e^(-B). */
 typedef struct nodes {
   double beta[5], ge[5], gi[5], vinf[5], em;
@@ -116,7 +169,8 @@ static inline __attribute__((always_inline)) double
 fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
 {
   double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI];
-  double dE = -expm1(-0.25 * h * q->ie), dI = q->ii == q->ie ? dE : -expm1(-0.25 * h * q->ii);
+  double dE, dI;
+  decays(&q->ie, &q->ii, 0.25 * h, &dE, &dI);
   double fE[5] = {0, dE, dE * (2 - dE), dE * (3 - dE * (3 - dE)), dE * (4 - dE * (6 - dE * (4 - dE)))};
   double fI[5] = {0, dI, dI * (2 - dI), dI * (3 - dI * (3 - dI)), dI * (4 - dI * (6 - dI * (4 - dI)))};
   double *beta = nd->beta, *ge = nd->ge, *gi = nd->gi, *vi = nd->vinf, d[5];
@@ -198,11 +252,12 @@ static void lazy_eval(const cpar *q, double atol, double rtol, const double *st,
 
 /* v at tau inside a LIVE step: beta(tau) in closed form, then the quartic
  * restricted to [0, beta(tau)] (its coefficients scaled by r^k, r = beta / B)
- * against the exponential. 1 - e^(-x) by expm1, so that beta keeps its relative
+ * against the exponential. 1 - e^(-x) by em1, so that beta keeps its relative
  * accuracy in short steps. */
 static void live_eval(const cpar *q, const double *c, double tau, double *out)
 {
-  double fE = -expm1(-tau * q->ie), fI = q->ii == q->ie ? fE : -expm1(-tau * q->ii);
+  double fE, fI;
+  decays(&q->ie, &q->ii, tau, &fE, &fI);
   double ge0 = c[CE_GE], gi0 = c[CE_GI];
   double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
   double ps[NDEG + 1], r = beta / c[8];
@@ -326,8 +381,7 @@ static int lazy_ok(kern *k, double H)
   const double *c = k->c;
   double *key = k->T->memo_key, *f = k->T->memo_f;
   if (!(key[0] == H && key[1] == q->ie && key[2] == q->ii)) {
-    f[0] = -expm1(-H * q->ie);
-    f[1] = q->ii == q->ie ? f[0] : -expm1(-H * q->ii);
+    decays(&q->ie, &q->ii, H, &f[0], &f[1]);
     key[0] = H, key[1] = q->ie, key[2] = q->ii;
   }
   double fE = f[0], fI = f[1];
