@@ -110,6 +110,7 @@ static ltc_pop *ltc_pop_alloc(ember_ltc *c)
 }
 
 static int pop_rhs(double t, const double *v, double *dvdt, void *pp);
+static void plastic_drive(ember_ltc *c, double t, void *pp);
 
 /* The population's solver record (for provenance) from the circuit's options. */
 static void copy_solver(ember_population *pop)
@@ -197,10 +198,8 @@ ember_status ltc_net_freeze(ember_network *net)
     ltc_pop *p = net->pops[i]->ltc;
     if (!p)
       continue;
-    if (p->c->plastic && (p->has_syn || p->has_sig))
-      return net_fail(net, EMBER_ERR_INVALID, "LTC population '%s' has rate plasticity and receives "
-                      "%s: the two together are not supported yet", p->pop->label,
-                      p->has_syn ? "spikes" : "synapses from another LTC population");
+    p->c->ext_drive = p->has_syn || p->has_sig ? plastic_drive : NULL;   /* plastic GSL path */
+    p->c->ext_user = p;
     ember_ltc_set_threads(p->c, net->threads);
     copy_solver(p->pop);   /* the circuit's solver may have changed since */
     p->reset = 1;
@@ -277,7 +276,7 @@ static void frames_between(ltc_pop *p, double t0, double t1, const double *vold,
 {
   ember_population *pop = p->pop;
   size_t n = p->c->n;
-  const double *gsens = p->has_sig ? p->ss0 : p->has_syn ? p->gs0 : p->c->gs;   /* sensory only */
+  const double *gsens = p->has_sig || p->has_syn ? p->ss0 : p->c->gs;   /* sensory only */
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
     for (; p->kcur[r] < rc->k_end; p->kcur[r]++) {
@@ -368,20 +367,21 @@ static double sample_len(const ltc_pop *p)
 
 /* ------------------------------------------------------------ integration --- */
 
-/* The sensory drive of the current input into gs0/gse0 (c->gs then gets the
- * spike-driven conductances added while integrating, and is restored after). */
-static void begin_segment(ltc_pop *p)
+/* From the sensory drive alone in c->gs/gse: keeps it in ss0/sse0 (restored at
+ * the segment's end, read by recording), adds the held LTC -> LTC conductances,
+ * and with spikes keeps that as the base gs0/gse0 which fold() adds the
+ * spike-driven conductances to. Called again whenever learning sensory weights
+ * have rewritten c->gs. */
+static void set_base(ltc_pop *p)
 {
   ember_ltc *c = p->c;
-  if (c->input_dirty) {
-    ltc_sensory_update(c);
-    p->reset = 1;
-  }
+  if (!p->has_sig && !p->has_syn)
+    return;
+  memcpy(p->ss0, c->gs, c->n * sizeof *c->gs);
+  memcpy(p->sse0, c->gse, c->n * sizeof *c->gse);
   if (p->has_sig) {   /* base drive = sensory + held LTC -> LTC conductances */
     const double *par = p->pop->params;
     size_t row = p->pop->row;
-    memcpy(p->ss0, c->gs, c->n * sizeof *c->gs);
-    memcpy(p->sse0, c->gse, c->n * sizeof *c->gse);
     for (size_t j = 0; j < c->n; j++) {
       c->gs[j] += p->hse[j] + p->hsi[j];
       c->gse[j] += p->hse[j] * par[j * row + P_EREV_E] + p->hsi[j] * par[j * row + P_EREV_I];
@@ -391,6 +391,17 @@ static void begin_segment(ltc_pop *p)
     memcpy(p->gs0, c->gs, c->n * sizeof *c->gs);
     memcpy(p->gse0, c->gse, c->n * sizeof *c->gse);
   }
+}
+
+/* The sensory drive of the current input, then the base drive (set_base). */
+static void begin_segment(ltc_pop *p)
+{
+  ember_ltc *c = p->c;
+  if (c->input_dirty) {
+    ltc_sensory_update(c);
+    p->reset = 1;
+  }
+  set_base(p);
 }
 
 /* Folds conductances ge, gi, decayed over a time t (ms) when `decay` is set,
@@ -409,7 +420,8 @@ static void fold(ltc_pop *p, const double *ge, const double *gi, double t, int d
   }
 }
 
-/* Decays ge, gi by a duration L (ms), exactly, and restores the sensory drive. */
+/* Decays ge, gi by a duration L (ms), exactly, and restores the sensory drive
+ * (which learning sensory weights have just rewritten themselves). */
 static void end_segment(ltc_pop *p, double L)
 {
   ember_ltc *c = p->c;
@@ -417,9 +429,31 @@ static void end_segment(ltc_pop *p, double L)
     p->ge[j] *= exp(-L * p->ie[j]);
     p->gi[j] *= exp(-L * p->ii[j]);
   }
-  if (p->has_sig || p->has_syn) {
-    memcpy(c->gs, p->has_sig ? p->ss0 : p->gs0, c->n * sizeof *c->gs);
-    memcpy(c->gse, p->has_sig ? p->sse0 : p->gse0, c->n * sizeof *c->gse);
+  if ((p->has_sig || p->has_syn) && !ltc_plastic_sensory(c)) {
+    memcpy(c->gs, p->ss0, c->n * sizeof *c->gs);
+    memcpy(c->gse, p->sse0, c->n * sizeof *c->gse);
+  }
+}
+
+/* The plastic right-hand side's hook (c->ext_drive, GSL solvers): on top of the
+ * sensory drive, which it has just recomputed from the trial weights if they
+ * learn, the held LTC -> LTC conductances and the spike-driven ones decayed to
+ * the segment-local time t, as pop_rhs. */
+static void plastic_drive(ember_ltc *c, double t, void *pp)
+{
+  ltc_pop *p = pp;
+  if (ltc_plastic_sensory(c))
+    set_base(p);
+  if (p->has_syn)
+    fold(p, p->ge, p->gi, t, 1);
+}
+
+/* Fused: the held conductances ce, ci decay over a sub-step of dt (ms). */
+static void decay_held(ltc_pop *p, double dt)
+{
+  for (size_t j = 0; j < p->c->n; j++) {
+    p->ce[j] *= exp(-dt * p->ie[j]);
+    p->ci[j] *= exp(-dt * p->ii[j]);
   }
 }
 
@@ -456,10 +490,8 @@ static void fused_segment(ltc_pop *p, double t0, double t1)
     double ta = t0 + (double)i * dt, tb = i + 1 == n ? t1 : t0 + (double)(i + 1) * dt;
     if (p->pop->n_rec)
       frames_between(p, ta, tb, c->vtmp, c->v);
-    for (size_t j = 0; p->has_syn && j < c->n; j++) {
-      p->ce[j] *= exp(-dt * p->ie[j]);
-      p->ci[j] *= exp(-dt * p->ii[j]);
-    }
+    if (p->has_syn)
+      decay_held(p, dt);
   }
   c->n_rhs += n;
 }
@@ -496,29 +528,41 @@ static ember_status check_finite(ltc_pop *p, double t)
 
 /* A plastic circuit with the fused solver: as fused_segment (the number of
  * sub-steps follows the segment's length, frames are interpolated between
- * them, so recording leaves the trajectory alone), each sub-step updating the
- * weights too (lib/ltc/ltc_plastic.c). */
+ * them, so recording leaves the trajectory alone; spike-driven conductances
+ * held over each sub-step), each sub-step updating the weights too
+ * (lib/ltc/ltc_plastic.c). */
 static ember_status plastic_fused_segment(ltc_pop *p, double t0, double t1, int changed)
 {
   ember_ltc *c = p->c;
   double L = t1 - t0, m = ceil((double)c->opt.ode_unfolds * L / sample_len(p) - 1e-9);
   size_t n = m < 1 ? 1 : (size_t)m;
   double dt = L / (double)n;
+  int sens = ltc_plastic_sensory(c);
   ltc_plastic_fused_begin(c, changed);
+  if (p->has_syn) {
+    memcpy(p->ce, p->ge, c->n * sizeof *p->ce);
+    memcpy(p->ci, p->gi, c->n * sizeof *p->ci);
+  }
   for (size_t i = 0; i < n; i++) {
+    if (sens)   /* the sensory drive was rewritten from the (new) weights */
+      set_base(p);
+    if (p->has_syn)
+      fold(p, p->ce, p->ci, 0, 0);
     ember_status st = ltc_plastic_fused_step(c, c->t + (double)i * dt, dt);
     if (st)
       return st;
     double ta = t0 + (double)i * dt, tb = i + 1 == n ? t1 : t0 + (double)(i + 1) * dt;
     if (p->pop->n_rec)
       frames_between(p, ta, tb, c->vtmp, c->v);
+    if (p->has_syn)
+      decay_held(p, dt);
   }
   return EMBER_OK;
 }
 
 /* A plastic circuit (rate rules, lib/ltc/ltc_plastic.c) integrates its weights
- * with v: its segments go through ltc_plastic_advance (GSL solvers) or
- * plastic_fused_segment; it receives no spikes (refused at freeze). */
+ * with v: its segments go through ltc_plastic_advance (GSL solvers, the coupling
+ * conductances through c->ext_drive) or plastic_fused_segment. */
 static ember_status advance_segment(ltc_pop *p, double t0, double t1)
 {
   int changed = p->c->input_dirty || p->reset;

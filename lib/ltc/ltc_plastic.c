@@ -50,6 +50,8 @@ void ltc_plastic_free(ember_ltc *c)
   c->plastic = NULL;
 }
 
+int ltc_plastic_sensory(const ember_ltc *c) { return c->plastic && c->plastic->sensory; }
+
 size_t ltc_plastic_dim(const ember_ltc *c)
 {
   const ltc_plastic *P = c->plastic;
@@ -193,6 +195,8 @@ int ltc_plastic_rhs(double t, const double *y, double *dydt, void *circuit)
   if (!(P->p[EMBER_RATE_ETA] >= 0) || !isfinite(P->p[EMBER_RATE_ETA]))
     return GSL_EBADFUNC;
   load_weights(c, y + c->n);
+  if (c->ext_drive)   /* spike-driven / LTC -> LTC conductances on top of the sensory drive */
+    c->ext_drive(c, t, c->ext_user);
   ltc_rhs(t, y, dydt, c);
   plastic_derivs(c, y, y + c->n, dydt + c->n);
   return GSL_SUCCESS;
