@@ -358,6 +358,8 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
         ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
         if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
           ev.w = (double)k, ev.receptor = pj->stdp_receptor;
+        else if (pj->crec)   /* its current is recorded per synapse: the synapse's index */
+          ev.w = (double)k, ev.receptor = EMBER_RECEPTOR_SYNAPSE + pj->index;
         if (queue_push(q, slot, &ev))
           return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
       }

@@ -53,6 +53,8 @@ static const ember_state_info states[] = {
    "(syn_current.h5, element = synapse index)"},
   {"sensory_current", "", 0.0, "per input synapse: sw sigma(ssigma (x~ - smu)) (serev - v_dest), "
    "record only (sensory_current.h5)"},
+  {"current", "", 0.0, "per synapse of a projection into the circuit: its own conductance times "
+   "(e_rev - v), recorded on the projection only (current.h5, /report/<projection>)"},
 };
 
 static const ember_receptor_info receptors[] = {
@@ -219,6 +221,10 @@ static void write_frame(ltc_pop *p, recorder *rc, uint64_t k, const double *v, c
 {
   ember_ltc *c = p->c;
   float *dst = rc->buf + (k - rc->buf_first) * rc->n_cols;
+  if (rc->var == LTC_PROJI) {
+    ltc_crec_frame(p, rc, v, ge, gi, dst);
+    return;
+  }
   if (rc->elem) {
     ltc_currents_frame(c, rc, v, dst);
     return;
@@ -324,10 +330,19 @@ static ember_status collect_events(ltc_pop *p, double tb, size_t *n_out)
 
 static void apply_event(ltc_pop *p, const ember_event *e)
 {
-  if (e->receptor == 0)
-    p->ge[e->target] += e->w;
-  else if (e->receptor == 1)
-    p->gi[e->target] += e->w;
+  double w = e->w;
+  uint32_t r = e->receptor;
+  if (r >= EMBER_RECEPTOR_SYNAPSE && r < EMBER_RECEPTOR_PLASTIC) {   /* a recorded synapse */
+    const ember_projection *pj = p->pop->net->projs[r - EMBER_RECEPTOR_SYNAPSE];
+    size_t k = (size_t)w;
+    w = pj->weight[k];
+    r = (uint32_t)pj->receptor;
+    ltc_crec_arrive(pj, k, w);
+  }
+  if (r == 0)
+    p->ge[e->target] += w;
+  else if (r == 1)
+    p->gi[e->target] += w;
   p->reset = 1;
 }
 
@@ -429,6 +444,8 @@ static void end_segment(ltc_pop *p, double L)
     p->ge[j] *= exp(-L * p->ie[j]);
     p->gi[j] *= exp(-L * p->ii[j]);
   }
+  if (p->n_crec)
+    ltc_crec_decay(p, L);
   if ((p->has_sig || p->has_syn) && !ltc_plastic_sensory(c)) {
     memcpy(c->gs, p->ss0, c->n * sizeof *c->gs);
     memcpy(c->gse, p->sse0, c->n * sizeof *c->gse);
@@ -648,10 +665,11 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
   ltc_pop *p = pop->ltc;
   ember_ltc *c = p->c;
   size_t n = c->n;
-  if (var == LTC_SYNI || var == LTC_SENSI)
+  if (var == LTC_SYNI || var == LTC_SENSI || var == LTC_PROJI)
     return net_fail(pop->net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is one value per "
-                    "synapse: record it, or use ember_ltc_get_currents on the circuit",
-                    states[var].name, pop->label);
+                    "synapse: record it%s", states[var].name, pop->label, var == LTC_PROJI ?
+                    " on its projection (proj:record(\"current\"))" :
+                    ", or use ember_ltc_get_currents on the circuit");
   switch (var) {
   case LTC_V: memcpy(out, c->v, n * sizeof *out); break;
   case LTC_OUTPUT:
@@ -679,7 +697,7 @@ ember_status ltc_pop_set(ember_population *pop, int var, const double *v, const 
 {
   ltc_pop *p = pop->ltc;
   ember_network *net = pop->net;
-  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI)
+  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI || var == LTC_PROJI)
     return net_fail(net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is computed from v; set v "
                     "instead", states[var].name, pop->label);
   for (size_t k = 0; k < n; k++) {
@@ -710,6 +728,10 @@ ember_status ltc_pop_record_ids(ember_population *pop, const char *what, const u
     return net_fail(pop->net, EMBER_ERR_INVALID, "record: LTC population '%s' does not spike "
                     "(recordable: v, output, tau, gsyn_exc, gsyn_inh, "
                     "syn_current, sensory_current)", pop->label);
+  if (strcmp(what, "current") == 0)
+    return net_fail(pop->net, EMBER_ERR_INVALID, "record: 'current' of LTC population '%s' is per "
+                    "synapse of a projection: record it on the projection (proj:record(\"current\"), "
+                    "ember_projection_record_currents)", pop->label);
   if (strcmp(what, "output") != 0)
     return EMBER_OK;
   if (c->m == 0)
@@ -742,6 +764,11 @@ ember_status ltc_series_attach(ember_population *pop, ember_series *s)
   p->series = s;
   p->cur = 0;
   return EMBER_OK;
+}
+
+double ltc_pop_erev(const ltc_pop *p, size_t j, size_t r)
+{
+  return p->pop->params[j * p->pop->row + (r ? P_EREV_I : P_EREV_E)];
 }
 
 void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len)

@@ -7,6 +7,7 @@
 #include <gsl/gsl_odeiv2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "helpers.h"
 #include "ltc_helpers.h"
 #include "ember/plasticity.h"
@@ -373,12 +374,227 @@ static void t_plastic_spikes_vs_reference(void **s)
   }
 }
 
+/* ------------------------------------------ per-synapse coupling currents --- */
+
+static char *tmpdir(void)
+{
+  static char dir[64];
+  snprintf(dir, sizeof dir, "/tmp/ember-ltccouple-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  return dir;
+}
+
+static double *rd(const char *dir, const char *file, const char *name, size_t *n)
+{
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s.h5", dir, file);
+  return h5_read(path, name, n);
+}
+
+/* The plastic pair (eta > 0) receiving spikes from three sources (all to all,
+ * excitatory, distinct weights; source 2 -> neuron 0 inhibitory) and sigmoid
+ * synapses from a relaxing LTC neuron; records v, gsyn_* and, if `currents`,
+ * every coupling synapse's current, every 0.25 ms for 10 ms. The final v into out->v;
+ * out->net stays open for its projections. */
+typedef struct cur_run {
+  ember_network *net;   /* closed, kept for its projections */
+  ember_projection *pe, *pi, *ps;
+  double v[2];
+} cur_run;
+
+static const double sig_w = 0.6, sig_s = 5.0, sig_m = 0.4, h_int = 0.5, frame = 0.25;
+
+static void current_run(const char *method, const char *dir, int currents, cur_run *out)
+{
+  ref r = {.eta = 0.4};
+  ember_ltc *c = pair(&r, method, 1e-12, 24);
+  ember_network *net = ember_network_new(5);
+  assert_ok(net, ember_network_set_min_delay(net, h_int));
+  ember_population *pop, *pre, *src;
+  assert_ok(net, ember_ltc_population_new(net, "ltc", c, &pop));
+  ember_ltc *rc = resting(0.2);
+  double v0 = 0.8;
+  assert_ltc(rc, ember_ltc_set_v(rc, &v0));   /* relaxes from 0.8 towards 0.2 */
+  assert_ok(net, ember_ltc_population_new(net, "pre", rc, &pre));
+  assert_ok(net, ember_source_population_new(net, "src", 3, "spike_array", &src));
+  double t0[1] = {1.3}, t1[2] = {2.05, 6.4}, t2[2] = {3.1, 4.45};
+  assert_ok(net, ember_population_set_spike_times(src, 0, t0, 1));
+  assert_ok(net, ember_population_set_spike_times(src, 1, t1, 2));
+  assert_ok(net, ember_population_set_spike_times(src, 2, t2, 2));
+  ember_connector all = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist we = {EMBER_DIST_UNIFORM, 0.2, 0.8}, d = dist_const(1.0), ws = dist_const(sig_w);
+  ember_connection ci = {2, 0, 0.5, 0.5};
+  ember_connector li = {.kind = EMBER_CONN_FROM_LIST, .n = 1, .list = &ci, .allow_autapses = 1};
+  assert_ok(net, ember_projection_new(net, src, pop, &all, &we, &d, "excitatory", &out->pe));
+  assert_ok(net, ember_projection_new(net, src, pop, &li, &we, &d, "inhibitory", &out->pi));
+  assert_ok(net, ember_projection_new(net, pre, pop, &all, &ws, &d, "excitatory", &out->ps));
+  assert_ok(net, ember_projection_set_sigmoid(out->ps, sig_s, sig_m));
+  double x = 0.6, ts = 0;
+  ember_series *ser;
+  assert_ok(net, ember_series_new(net, 1, 1, &x, &ts, INFINITY, &ser));
+  assert_ok(net, ember_series_feed(ser, pop));
+  const char *vars[] = {"v", "gsyn_exc", "gsyn_inh"};
+  for (int q = 0; q < 3; q++)
+    assert_ok(net, ember_population_record(pop, vars[q], frame, NULL, 0));
+  assert_ok(net, ember_population_record(pre, "v", frame, NULL, 0));
+  if (currents) {
+    assert_ok(net, ember_projection_record_currents(out->pe, frame, NULL, 0));
+    assert_ok(net, ember_projection_record_currents(out->pi, frame, NULL, 0));
+    size_t one = 1;   /* the sigmoid synapse onto neuron 1 only */
+    assert_ok(net, ember_projection_record_currents(out->ps, frame, &one, 1));
+  }
+  assert_ok(net, ember_network_set_output(net, dir));
+  assert_ok(net, ember_network_run(net, 10.0));
+  assert_ok(net, ember_population_get(pop, "v", out->v));
+  assert_ok(net, ember_network_close_output(net));
+  out->net = net;
+}
+
+/* max |sum of the recorded currents onto each neuron - g (e_rev - v)| over the
+ * frames, the per-neuron g from gsyn_<var>.h5; *scale: the largest such current. */
+static double kirchhoff(const char *dir, const char *proj, const char *gvar, double erev,
+                        const double *v, size_t frames, double *scale)
+{
+  char name[256];
+  size_t n, np, nn, ng;
+  snprintf(name, sizeof name, "/report/%s/data", proj);
+  double *cur = rd(dir, "current", name, &n);
+  snprintf(name, sizeof name, "/report/%s/mapping/index_pointers", proj);
+  double *ptr = rd(dir, "current", name, &np);
+  snprintf(name, sizeof name, "/report/%s/mapping/node_ids", proj);
+  double *node = rd(dir, "current", name, &nn);
+  double *g = rd(dir, gvar, "/report/ltc/data", &ng);
+  size_t cols = n / frames, e = 0;
+  assert_int_equal(np, nn + 1);
+  assert_int_equal(ng, 2 * frames);
+  double err = 0;
+  for (size_t f = 0; f < frames; f++)
+    for (size_t q = 0; q < nn; q++) {
+      size_t j = (size_t)node[q];
+      double sum = 0;
+      for (size_t col = (size_t)ptr[q]; col < (size_t)ptr[q + 1]; col++)
+        sum += cur[f * cols + col];
+      double want = g[f * 2 + j] * (erev - v[f * 2 + j]);
+      err = fmax(err, fabs(sum - want));
+      *scale = fmax(*scale, fabs(want));
+      e++;
+    }
+  assert_true(e > 0);
+  free(cur), free(ptr), free(node), free(g);
+  return err;
+}
+
+static void t_coupling_currents(void **s)
+{
+  (void)s;
+  const char *methods[] = {"rk8pd", "fused"};
+  for (int m = 0; m < 2; m++) {
+    char *dir = tmpdir();
+    cur_run a, b;
+    current_run(methods[m], dir, 1, &a);
+    size_t nv, npv, n;
+    double *v = rd(dir, "v", "/report/ltc/data", &nv), *vp = rd(dir, "v", "/report/pre/data", &npv);
+    size_t frames = nv / 2;
+    assert_int_equal(frames, 40);
+    /* every synapse of a neuron together: its conductance times the driving force */
+    double scale = 0, ee = kirchhoff(dir, ember_projection_label(a.pe), "gsyn_exc", 1.0, v, frames, &scale);
+    double ei = kirchhoff(dir, ember_projection_label(a.pi), "gsyn_inh", -1.0, v, frames, &scale);
+    print_message("%s: sum of recorded synapse currents vs gsyn (e_rev - v): max diff %.3g (exc), "
+                  "%.3g (inh); currents up to %.3g\n", methods[m], ee, ei, scale);
+    assert_true(ee <= 1e-6 && ei <= 1e-6 && scale > 0.1);
+    /* columns: by postsynaptic neuron, element = synapse index in the projection */
+    char name[256];
+    snprintf(name, sizeof name, "/report/%s/mapping/element_ids", ember_projection_label(a.pe));
+    double *el = rd(dir, "current", name, &n);
+    assert_int_equal(n, 6);
+    size_t k1 = 99;   /* synapse source 0 -> neuron 1 */
+    for (size_t col = 0; col < 6; col++) {
+      uint32_t pre, post;
+      double w;
+      assert_int_equal(ember_projection_get(a.pe, (size_t)el[col], &pre, &post, &w, NULL), EMBER_OK);
+      assert_int_equal(post, col / 3);
+      if (pre == 0 && post == 1)
+        k1 = col;
+    }
+    assert_true(k1 < 6);
+    snprintf(name, sizeof name, "/report/%s/data", ember_projection_label(a.pe));
+    double *ce = rd(dir, "current", name, &n);
+    snprintf(name, sizeof name, "/report/%s/data", ember_projection_label(a.ps));
+    double *cs = rd(dir, "current", name, &n);
+    assert_int_equal(n, frames);   /* one synapse recorded */
+    uint32_t pre, post;
+    double w1, e1 = 0, es = 0;
+    assert_int_equal(ember_projection_get(a.pe, (size_t)el[k1], &pre, &post, &w1, NULL), EMBER_OK);
+    for (size_t f = 0; f < frames; f++) {
+      double t = f * frame, ta = floor(t / h_int) * h_int;
+      /* the sigmoid synapse: w sigma(s (v_pre(ta) - mu)) (e_rev_E - v) */
+      double want = sig_w * sig(sig_s * (vp[(size_t)(ta / frame)] - sig_m)) * (1.0 - v[f * 2 + 1]);
+      es = fmax(es, fabs(cs[f] - want));
+      /* one spike (source 0 at 1.3 ms, delay 1): w exp(-(t - 2.3) / tau_syn_E) (1 - v) */
+      double g = t >= 2.3 ? w1 * exp(-(t - 2.3) / 5.0) : 0.0;
+      if (m == 0)
+        e1 = fmax(e1, fabs(ce[f * 6 + k1] - g * (1.0 - v[f * 2 + 1])));
+    }
+    print_message("%s: sigmoid synapse vs w sigma(s (v_pre(ta) - mu)) (1 - v): %.3g%s", methods[m], es,
+                  m ? "\n" : "");
+    if (m == 0)
+      print_message("; synapse 0 -> 1 vs w exp(-(t - 2.3)/5) (1 - v): %.3g\n", e1);
+    assert_true(es <= 1e-6 && e1 <= 1e-6);
+    /* recording the currents leaves the trajectory alone */
+    char *dir2 = strdup(dir);
+    char *d2 = tmpdir();
+    current_run(methods[m], d2, 0, &b);
+    assert_memory_equal(a.v, b.v, sizeof a.v);
+    ember_network_free(a.net);
+    ember_network_free(b.net);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir2, d2);
+    assert_int_equal(system(cmd), 0);
+    free(dir2), free(v), free(vp), free(el), free(ce), free(cs);
+  }
+}
+
+/* What cannot be recorded as coupling currents. */
+static void t_coupling_currents_refused(void **s)
+{
+  (void)s;
+  ember_network *net = ember_network_new(1);
+  ember_population *ltc, *lif, *src;
+  assert_ok(net, ember_ltc_population_new(net, "ltc", resting(0.1), &ltc));
+  assert_ok(net, ember_population_new(net, "lif", 2, "lif_curr_exp", &lif));
+  assert_ok(net, ember_source_population_new(net, "src", 2, "poisson", &src));
+  ember_connector all = {.kind = EMBER_CONN_ALL_TO_ALL, .allow_autapses = 1};
+  ember_dist w = dist_const(0.5), d = dist_const(1);
+  ember_projection *sl, *gl, *sc;
+  assert_ok(net, ember_projection_new(net, src, lif, &all, &w, &d, "excitatory", &sl));
+  assert_ok(net, ember_projection_new(net, ltc, lif, &all, &w, &d, NULL, &gl));
+  assert_ok(net, ember_projection_new(net, src, ltc, &all, &w, &d, "excitatory", &sc));
+  assert_int_equal(ember_projection_record_currents(sl, 1, NULL, 0), EMBER_ERR_INVALID);
+  assert_non_null(strstr(ember_network_error(net), "does not end in an LTC population"));
+  assert_int_equal(ember_projection_record_currents(gl, 1, NULL, 0), EMBER_ERR_INVALID);
+  size_t bad = 2;
+  assert_int_equal(ember_projection_record_currents(sc, 1, &bad, 1), EMBER_ERR_INVALID);
+  assert_non_null(strstr(ember_network_error(net), "synapse 2 is out of range"));
+  assert_int_equal(ember_projection_record_currents(sc, 0, NULL, 0), EMBER_ERR_INVALID);
+  assert_ok(net, ember_projection_record_currents(sc, 1, NULL, 0));
+  assert_int_equal(ember_projection_record_currents(sc, 1, NULL, 0), EMBER_ERR_INVALID);
+  assert_non_null(strstr(ember_network_error(net), "already recorded"));
+  assert_int_equal(ember_population_record(ltc, "current", 1, NULL, 0), EMBER_ERR_INVALID);
+  assert_non_null(strstr(ember_network_error(net), "record it on the projection"));
+  double g[1];
+  assert_int_equal(ember_population_get(ltc, "current", g), EMBER_ERR_INVALID);
+  assert_ok(net, ember_network_run(net, 2.0));   /* recorded without an output directory */
+  ember_network_free(net);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(t_plastic_eta0_same_bits),
     cmocka_unit_test(t_plastic_coupled_threads),
     cmocka_unit_test(t_plastic_spikes_vs_reference),
+    cmocka_unit_test(t_coupling_currents),
+    cmocka_unit_test(t_coupling_currents_refused),
     cmocka_unit_test(t_plastic_big_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,10 +13,10 @@ local function circuit(label, rule, solver)
   local c = ember.ltc(label, {wiring = ember.fully_connected{units = 4, outputs = 1}, inputs = 2,
                               seed = 3, plasticity = rule}, {solver = solver})
   ser:feed(c)
-  ember.connect(stim, c, ember.all_to_all(), {weight = 0.4, delay = 1, receptor = "excitatory"})
+  local pe = ember.connect(stim, c, ember.all_to_all(), {weight = 0.4, delay = 1, receptor = "excitatory"})
   ember.connect(stim, c, ember.from_list{{1, 2}}, {weight = 0.6, delay = 0.5, receptor = "inhibitory"})
-  ember.connect(relay, c, ember.all_to_all(), {weight = 0.3, sigmoid = {sigma = 4, mu = 0.1}})
-  return c
+  local ps = ember.connect(relay, c, ember.all_to_all(), {weight = 0.3, sigmoid = {sigma = 4, mu = 0.1}})
+  return c, pe, ps
 end
 local set = {}
 for _, solver in ipairs{"fused", "rk8pd"} do
@@ -24,6 +24,16 @@ for _, solver in ipairs{"fused", "rk8pd"} do
                  frozen = circuit("frozen_" .. solver, ember.oja{eta = 0, synapses = "all"}, solver),
                  learn = circuit("learn_" .. solver, ember.oja{eta = 0.05, synapses = "all"}, solver)}
 end
+-- per-synapse currents of the coupling projections (current.h5)
+local _, pe, ps = circuit("rec", ember.oja{eta = 0.05, synapses = "all"}, "fused")
+pe:record("current", {interval = 0.5})
+ps:record("current", {interval = 1, synapses = {0, 5}})
+local ok, err = pcall(function() pe:record("current") end)
+check(not ok and string.find(err, "already recorded", 1, true), "a second record: " .. tostring(err))
+ok, err = pcall(function() pe:record("voltage") end)
+check(not ok and string.find(err, 'records "weight" or "current"', 1, true), "unknown: " .. tostring(err))
+ok, err = pcall(function() set.fused.plain:record("current") end)
+check(not ok and string.find(err, "record it on the projection", 1, true), "on the pop: " .. tostring(err))
 local w0 = set.fused.learn:get("w")
 ember.run(15)
 for solver, s in pairs(set) do

@@ -117,6 +117,14 @@ for from in "$SRCDIR" "$tmp"; do
 done
 run_good good_rate_rules.lua "rate rules ok" --quiet
 run_good good_ltc_coupled.lua "ltc coupled ok" --quiet
+# its per-synapse coupling currents: 8 synapses onto 4 neurons every 0.5 ms, 2 onto 2 every 1 ms
+if "$EMBER" info "$tmp/out-good_ltc_coupled.lua" >"$tmp/info" 2>&1 &&
+   awk '$1 == "current" && $2 == "stim_to_rec" && $3 == 8 && $4 == 30 && /onto 4 neurons/ { f = 1 } END { exit !f }' "$tmp/info" &&
+   awk '$1 == "current" && $2 == "relay_to_rec" && $3 == 2 && $4 == 15 && /onto 2 neurons/ { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: the coupling current reports (current.h5, per synapse)"
+else
+  fail "ember info on good_ltc_coupled.lua's output" "$tmp/info"
+fi
 run_good good_models.lua "models ok" --quiet
 
 net="$tmp/out-good_network.lua"
