@@ -12,7 +12,9 @@
  * Spike-driven synapses: per neuron one excitatory and one inhibitory
  * conductance g (circuit units, like gleak) jumps by the weight at each arrival
  * and decays as exp(-t / tau_syn); it adds g (e_rev - v) to cm dv/dt, so it is
- * folded into the circuit's sensory drive (gs, gse) while integrating.
+ * folded into the circuit's sensory drive (gs, gse) while integrating (a plastic
+ * circuit, whose weights rewrite that drive, folds it in again through
+ * c->ext_drive and at every fused sub-step).
  *
  * Graded coupling: an LTC neuron's value (the readout y for motor neurons, v for
  * the others) times the weight is a current (nA) into its spiking targets, held

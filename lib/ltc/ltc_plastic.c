@@ -3,8 +3,10 @@
  *
  * GSL solvers: the ODE state is [v (N) | w of internal synapses | w of sensory
  * synapses | rule state (N x n_state)], each store in its storage order. The
- * right-hand side copies the trial weights into the synapse stores, evaluates
- * the unchanged LTC derivative (ltc_rhs), and adds the weights' derivatives.
+ * right-hand side copies the trial weights into the synapse stores (the sensory
+ * drive is recomputed from them), lets an LTC population add its coupling
+ * conductances (c->ext_drive: spikes, LTC -> LTC synapses), evaluates the
+ * unchanged LTC derivative (ltc_rhs), and adds the weights' derivatives.
  * Fused solver: each sub-step evaluates the weights' derivatives at the state
  * at its start, then takes ncps' update of v with the old weights, then an
  * explicit Euler step of the weights and the rule state (a Jacobi update of
