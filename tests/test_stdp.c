@@ -151,6 +151,48 @@ static void test_window_dendritic(void **state)
   ember_network_free(p.net);
 }
 
+/* A postsynaptic spike still on its way to the synapses (dendritic delay) when a run
+ * ends is applied in the next run: the weights are a snapshot at the end of the run,
+ * and splitting a run where a spike is in flight changes nothing. */
+static void test_dendritic_split_run(void **state)
+{
+  (void)state;
+  const double w0 = 0.4375, dd = 1.4;
+  const char *dn[] = {"dendritic_delay", "w_max"};
+  const double dv[] = {dd, 1.2};
+  pairs_net one, two;
+  pairs_build(&one, w0, 1000.0);
+  set_rule(one.proj, "stdp", dn, dv, 2);
+  assert_ok(one.net, ember_network_run(one.net, 400.0));
+  size_t n[NP];
+  double t[NP][8];
+  post_spikes(&one, n, t);
+  const size_t k = NP / 2 + 4;   /* post 20 ms after the arrival: potentiation at the post spike */
+  assert_int_equal(n[k], 1);
+
+  pairs_build(&two, w0, 1000.0);
+  set_rule(two.proj, "stdp", dn, dv, 2);
+  double t1 = t[k][0] + dd;      /* the spike reaches its synapse at t + 2 dd in the soma's frame */
+  assert_ok(two.net, ember_network_run(two.net, t1));
+  double wk, w1, w2;
+  assert_ok(two.net, ember_projection_get(two.proj, k, NULL, NULL, &wk, NULL));
+  assert_true(wk == w0);         /* not yet potentiated: the spike is in flight */
+  assert_ok(two.net, ember_network_run(two.net, 400.0 - t1));
+  double worst = 0;
+  for (size_t i = 0; i < NP; i++) {
+    assert_ok(one.net, ember_projection_get(one.proj, i, NULL, NULL, &w1, NULL));
+    assert_ok(two.net, ember_projection_get(two.proj, i, NULL, NULL, &w2, NULL));
+    worst = fmax(worst, fabs(w1 - w2));
+  }
+  assert_ok(two.net, ember_projection_get(two.proj, k, NULL, NULL, &w2, NULL));
+  assert_true(w2 > w0);          /* applied in the second run */
+  assert_true(worst <= 1e-12);
+  print_message("dendritic delay, run split with a spike in flight: max |w(split) - w(one run)| %.3g\n",
+                worst);
+  ember_network_free(one.net);
+  ember_network_free(two.net);
+}
+
 static void test_window_gutig(void **state)
 {
   (void)state;
@@ -685,6 +727,7 @@ int main(void)
     cmocka_unit_test(test_window_additive),    cmocka_unit_test(test_window_multiplicative),
     cmocka_unit_test(test_window_gutig),       cmocka_unit_test(test_bounds),
     cmocka_unit_test(test_pairing_schemes),    cmocka_unit_test(test_window_dendritic),
+    cmocka_unit_test(test_dendritic_split_run),
     cmocka_unit_test(test_triplet_pairing),    cmocka_unit_test(test_triplet_sets),
     cmocka_unit_test(test_param_errors),       cmocka_unit_test(test_rate_between_runs),
     cmocka_unit_test(test_threads),            cmocka_unit_test(test_files),
