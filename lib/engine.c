@@ -350,16 +350,17 @@ static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
     for (size_t o = 0; o < pre->n_out; o++) {
       ember_projection *pj = pre->out[o];
       event_queue *q = &pj->post->queue;
+      /* events that carry the synapse's index instead of its weight: plastic (the
+       * weight is read on arrival), or its current is recorded per synapse (LTC) */
+      uint32_t tag = pj->stdp ? pj->stdp_receptor : pj->crec ? EMBER_RECEPTOR_SYNAPSE + pj->index : 0;
       for (size_t k = pj->row[s[i].id]; k < pj->row[s[i].id + 1]; k++) {
         double t = s[i].t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
         int64_t slot = slice_of(net, t);
         if (slot <= net->slice)        /* rounding at an interval edge */
           slot = net->slice + 1;
         ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
-        if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
-          ev.w = (double)k, ev.receptor = pj->stdp_receptor;
-        else if (pj->crec)   /* its current is recorded per synapse: the synapse's index */
-          ev.w = (double)k, ev.receptor = EMBER_RECEPTOR_SYNAPSE + pj->index;
+        if (tag)
+          ev.w = (double)k, ev.receptor = tag;
         if (queue_push(q, slot, &ev))
           return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
       }
