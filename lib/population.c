@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "ltc_pop.h"
 #include "solver.h"
+#include "expint_kernel.h"
 #include "sources/source.h"
 
 ember_solver_opts ember_solver_defaults(const ember_model *model)
@@ -184,6 +185,9 @@ ember_status ember_population_set_solver(ember_population *pop, const ember_solv
                     pop->model->name, solver_names() + strlen("exact, "));
   if (strcmp(k->name, "taylor") == 0 && !pop->model->taylor)
     return net_fail(net, EMBER_ERR_INVALID, "model %s does not provide Taylor coefficients; "
+                    "choose another solver (%s)", pop->model->name, solver_names());
+  if (strcmp(k->name, "expint") == 0 && !expint_supports(pop->model))
+    return net_fail(net, EMBER_ERR_INVALID, "solver expint is for lif_cond_exp only, not model %s; "
                     "choose another solver (%s)", pop->model->name, solver_names());
   if (k->implicit && !pop->model->jacobian)
     return net_fail(net, EMBER_ERR_INVALID, "solver %s needs a Jacobian, which model %s does not provide",

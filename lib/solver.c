@@ -20,13 +20,14 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 #include "dopri5.h"
+#include "expint_kernel.h"
 #include "root.h"
 #include "solver.h"
 #include "taylor.h"
 #include "taylor_kernel.h"
 
 static const solver_kind kinds[] = {
-  {"exact", -1, 0, 0},   {"taylor", -3, 0, 0},  {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
+  {"exact", -1, 0, 0},   {"taylor", -3, 0, 0},  {"expint", -4, 0, 0},  {"dopri5", -2, 0, 0},  {"rk2", 0, 0, 0},    {"rk4", 1, 0, 0},     {"rkf45", 2, 0, 0},
   {"rkck", 3, 0, 0},     {"rk8pd", 4, 0, 0},  {"rk1imp", 5, 1, 0},  {"rk2imp", 6, 1, 0},
   {"rk4imp", 7, 1, 0},   {"bsimp", 8, 1, 0},  {"msadams", 9, 0, 1}, {"msbdf", 10, 1, 1},
 };
@@ -56,12 +57,14 @@ size_t solver_pending(const solver_kind *k, const ember_solver_opts *o)
     return 5;
   if (k->gsl_index == -3)
     return taylor_order(o->abstol, o->reltol) + 1;
+  if (k->gsl_index == -4)
+    return expint_pending(taylor_order(o->abstol, o->reltol));
   return 1;
 }
 
 const char *solver_names(void)
 {
-  return "exact, taylor, dopri5, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
+  return "exact, taylor, expint, dopri5, rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf";
 }
 
 struct solver_ws {
@@ -111,7 +114,7 @@ solver_ws *solver_ws_new(const solver_kind *k, const ember_model *m, const ember
     if (!(ws->dp = dopri5_new(ws->dim, o->abstol, o->reltol)))
       goto fail;
   }
-  if (k->gsl_index == -3) {
+  if (k->gsl_index == -3 || k->gsl_index == -4) {   /* expint: tolerances, Taylor fallback */
     if (!(ws->tay = taylor_new(ws->dim, taylor_order(o->abstol, o->reltol), o->abstol, o->reltol)))
       goto fail;
   }
@@ -192,6 +195,9 @@ static void eval_at(solver_ws *ws, double tau, double *out)
   }
   if (ws->dp)
     dopri5_eval(ws->dp->dense, ws->dim, tau / (ws->tb - ws->ta), out);
+  else if (ws->kind->gsl_index == -4)
+    expint_eval(&ws->job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol, tau,
+                out);
   else if (ws->tay)
     taylor_eval(ws->tay->c, ws->dim, ws->tay->order, tau, out);
   else if (!ws->drv)
@@ -470,6 +476,9 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
 {
+  if (ws->kind->gsl_index == -4)   /* the same loop, on its own step description */
+    return expint_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
+                          sink, msg, msglen);
   if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
     return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
                           sink, msg, msglen);
@@ -500,7 +509,13 @@ ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1
 void solver_settle(solver_ws *ws, neuron_job *job, double t)
 {
   load_pending(ws, job);
-  if (ws->tb > t)
+  if (ws->kind->gsl_index == -4 && ws->tb > ws->ta && ws->tb <= t &&
+      expint_lazy(ws->tay->c, ws->tay->order)) {
+    /* expint may leave y unset at the end of a step proved free of crossings */
+    expint_eval(&job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol,
+                ws->tb - ws->ta, job->y);
+    t = ws->tb;
+  } else if (ws->tb > t)
     eval_at(ws, t - ws->ta, job->y);
   else
     t = ws->tb;

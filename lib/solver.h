@@ -10,7 +10,7 @@
 
 struct solver_kind {
   const char *name;
-  int gsl_index;      /* into the GSL stepper table; -1 exact, -2 dopri5, -3 taylor */
+  int gsl_index;      /* into the GSL stepper table; -1 exact, -2 dopri5, -3 taylor, -4 expint */
   int implicit;       /* needs the model's Jacobian */
   int multistep;      /* keeps history: samples by Hermite interpolation, not re-stepping */
 };

@@ -24,6 +24,9 @@ typedef struct taylor {
   double *c;           /* (order + 1) x dim coefficients of the last step (c[0..dim) =
                         * its start); the caller may point it at its own storage */
   double *own;         /* the storage allocated with the stepper */
+  /* expint (which keeps its tolerances here): 1 - e^(-h/tau_syn) for the last
+   * (h, 1/tau_E, 1/tau_I) asked, since most steps have the same length */
+  double memo_key[3], memo_f[2];
 } taylor;
 
 /* The order used for tolerance tol (min of abstol and a non-zero reltol): the

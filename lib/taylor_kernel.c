@@ -20,6 +20,7 @@ typedef struct kern {
   double *y, *c;         /* state at tb; coefficients of [ta, tb] */
   double *tmp, *f;       /* scratch */
   double ta, tb;
+  double end;           /* of the current segment (unused here) */
 } kern;
 
 

@@ -1,6 +1,7 @@
 /* The Lua state of the `ember` command: the global table `ember` (setup, run,
- * time, models, version; the rest is registered by lua_values.c and
- * lua_objects.c), running a script file, and interruption by SIGINT. */
+ * time, models, version; the rest is registered by lua_values.c,
+ * lua_population.c, lua_projection.c, lua_current.c and the plasticity, rate
+ * rule and LTC files), running a script file, and interruption by SIGINT. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,9 @@ static void open_ember(lua_State *L)
   lua_newtable(L);
   luaL_setfuncs(L, fns, 0);
   ember_lua_open_values(L);
-  ember_lua_open_objects(L);
+  ember_lua_open_populations(L);
+  ember_lua_open_projections(L);
+  ember_lua_open_currents(L);
   ember_lua_open_ltc(L);
   ember_lua_open_rate_rules(L);
   ember_lua_open_plasticity(L);

@@ -1,7 +1,8 @@
 /* The Lua 5.4 scripting layer of the `ember` command: shared declarations of
  * sim/lua_api.c (state, ember.* functions, running a script), sim/lua_values.c
- * (argument checks, distributions, connectors) and sim/lua_objects.c
- * (populations, projections, current sources). */
+ * (argument checks, distributions, connectors), the script objects
+ * sim/lua_population.c, sim/lua_projection.c and sim/lua_current.c, and the
+ * plasticity, rate-rule and LTC bindings. */
 #ifndef EMBER_SIM_LUA_API_H
 #define EMBER_SIM_LUA_API_H
 
@@ -106,16 +107,41 @@ const ember_dist *ember_lua_todist(lua_State *L, int idx);
 /* A connector userdata at idx (raises if it is not one); list rows are filled in. */
 const ember_connector *ember_lua_check_connector(lua_State *L, int idx, int k, const char *fname,
                                                  int *all_rows_weighted);
+/* Refuses more than max arguments (naming the first extra one), then fills
+ * missing ones with nil, so that what is pushed later gets indices above max. */
+void ember_lua_max_args(lua_State *L, int max, const char *fname);
+/* The self (argument 1) of method fname ("pop:set"): a userdata of metatable
+ * mt whose first field points to its C object (NULL until created). Raises
+ * "fname: call it as a method, fname(...), on WHAT (got ...)" otherwise, which
+ * catches obj.method() written for obj:method(). */
+void *ember_lua_check_self(lua_State *L, const char *mt, const char *fname, const char *what);
+/* A new metatable `name` with the functions of meta and a table "methods"
+ * holding those of methods (an __index in meta looks there). */
+void ember_lua_new_class(lua_State *L, const char *name, const struct luaL_Reg *meta,
+                         const struct luaL_Reg *methods);
 /* Registers ember.uniform, ember.normal and the connectors in the table on top. */
 void ember_lua_open_values(lua_State *L);
 
-/* --------------------------------------------------------- lua_objects.c --- */
+/* ------------------------------------------------------ lua_population.c --- */
 
-/* Registers ember.population, ember.poisson, ember.spike_array, ember.dc,
- * ember.step_current and ember.connect in the table on top, and the metatables. */
-void ember_lua_open_objects(lua_State *L);
+/* Registers ember.population, ember.poisson and ember.spike_array in the table
+ * on top, and the population metatable. */
+void ember_lua_open_populations(lua_State *L);
+/* Pushes the script object of pop (nil if it has none). */
+void ember_lua_push_population(lua_State *L, ember_population *pop);
+
+/* ------------------------------------------------------ lua_projection.c --- */
+
+/* Registers ember.connect in the table on top, and the projection metatable. */
+void ember_lua_open_projections(lua_State *L);
 /* The projection that is self (argument 1) of method fname; raises otherwise. */
 ember_projection *ember_lua_check_proj(lua_State *L, const char *fname);
+
+/* --------------------------------------------------------- lua_current.c --- */
+
+/* Registers ember.dc and ember.step_current in the table on top, and the
+ * current source metatable. */
+void ember_lua_open_currents(lua_State *L);
 
 /* ------------------------------------------------------ lua_plasticity.c --- */
 

@@ -150,6 +150,24 @@ void ember_lua_check_table(lua_State *L, int idx, int k, const char *fname, cons
     ember_lua_arg_error(L, idx, k, fname, name, "a table");
 }
 
+void ember_lua_max_args(lua_State *L, int max, const char *fname)
+{
+  int self = strchr(fname, ':') != NULL;   /* methods: the user does not count self */
+  if (lua_gettop(L) > max)
+    ember_lua_error(L, "%s: too many arguments (at most %d), argument %d is %s", fname, max - self,
+                    max + 1 - self, ember_lua_describe(L, max + 1));
+  lua_settop(L, max);
+}
+
+void *ember_lua_check_self(lua_State *L, const char *mt, const char *fname, const char *what)
+{
+  void **u = luaL_testudata(L, 1, mt);
+  if (!u || !*u)
+    ember_lua_error(L, "%s: call it as a method, %s(...), on %s (got %s)", fname, fname, what,
+                    ember_lua_describe(L, 1));
+  return u;
+}
+
 /* "a, b, c" from a NULL-terminated list. */
 static void join_names(const char *const *names, char *buf, size_t len)
 {
@@ -298,6 +316,7 @@ static int push_dist(lua_State *L, ember_dist d)
 static int l_uniform(lua_State *L)
 {
   const char *fn = "ember.uniform";
+  ember_lua_max_args(L, 2, fn);
   double a = ember_lua_check_number(L, 1, 1, fn, "a");
   double b = ember_lua_check_number(L, 2, 2, fn, "b");
   if (!isfinite(a) || !isfinite(b) || !(a <= b))
@@ -309,6 +328,7 @@ static int l_uniform(lua_State *L)
 static int l_normal(lua_State *L)
 {
   const char *fn = "ember.normal";
+  ember_lua_max_args(L, 2, fn);
   double mu = ember_lua_check_number(L, 1, 1, fn, "mu");
   double sd = ember_lua_check_number(L, 2, 2, fn, "sigma");
   if (!isfinite(mu) || !isfinite(sd) || sd < 0)
@@ -387,6 +407,7 @@ static int l_one_to_one(lua_State *L)
 static int l_fixed_probability(lua_State *L)
 {
   const char *fn = "ember.fixed_probability";
+  ember_lua_max_args(L, 1, fn);
   if (lua_type(L, 1) != LUA_TNUMBER || !(lua_tonumber(L, 1) >= 0 && lua_tonumber(L, 1) <= 1))
     return ember_lua_arg_error(L, 1, 1, fn, "p", "a probability from 0 to 1");
   new_conn(L, EMBER_CONN_FIXED_PROBABILITY, 0)->c.p = lua_tonumber(L, 1);
@@ -395,6 +416,7 @@ static int l_fixed_probability(lua_State *L)
 
 static int l_fixed_number_pre(lua_State *L)
 {
+  ember_lua_max_args(L, 1, "ember.fixed_number_pre");
   uint64_t n = ember_lua_check_count(L, 1, 1, "ember.fixed_number_pre", "n", 0, UINT32_MAX);
   new_conn(L, EMBER_CONN_FIXED_NUMBER_PRE, 0)->c.n = (size_t)n;
   return 1;
@@ -424,10 +446,26 @@ static double row_field(lua_State *L, size_t row, int k, int is_id)
   return v;
 }
 
+/* A row is positional: a named field ({0, 1, w = 0.5}) would be ignored and
+ * the options' weight used instead, so it is an error. Row on top. */
+static void check_row_keys(lua_State *L, size_t row)
+{
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    int ok = 0;
+    lua_Integer k = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+    if (!ok || k < 1 || k > 4)   /* row_field reads 1..4, whatever the border # finds */
+      ember_lua_error(L, "ember.from_list: row %d has a key %s; a row is {i, j [, w [, d]]}, by position",
+                      (int)row, ember_lua_describe(L, -1));
+  }
+}
+
 /* ember.from_list{{i, j [, w [, d]]}, ...}: explicit connections, 0-based ids. */
 static int l_from_list(lua_State *L)
 {
   const char *fn = "ember.from_list";
+  ember_lua_max_args(L, 1, fn);
   ember_lua_check_table(L, 1, 1, fn, "rows");
   size_t n = lua_rawlen(L, 1);
   lconn *u = new_conn(L, EMBER_CONN_FROM_LIST, n);
@@ -440,6 +478,7 @@ static int l_from_list(lua_State *L)
     if (lua_rawlen(L, -1) > 4)
       return ember_lua_error(L, "%s: row %d has %d elements; a row is {i, j [, w [, d]]}", fn, (int)r + 1,
                              (int)lua_rawlen(L, -1));
+    check_row_keys(L, r + 1);
     ember_connection *c = &u->rows[r];
     c->pre = (uint32_t)row_field(L, r + 1, 1, 1);
     c->post = (uint32_t)row_field(L, r + 1, 2, 1);
@@ -477,6 +516,17 @@ static int conn_tostring(lua_State *L)
   default: lua_pushfstring(L, "ember.from_list (%I rows)", (lua_Integer)u->c.n); break;
   }
   return 1;
+}
+
+void ember_lua_new_class(lua_State *L, const char *name, const luaL_Reg *meta,
+                         const luaL_Reg *methods)
+{
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "methods");
+  lua_pop(L, 1);
 }
 
 void ember_lua_open_values(lua_State *L)

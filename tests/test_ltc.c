@@ -204,6 +204,57 @@ static void t_relaxation_closed_form(void **s)
   ember_ltc_free(c);
 }
 
+/* More inputs than neurons (K > N: the input map x~ needs K entries of scratch):
+ * one fused sub-step from v0 against ncps' update written out with libm,
+ * v' = (cm/dt v0 + gleak vleak + sum g erev) / (cm/dt + gleak + sum g), internal
+ * weights 0, g = w / (1 + exp(-sigma (x~ - mu))), with every kernel. */
+static void t_more_inputs_than_units(void **s)
+{
+  (void)s;
+  enum { N = 2, K = 9 };
+  const char *kernels[] = {"generic", "avx2", "avx512"};
+  ember_ltc_wiring_spec spec = {.kind = EMBER_LTC_FULLY_CONNECTED, .units = N, .outputs = 1, .inputs = K};
+  ember_ltc *c = build(&spec, 5);
+  double zeros[N * N] = {0}, sw[K * N], ss[K * N], sm[K * N], se[K * N], iw[K], ib[K];
+  double gl[N], vl[N], cm[N], v0[N] = {0.4, -0.7}, x[K], v[N];
+  assert_ltc(c, ember_ltc_set_param(c, "w", zeros));
+  for (int k = 0; k < K; k++) {
+    x[k] = sin(1.7 * k + 0.2);
+    iw[k] = 0.5 + 0.1 * k;   /* not ncps' initial 1 and 0: the map is exercised */
+    ib[k] = 0.3 - 0.07 * k;
+  }
+  assert_ltc(c, ember_ltc_set_param(c, "input_w", iw));
+  assert_ltc(c, ember_ltc_set_param(c, "input_b", ib));
+  const char *names[] = {"sensory_w", "sensory_sigma", "sensory_mu", "sensory_erev", "input_w", "input_b",
+                         "gleak", "vleak", "cm"};
+  double *dst[] = {sw, ss, sm, se, iw, ib, gl, vl, cm};
+  for (int i = 0; i < 9; i++)
+    assert_ltc(c, ember_ltc_get_param(c, names[i], dst[i]));
+  double want[N];
+  for (int j = 0; j < N; j++) {
+    double a = 0, b = 0;
+    for (int k = 0; k < K; k++) {
+      double g = sw[k * N + j] / (1 + exp(-ss[k * N + j] * (iw[k] * x[k] + ib[k] - sm[k * N + j])));
+      a += g * se[k * N + j];
+      b += g;
+    }
+    want[j] = (cm[j] / 0.5 * v0[j] + gl[j] * vl[j] + a) / (cm[j] / 0.5 + gl[j] + b);
+  }
+  set_method(c, "fused", 1, 1e-8);
+  for (int i = 0; i < 3; i++) {
+    if (ember_ltc_set_kernel(kernels[i]) != EMBER_OK)
+      continue;
+    assert_ltc(c, ember_ltc_reset(c, v0));
+    assert_ltc(c, ember_ltc_set_input(c, x));
+    assert_ltc(c, ember_ltc_step(c, 0.5));
+    ember_ltc_get_v(c, v);
+    for (int j = 0; j < N; j++)
+      assert_close(v[j], want[j], 1e-14);
+  }
+  assert_int_equal(ember_ltc_set_kernel("auto"), EMBER_OK);
+  ember_ltc_free(c);
+}
+
 /* Adaptive steppers converge to a tight rk8pd solution as the tolerance
  * tightens, within a small multiple of the tolerance; the fused solver
  * converges to it at first order in the number of unfolds. */
@@ -488,6 +539,7 @@ int main(void)
     cmocka_unit_test(t_ncps_ncp_irregular),
     cmocka_unit_test(t_ncps_auto_ncp),
     cmocka_unit_test(t_kernels_agree),
+    cmocka_unit_test(t_more_inputs_than_units),
     cmocka_unit_test(t_relaxation_closed_form),
     cmocka_unit_test(t_convergence),
     cmocka_unit_test(t_bounded),

@@ -21,12 +21,25 @@ export SDL_VIDEODRIVER=x11
 
 "$XVFB_RUN" -a -s "-screen 0 1280x1024x24" "$BUILDDIR/tests/test_viz_window" || exit 1
 
+# The signals below are sent once the run has flushed spikes (at most 60 s), not
+# after a fixed sleep: a background job starts with SIGINT ignored until ember
+# installs its handler, so on a loaded machine an early SIGINT would be lost and
+# the run (long_run.lua: hours) would never end. $1: ember, $2: output directory.
+WAIT_SPIKES='wait_spikes() {
+  n=0
+  until "$1" info "$2" 2>/dev/null | awk '"'"'$1 == "exc" && NF == 4 && $3 > 0 { f = 1 } END { exit !f }'"'"' ||
+        [ "$n" -ge 240 ]; do
+    sleep 0.25
+    n=$((n + 1))
+  done
+}'
+
 # SIGINT to the window's process while the simulation runs: it stops as an
 # interruption (130) and the files are closed.
-"$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c '
+"$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c "$WAIT_SPIKES"'
   "$1" run "$2/tests/lua/long_run.lua" -o "$3/live" --viz --quiet >"$3/out" 2>"$3/err" &
   pid=$!
-  sleep 3
+  wait_spikes "$1" "$3/live"
   kill -INT $pid
   wait $pid
   echo $? >"$3/code"' sh "$EMBER" "$SRCDIR" "$tmp"
@@ -41,11 +54,12 @@ grep -q "interrupted at t = " "$tmp/err" || { echo "FAIL - no 'interrupted at' m
 echo "ok   - ember run --viz: SIGINT stops the run (130), files readable"
 
 # ember-viz --follow on a run in progress; SIGTERM (SDL: a quit event) ends it with 0.
-"$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c '
+"$XVFB_RUN" -a -s "-screen 0 1280x1024x24" sh -c "$WAIT_SPIKES"'
   "$1" run "$2/tests/lua/long_run.lua" -o "$3/follow" --quiet >/dev/null 2>&1 &
   sim=$!
   "$4/viz/ember-viz" --follow "$3/follow" >"$3/fout" 2>&1 &
   viz=$!
+  wait_spikes "$1" "$3/follow"
   sleep 3
   kill -TERM $viz
   wait $viz

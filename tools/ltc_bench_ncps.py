@@ -3,9 +3,14 @@
 sequences of 1000 steps), to compare with `tools/ltc_bench speed`.
 
 Usage: PYTHONPATH=<dir holding the ncps package> python3 tools/ltc_bench_ncps.py [THREADS]
+LTC_BENCH_CPU=1 measures this process's CPU time instead of wall time, as
+ltc_bench does (comparisons on a busy machine).
 """
+import os
 import sys
 import time
+
+CLOCK = time.process_time if os.environ.get("LTC_BENCH_CPU") == "1" else time.perf_counter
 
 import torch
 from ncps.torch import LTC
@@ -15,12 +20,12 @@ from ncps.wirings import AutoNCP, FullyConnected
 def steps_per_s(model, k=16, T=1000, dtype=torch.float32):
     model = model.to(dtype)
     x = torch.randn(1, T, k, dtype=dtype)
-    steps, t0 = 0, time.perf_counter()
+    steps, t0 = 0, CLOCK()
     with torch.no_grad():
         while True:
             model(x)
             steps += T
-            t = time.perf_counter() - t0
+            t = CLOCK() - t0
             if t >= 2.0:
                 return steps / t
 

@@ -88,21 +88,15 @@ static int parse(int argc, char **argv, viz_opts *o)
   return 0;
 }
 
-static int apply_select(vz_app *app, const char *spec)
+/* Applies --select or --view (`opt`) through its parser; 0, or -1 with the
+ * parser's message printed. */
+static int apply_spec(vz_app *app, const char *opt, const char *spec,
+                      int (*parse)(vz_app *, const char *, char *, size_t))
 {
   char msg[256];
-  if (vz_app_select_spec(app, spec, msg, sizeof msg) == 0)
+  if (parse(app, spec, msg, sizeof msg) == 0)
     return 0;
-  fprintf(stderr, "ember-viz: --select %s\n", msg);
-  return -1;
-}
-
-static int apply_view(vz_app *app, const char *spec)
-{
-  char msg[256];
-  if (vz_app_view_spec(app, spec, msg, sizeof msg) == 0)
-    return 0;
-  fprintf(stderr, "ember-viz: --view %s\n", msg);
+  fprintf(stderr, "ember-viz: %s %s\n", opt, msg);
   return -1;
 }
 
@@ -143,7 +137,8 @@ int main(int argc, char **argv)
   vz_app *app = src ? vz_app_new(st, src, &ao, msg, sizeof msg) : NULL;
   if (!app)
     fprintf(stderr, "ember-viz: %s\n", st ? msg : "out of memory");
-  else if ((o.select && apply_select(app, o.select)) || (o.view && apply_view(app, o.view)))
+  else if ((o.select && apply_spec(app, "--select", o.select, vz_app_select_spec)) ||
+           (o.view && apply_spec(app, "--view", o.view, vz_app_view_spec)))
     code = 2;
   else
     code = o.shot ? headless(app, &o) : vz_app_run(app, NULL);

@@ -184,17 +184,23 @@ int vz_store_add_spikes(vz_store *s, size_t pop, const double *t, const uint32_t
   return 0;
 }
 
-size_t vz_pop_lower(const vz_pop *p, double t)
+/* The first k in [0, n) with t[k] >= x (n if none); t is non-decreasing. */
+static size_t lower_bound(const double *t, size_t n, double x)
 {
-  size_t lo = 0, hi = p->n;
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (p->t[mid] < t)
+    if (t[mid] < x)
       lo = mid + 1;
     else
       hi = mid;
   }
   return lo;
+}
+
+size_t vz_pop_lower(const vz_pop *p, double t)
+{
+  return lower_bound(p->t, p->n, t);
 }
 
 size_t vz_pop_count(const vz_pop *p, double t0, double t1, long id)
@@ -404,15 +410,7 @@ size_t vz_trace_lower(const vz_trace *tr, double t)
     double k = ceil((t - tr->t0) / tr->dt - 1e-9);
     return k <= 0 ? 0 : k >= (double)tr->n ? tr->n : (size_t)k;
   }
-  size_t lo = 0, hi = tr->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (tr->t[mid] < t)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return lower_bound(tr->t, tr->n, t);
 }
 
 double vz_trace_value_at(const vz_trace *tr, double t)

@@ -1,7 +1,7 @@
 /* Weights of spiking projections (see weights.h): the synapses and weight
  * frames of an output directory, read with the public output reader
  * (ember_output_read_edges, ember_output_read_report_mapping), and the live
- * samples of a running network (live.c). */
+ * samples of a running network (live_observe.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * delay per synapse) and the weight frames of DIR/weight.h5 (a SONATA report of
  * elements: per frame the weights of the recorded synapses, element_ids = their
  * rows in edges.h5), read through the public output reader; or, in a live run,
- * the synapses and weight samples taken from the network (live.c). Contract B of
+ * the synapses and weight samples taken from the network (live_observe.c). Contract B of
  * the session notes; docs/viz.md. */
 #ifndef EMBER_VIZ_WEIGHTS_H
 #define EMBER_VIZ_WEIGHTS_H

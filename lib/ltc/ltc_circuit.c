@@ -76,7 +76,7 @@ ember_status ltc_alloc(ember_ltc *c, size_t n, size_t k, size_t m)
   size_t nn = n ? n : 1, kk = k ? k : 1, mm = m ? m : 1;
   double **vn[] = {&c->gleak, &c->vleak, &c->cm, &c->v, &c->gs, &c->gse, &c->a, &c->b, &c->vtmp};
   for (size_t i = 0; i < sizeof vn / sizeof *vn; i++)
-    *vn[i] = calloc(nn, sizeof(double));
+    *vn[i] = calloc(vn[i] == &c->a && kk > nn ? kk : nn, sizeof(double));   /* a also holds x~ */
   c->input_w = calloc(kk, sizeof(double));
   c->input_b = calloc(kk, sizeof(double));
   c->x = calloc(kk, sizeof(double));

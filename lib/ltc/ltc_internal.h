@@ -43,7 +43,7 @@ struct ember_ltc {
   double *x;                     /* K raw inputs */
   int input_dirty;               /* gs/gse must be recomputed from x */
   double *gs, *gse;              /* N: sensory conductance and conductance x erev */
-  double *a, *b;                 /* N scratch: sum w s erev, sum w s */
+  double *a, *b;                 /* scratch: sum w s erev, sum w s (N); a has max(N, K) for x~ */
   double *vtmp;                  /* N: the fused solver's next state */
 
   /* solver */
@@ -92,6 +92,10 @@ LTC_HIDDEN ptrdiff_t ltc_syn_find(const ltc_syn *s, uint32_t src, uint32_t dest)
 
 /* ltc_rhs.c */
 LTC_HIDDEN void ltc_sensory_update(ember_ltc *c);
+/* The sensory sigmoids act[sens.nnz] for the current input; gse, gs from them
+ * and the current sensory weights (the bits of ltc_sensory_update). */
+LTC_HIDDEN void ltc_sensory_activity(ember_ltc *c, double *act);
+LTC_HIDDEN void ltc_sensory_sums_act(ember_ltc *c, const double *act);
 LTC_HIDDEN void ltc_syn_sums(const ember_ltc *c, const double *v, double *a, double *b);
 LTC_HIDDEN int ltc_rhs(double t, const double *v, double *dvdt, void *circuit);
 LTC_HIDDEN double ltc_sigmoid(double x);

@@ -90,33 +90,11 @@ static inline double post_activity(const ltc_plastic *P, const ember_ltc *c, con
 
 /* Sensory presynaptic activities sigmoid(ssigma (input_w x + input_b - smu)):
  * constant while the input holds. */
-static void sensory_activity(ember_ltc *c)
-{
-  ltc_plastic *P = c->plastic;
-  const ltc_syn *s = &c->sens;
-  for (size_t j = 0; j < s->n_rows; j++)
-    for (size_t p = s->row[j]; p < s->row[j + 1]; p++) {
-      size_t k = s->src[p];
-      P->xs[p] = ltc_sigmoid(s->sigma[p] * (c->input_w[k] * c->x[k] + c->input_b[k] - s->mu[p]));
-    }
-}
+static void sensory_activity(ember_ltc *c) { ltc_sensory_activity(c, c->plastic->xs); }
 
-/* gs, gse from the cached sensory activities and the current sensory weights. */
-static void sensory_conductance(ember_ltc *c)
-{
-  const ltc_plastic *P = c->plastic;
-  const ltc_syn *s = &c->sens;
-  for (size_t j = 0; j < c->n; j++) {
-    double a = 0, b = 0;
-    for (size_t p = s->row[j]; p < s->row[j + 1]; p++) {
-      double g = s->w[p] * P->xs[p];
-      a += g * s->erev[p];
-      b += g;
-    }
-    c->gse[j] = a;
-    c->gs[j] = b;
-  }
-}
+/* gs, gse from the cached sensory activities and the current sensory weights:
+ * with unchanged weights, the bits of the plain circuit's sensory drive. */
+static void sensory_conductance(ember_ltc *c) { ltc_sensory_sums_act(c, c->plastic->xs); }
 
 /* The learning rate at circuit time t: fn(t), or eta / (1 + t / eta_decay). */
 static double eta_at(const ltc_plastic *P, double t)

@@ -15,16 +15,16 @@
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include "ember/model.h"
-#include "lif_common.h"
+#include "lif_cond_exp.h"
 
-enum { V, GE, GI, N_STATE };
+enum { V = CE_V, GE = CE_GE, GI = CE_GI, N_STATE = CE_N_STATE };
 enum {
   CM = LIF_CM, TAU_M = LIF_TAU_M, TAU_SYN_E = LIF_TAU_SYN_E, TAU_SYN_I = LIF_TAU_SYN_I,
-  V_REST = LIF_V_REST, I_OFFSET = LIF_I_OFFSET, E_REV_E = LIF_N_COMMON, E_REV_I, N_PARAMS
+  V_REST = LIF_V_REST, I_OFFSET = LIF_I_OFFSET, E_REV_E = CE_E_REV_E, E_REV_I = CE_E_REV_I,
+  N_PARAMS = CE_N_PARAMS
 };
 enum {
-  INV_TAU_M = N_PARAMS + LIF_INV_TAU_M, INV_CM = N_PARAMS + LIF_INV_CM,
-  INV_TAU_E = N_PARAMS + LIF_INV_TAU_E, INV_TAU_I = N_PARAMS + LIF_INV_TAU_I
+  INV_TAU_M = CE_INV_TAU_M, INV_CM = CE_INV_CM, INV_TAU_E = CE_INV_TAU_E, INV_TAU_I = CE_INV_TAU_I
 };
 
 static const ember_param_info params[N_PARAMS] = {

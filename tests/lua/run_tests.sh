@@ -69,6 +69,79 @@ while IFS='|' read -r name code text1 text2; do
   run_bad "$name" "$code" "$text1" "$text2"
 done <"$tmp/table"
 
+# ------------------------------------------------ misspelled option names ---
+# Typos must not silently use a default: a misspelled option, parameter, key or
+# field of every constructor and method is an error at its line (exit 2). One
+# case a line: name | the script's second line (the first is a comment) | text
+# expected after "typo_NAME.lua:2: ". The first line defines P(), C() and L(),
+# which make a population, a plastic projection and a small LTC circuit.
+typo_table() {
+  cat <<'TABLE'
+setup_min_delay|ember.setup{min_dealy = 1}|ember.setup: unknown option 'min_dealy' (did you mean 'min_delay'?)
+setup_threads|ember.setup{thread = 2}|ember.setup: unknown option 'thread' (did you mean 'threads'?)
+setup_positional|ember.setup{1}|ember.setup: the option table has a key 1 that is not a name
+population_solver|ember.population("p", 2, "lif_cond_exp", {}, {abstoll = 1e-6})|ember.population: unknown solver option 'abstoll' (did you mean 'abstol'?)
+population_solver_name|ember.population("p", 2, "lif_cond_exp", {}, {solvr = "rkf45"})|ember.population: unknown solver option 'solvr' (did you mean 'solver'?)
+poisson_param|ember.poisson("q", 2, {rat = 5})|ember.poisson: poisson 'q' has no parameter 'rat' (did you mean 'rate'?)
+connect_weight|local p = P(); ember.connect(p, p, ember.all_to_all(), {wieght = 0.1})|ember.connect: unknown option 'wieght' (did you mean 'weight'?)
+connect_receptor|local p = P(); ember.connect(p, p, ember.all_to_all(), {weight = 0.1, receptr = "inhibitory"})|ember.connect: unknown option 'receptr' (did you mean 'receptor'?)
+connect_autapses|local p = P(); ember.connect(p, p, ember.all_to_all(), {weight = 0.1, autapse = false})|ember.connect: unknown option 'autapse' (did you mean 'autapses'?)
+connect_plasticity|local p = P(); ember.connect(p, p, ember.all_to_all(), {weight = 0.1, plastcity = ember.stdp{}})|ember.connect: unknown option 'plastcity' (did you mean 'plasticity'?)
+connect_sigmoid|local p = P(); ember.connect(p, p, ember.all_to_all(), {weight = 0.1, sigmod = {}})|ember.connect: unknown option 'sigmod' (did you mean 'sigmoid'?)
+connect_rule_table|local p = P(); ember.connect(p, p, ember.all_to_all(), {weight = 0.1, plasticity = {rule = "stdp", tau_pluss = 10}})|ember.connect: rule 'stdp' has no parameter 'tau_pluss' (did you mean 'tau_plus'?)
+connect_sigmoid_key|ember.connect(L(), ember.ltc("b", {wiring = ember.fully_connected{units = 3, outputs = 1}, inputs = 1}), ember.all_to_all(), {weight = 0.1, sigmoid = {sigam = 5}})|ember.connect: unknown sigmoid key 'sigam' (did you mean 'sigma'?)
+fixed_probability_options|ember.fixed_probability(0.1, {autapses = false})|ember.fixed_probability: too many arguments (at most 1), argument 2 is a table
+from_list_named_weight|ember.from_list{{0, 1, w = 0.5}}|ember.from_list: row 1 has a key 'w'; a row is {i, j [, w [, d]]}, by position
+uniform_options|ember.uniform(0, 1, {seed = 1})|ember.uniform: too many arguments (at most 2), argument 3 is a table
+dc_amplitude|ember.dc{amplitdue = 0.5}|ember.dc: unknown option 'amplitdue' (did you mean 'amplitude'?)
+step_current_times|ember.step_current{time = {1}, amplitudes = {1}}|ember.step_current: unknown option 'time' (did you mean 'times'?)
+current_source_field|local s = ember.dc{amplitude = 1}; print(s.injct)|a current source has no field or method 'injct' (method: inject)
+set_param|P():set{tau = 3}|pop:set: lif_curr_exp 'p' has no parameter 'tau' (did you mean 'tau_m'?)
+get_options|P():get("v", {ids = {0}})|pop:get: too many arguments (at most 1), argument 2 is a table
+get_name|P():get("tau_mm")|pop:get: lif_curr_exp has no parameter or state variable 'tau_mm'
+record_interval|P():record("v", {intervall = 1})|pop:record: unknown option 'intervall' (did you mean 'interval'?)
+record_ids|P():record("v", {id = {0}})|pop:record: unknown option 'id' (did you mean 'ids'?)
+record_synapses_spiking|P():record("v", {synapses = {0}})|pop:record: record synapses: 'p' is not an LTC population
+proj_record_interval|C():record("weight", {intervall = 1})|proj:record: unknown option 'intervall' (did you mean 'interval'?)
+proj_record_synapses|C():record("weight", {synapse = {0}})|proj:record: unknown option 'synapse' (did you mean 'synapses'?)
+proj_set_plasticity|C():set_plasticity{A_pluss = 0.1}|proj:set_plasticity: rule 'stdp' has no parameter 'A_pluss' (did you mean 'A_plus'?)
+proj_get_plasticity|C():get_plasticity("A_pluss")|proj:get_plasticity: p_to_p: rule 'stdp' has no parameter 'A_pluss'
+proj_set_weights_options|C():set_weights(0.2, {ids = {0}})|proj:set_weights: too many arguments (at most 1), argument 2 is a table
+proj_field|print(C().recptor)|a projection has no field or method 'recptor'
+stdp|ember.stdp{tau_pluss = 10}|ember.stdp: rule 'stdp' has no parameter 'tau_pluss' (did you mean 'tau_plus'?)
+triplet|ember.triplet{tau_xx = 10}|ember.triplet: rule 'triplet' has no parameter 'tau_xx' (did you mean 'tau_x'?)
+hebb|ember.hebb{etaa = 0.1}|ember.hebb: unknown parameter 'etaa' (did you mean 'eta'?)
+bcm|ember.bcm{tau_thetaa = 5}|ember.bcm: unknown parameter 'tau_thetaa' (did you mean 'tau_theta'?)
+ltc_spec|ember.ltc("c", {wirring = ember.fully_connected{units = 3}, inputs = 1})|ember.ltc: unknown spec key 'wirring' (did you mean 'wiring'?)
+ltc_solver|ember.ltc("c", {wiring = ember.fully_connected{units = 3}, inputs = 1}, {ode_unfold = 3})|ember.ltc: unknown solver option 'ode_unfold' (did you mean 'ode_unfolds'?)
+ltc_rule_table|ember.ltc("c", {wiring = ember.fully_connected{units = 3}, inputs = 1, plasticity = {rule = "oja", etaa = 1}})|ember.ltc: plasticity (ember.oja): unknown parameter 'etaa'
+ltc_set|L():set{gleek = 1}|pop:set: ltc 'c' has no parameter 'gleek'
+ltc_record_synapses|L():record("syn_current", {synapse = {0}})|pop:record: unknown option 'synapse' (did you mean 'synapses'?)
+ncp|ember.ncp{inter = 4, command = 3, motor = 1, sensory_fanout = 2, inter_fanout = 2, recurrent_command_synapses = 2, motor_fanin = 2, moter = 1}|ember.ncp: unknown option 'moter' (did you mean 'motor'?)
+auto_ncp|ember.auto_ncp{units = 10, outputs = 1, sparsty = 0.5}|ember.auto_ncp: unknown option 'sparsty' (did you mean 'sparsity'?)
+fully_connected|ember.fully_connected{units = 3, self_connection = false}|ember.fully_connected: unknown option 'self_connection' (did you mean 'self_connections'?)
+random_wiring|ember.random_wiring{units = 3, sparsity = 0.5, output = 1}|ember.random_wiring: unknown option 'output' (did you mean 'outputs'?)
+series|ember.series{valuse = {1, 2}, step = 1}|ember.series: unknown option 'valuse' (did you mean 'values'?)
+series_step|ember.series{values = {1, 2}, stpe = 1}|ember.series: unknown option 'stpe' (did you mean 'step'?)
+series_field|local s = ember.series{values = {1, 2}, step = 1}; print(s.chanels)|a series has no field or method 'chanels'
+TABLE
+}
+
+typo_lib='local function P() return ember.population("p", 2, "lif_curr_exp") end
+local function C() local p = P(); return ember.connect(p, p, ember.all_to_all(), {weight = 0.1, plasticity = ember.stdp{}}) end
+local function L() return ember.ltc("c", {wiring = ember.fully_connected{units = 3, outputs = 1}, inputs = 1}) end'
+typo_table >"$tmp/typos"
+while IFS='|' read -r name line text; do
+  printf '%s %s\n%s\n' "$(printf '%s' "$typo_lib" | tr '\n' ' ')" "-- $name" "$line" >"$tmp/typo_$name.lua"
+  "$EMBER" run "$tmp/typo_$name.lua" -o "$tmp/out-typo" --quiet >"$tmp/stdout" 2>"$tmp/stderr"
+  rc=$?
+  if [ "$rc" = 2 ] && contains "$tmp/stderr" "typo_$name.lua:2: $text"; then
+    ok "typo $name: exit 2, $text"
+  else
+    fail "typo $name: exit $rc, expected 2 and \"typo_$name.lua:2: $text\"" "$tmp/stderr"
+  fi
+done <"$tmp/typos"
+
 # A failed run still leaves readable, closed files.
 if "$EMBER" info "$tmp/out-fail_nonfinite.lua" >"$tmp/info" 2>&1 && contains "$tmp/info" "p "; then
   ok "fail_nonfinite.lua: the output of a failed run opens with ember info"
@@ -214,9 +287,36 @@ wait_exit() {
 # spikes_of POP FILE: the spike count of POP in `ember info` output
 spikes_of() { awk -v p="$1" '$1 == p && NF == 4 { print $3; exit }' "$2"; }
 
+# check_info_spikes WHAT CLAIM DIR: `ember info DIR` succeeds and counts spikes
+# of exc (what a run of long_run.lua stopped by a signal must have left).
+check_info_spikes() {
+  "$EMBER" info "$3" >"$tmp/info" 2>&1
+  rc=$?
+  n=$(spikes_of exc "$tmp/info")
+  if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+    ok "$1: $2 ($n spikes of exc)"
+  else
+    fail "$1: ember info (exit $rc)" "$tmp/info"
+  fi
+}
+
+# wait_spikes DIR SECONDS: waits until `ember info DIR` counts spikes of exc (the
+# running long_run.lua has flushed some), at most SECONDS. A fixed sleep is not
+# enough on a loaded machine: a background job starts with SIGINT ignored until
+# ember installs its handler, so an early SIGINT is lost and the run goes on.
+wait_spikes() {
+  n=0
+  while [ "$n" -lt $(($2 * 4)) ]; do
+    "$EMBER" info "$1" >"$tmp/poll" 2>&1 && [ "$(spikes_of exc "$tmp/poll")" -gt 0 ] 2>/dev/null && return 0
+    sleep 0.25
+    n=$((n + 1))
+  done
+  return 1
+}
+
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/int" --quiet >"$tmp/int.out" 2>"$tmp/int.err" &
 pid=$!
-sleep 1.5
+wait_spikes "$tmp/int" 60
 kill -INT "$pid"
 wait_exit "$pid" 30
 if [ "$rc" = 130 ] && contains "$tmp/int.err" "interrupted at t = "; then
@@ -224,28 +324,14 @@ if [ "$rc" = 130 ] && contains "$tmp/int.err" "interrupted at t = "; then
 else
   fail "SIGINT: exit $rc, expected 130" "$tmp/int.err"
 fi
-"$EMBER" info "$tmp/int" >"$tmp/info" 2>&1
-rc=$?
-n=$(spikes_of exc "$tmp/info")
-if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
-  ok "SIGINT: ember info reads the closed spikes.h5 ($n spikes of exc)"
-else
-  fail "SIGINT: ember info (exit $rc)" "$tmp/info"
-fi
+check_info_spikes "SIGINT" "ember info reads the closed spikes.h5" "$tmp/int"
 
 "$EMBER" run "$LUADIR/long_run.lua" -o "$tmp/kill" --quiet >/dev/null 2>&1 &
 pid=$!
-sleep 2.5
+wait_spikes "$tmp/kill" 60
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
-"$EMBER" info "$tmp/kill" >"$tmp/info" 2>&1
-rc=$?
-n=$(spikes_of exc "$tmp/info")
-if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
-  ok "SIGKILL after 2.5 s: ember info reads what was flushed ($n spikes of exc)"
-else
-  fail "SIGKILL: ember info (exit $rc)" "$tmp/info"
-fi
+check_info_spikes "SIGKILL after the first flush" "ember info reads what was flushed" "$tmp/kill"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

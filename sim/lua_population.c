@@ -1,37 +1,28 @@
-/* Script objects: populations (neurons and spike sources), current sources and
- * projections, as Lua userdata holding borrowed pointers into the network (which
- * outlives the Lua state, so there is nothing to free from __gc). */
-#include <math.h>
+/* Script populations: ember.population (neurons), ember.poisson and
+ * ember.spike_array (spike sources), their params/state tables and methods
+ * (pop:initialize, set, get, record, spike_count, spikes). Projections
+ * (sim/lua_projection.c) and current sources (sim/lua_current.c) only refer to
+ * populations, through ember_lua_check_population and ember_lua_push_population,
+ * so the population userdata and its registry stay private to this file.
+ * Userdata hold borrowed pointers into the network (which outlives the Lua
+ * state, so there is nothing to free from __gc). */
 #include <stdio.h>
 #include <string.h>
 #include <lauxlib.h>
 #include "lua_api.h"
 
 #define POP_MT "ember.population"
-#define PROJ_MT "ember.projection"
-#define CUR_MT "ember.current_source"
 #define POPS_KEY "ember.populations"   /* registry: pointer -> population userdata */
 
 typedef struct lpop {
-  ember_population *pop;     /* NULL until created */
+  ember_population *pop;     /* NULL until created; first, see ember_lua_check_self */
   int records_spikes;
 } lpop;
-
-typedef struct lproj {
-  ember_projection *proj;    /* NULL until created */
-  char receptor[32];
-} lproj;
-
-typedef struct lcur {
-  ember_current_source *src; /* NULL until created */
-  const char *kind;          /* "dc" or "step_current" (static) */
-} lcur;
 
 enum { PARAMS, STATE };
 
 static ember_network *net_of(lua_State *L) { return ember_lua_ctx_of(L)->net; }
 
-/* ------------------------------------------------------------ populations --- */
 
 /* Pushes a new, empty population userdata. */
 static lpop *new_pop_ud(lua_State *L)
@@ -75,6 +66,8 @@ static lpop *check_pop_arg(lua_State *L, int idx, int k, const char *fname, cons
 ember_population **ember_lua_new_population(lua_State *L) { return &new_pop_ud(L)->pop; }
 void ember_lua_register_population(lua_State *L) { register_pop(L, lua_touserdata(L, -1)); }
 
+void ember_lua_push_population(lua_State *L, ember_population *pop) { push_pop(L, pop); }
+
 ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const char *fname,
                                              const char *name)
 {
@@ -84,11 +77,7 @@ ember_population *ember_lua_check_population(lua_State *L, int idx, int k, const
 /* self of a population method: catches pop.method() written for pop:method(). */
 static lpop *check_self(lua_State *L, const char *fname)
 {
-  lpop *u = luaL_testudata(L, 1, POP_MT);
-  if (!u || !u->pop)
-    ember_lua_error(L, "%s: call it as a method, pop:%s(...), on a population (got %s)", fname,
-                    strchr(fname, ':') + 1, ember_lua_describe(L, 1));
-  return u;
+  return ember_lua_check_self(L, POP_MT, fname, "a population");
 }
 
 /* Fills names[] with the parameter or state names of pop; returns their count. */
@@ -232,22 +221,11 @@ static void check_model_name(lua_State *L, const char *fname, const char *model)
                   ember_lua_suggest(model, names, n, hint, sizeof hint), list);
 }
 
-/* Refuses extra arguments, then fills missing ones with nil, so that what is
- * pushed later gets indices above max. */
-static void max_args(lua_State *L, int max, const char *fname)
-{
-  int self = strchr(fname, ':') != NULL;   /* methods: the user does not count self */
-  if (lua_gettop(L) > max)
-    ember_lua_error(L, "%s: too many arguments (at most %d), argument %d is %s", fname, max - self,
-                    max + 1 - self, ember_lua_describe(L, max + 1));
-  lua_settop(L, max);
-}
-
 /* ember.population(label, n, model [, params [, solver]]) -> population */
 static int l_population(lua_State *L)
 {
   const char *fn = "ember.population";
-  max_args(L, 5, fn);
+  ember_lua_max_args(L, 5, fn);
   const char *label = ember_lua_check_string(L, 1, 1, fn, "label");
   size_t n = (size_t)ember_lua_check_count(L, 2, 2, fn, "n", 1, UINT32_MAX - 1);
   const char *model = ember_lua_check_string(L, 3, 3, fn, "model");
@@ -271,7 +249,7 @@ static int l_population(lua_State *L)
 static int l_poisson(lua_State *L)
 {
   const char *fn = "ember.poisson";
-  max_args(L, 3, fn);
+  ember_lua_max_args(L, 3, fn);
   const char *label = ember_lua_check_string(L, 1, 1, fn, "label");
   size_t n = (size_t)ember_lua_check_count(L, 2, 2, fn, "n", 1, UINT32_MAX - 1);
   if (!ember_lua_absent(L, 3))
@@ -289,7 +267,7 @@ static int l_poisson(lua_State *L)
 static int l_spike_array(lua_State *L)
 {
   const char *fn = "ember.spike_array";
-  max_args(L, 2, fn);
+  ember_lua_max_args(L, 2, fn);
   const char *label = ember_lua_check_string(L, 1, 1, fn, "label");
   if (lua_type(L, 2) != LUA_TTABLE || lua_rawlen(L, 2) == 0)
     return ember_lua_arg_error(L, 2, 2, fn, "times", "a non-empty array of spike-time lists");
@@ -314,6 +292,7 @@ static int l_spike_array(lua_State *L)
 static int pop_initialize(lua_State *L)
 {
   const char *fn = "pop:initialize";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
   if (!ember_population_model(u->pop))
@@ -354,6 +333,7 @@ static void set_ltc(lua_State *L, const char *fn, ember_population *pop)
 static int pop_set(lua_State *L)
 {
   const char *fn = "pop:set";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   ember_lua_check_table(L, 2, 1, fn, "values");
   if (ember_ltc_population_circuit(u->pop))
@@ -366,6 +346,7 @@ static int pop_set(lua_State *L)
 static int pop_get(lua_State *L)
 {
   const char *fn = "pop:get";
+  ember_lua_max_args(L, 2, fn);
   lpop *u = check_self(L, fn);
   const char *name = ember_lua_check_string(L, 2, 1, fn, "name");
   if (ember_ltc_population_circuit(u->pop) && ember_lua_ltc_get(L, u->pop, name, fn))
@@ -402,7 +383,7 @@ static int pop_record(lua_State *L)
 {
   static const char *const keys[] = {"interval", "ids", "synapses", NULL};
   const char *fn = "pop:record";
-  max_args(L, 3, fn);
+  ember_lua_max_args(L, 3, fn);
   lpop *u = check_self(L, fn);
   double interval = 0;
   const uint32_t *ids = NULL;
@@ -433,6 +414,7 @@ static int pop_record(lua_State *L)
 
 static int pop_spike_count(lua_State *L)
 {
+  ember_lua_max_args(L, 1, "pop:spike_count");
   lpop *u = check_self(L, "pop:spike_count");
   lua_pushinteger(L, (lua_Integer)ember_population_spike_count(u->pop));
   return 1;
@@ -442,6 +424,7 @@ static int pop_spike_count(lua_State *L)
 static int pop_spikes(lua_State *L)
 {
   const char *fn = "pop:spikes";
+  ember_lua_max_args(L, 1, fn);
   lpop *u = check_self(L, fn);
   if (!u->records_spikes)
     return ember_lua_error(L, "%s: population '%s' does not record spikes; call pop:record(\"spikes\") "
@@ -498,324 +481,20 @@ static int pop_index(lua_State *L)
   return 1;
 }
 
-/* ------------------------------------------------------- current sources --- */
-
-static lcur *new_cur_ud(lua_State *L, const char *kind)
-{
-  lcur *u = lua_newuserdatauv(L, sizeof *u, 0);
-  u->src = NULL;
-  u->kind = kind;
-  luaL_setmetatable(L, CUR_MT);
-  return u;
-}
-
-/* ember.dc{amplitude =, start =, stop =} -> current source (nA, ms) */
-static int l_dc(lua_State *L)
-{
-  static const char *const keys[] = {"amplitude", "start", "stop", NULL};
-  const char *fn = "ember.dc";
-  max_args(L, 1, fn);
-  ember_lua_check_table(L, 1, 1, fn, "options");
-  ember_lua_check_keys(L, 1, fn, "option", keys);
-  double amp, t[2] = {0, INFINITY}, a[2];
-  if (!ember_lua_opt_number(L, 1, "amplitude", fn, &amp))
-    return ember_lua_error(L, "%s: option 'amplitude' (nA) is required", fn);
-  ember_lua_opt_number(L, 1, "start", fn, &t[0]);
-  ember_lua_opt_number(L, 1, "stop", fn, &t[1]);
-  if (!(t[0] >= 0) || !(t[1] > t[0]))
-    return ember_lua_error(L, "%s: need 0 <= start < stop, got start = %g ms, stop = %g ms", fn, t[0], t[1]);
-  a[0] = amp;
-  a[1] = 0;
-  lcur *u = new_cur_ud(L, "dc");
-  if (ember_current_source_new(net_of(L), t, a, isfinite(t[1]) ? 2 : 1, &u->src))
-    return ember_lua_fail(L, fn);
-  ember_lua_ctx_of(L)->built = 1;
-  return 1;
-}
-
-/* ember.step_current{times = {...}, amplitudes = {...}} -> current source */
-static int l_step_current(lua_State *L)
-{
-  static const char *const keys[] = {"times", "amplitudes", NULL};
-  const char *fn = "ember.step_current";
-  max_args(L, 1, fn);
-  ember_lua_check_table(L, 1, 1, fn, "options");
-  ember_lua_check_keys(L, 1, fn, "option", keys);
-  size_t nt, na;
-  lua_getfield(L, 1, "times");
-  const double *t = ember_lua_check_numbers(L, -1, fn, "times", &nt);
-  lua_getfield(L, 1, "amplitudes");
-  const double *a = ember_lua_check_numbers(L, -1, fn, "amplitudes", &na);
-  if (nt != na || nt == 0)
-    return ember_lua_error(L, "%s: times and amplitudes must be non-empty and of equal length, got %d and %d",
-                           fn, (int)nt, (int)na);
-  lcur *u = new_cur_ud(L, "step_current");
-  if (ember_current_source_new(net_of(L), t, a, nt, &u->src))
-    return ember_lua_fail(L, fn);
-  ember_lua_ctx_of(L)->built = 1;
-  return 1;
-}
-
-/* src:inject(pop [, ids]) */
-static int cur_inject(lua_State *L)
-{
-  const char *fn = "src:inject";
-  max_args(L, 3, fn);
-  lcur *u = luaL_testudata(L, 1, CUR_MT);
-  if (!u || !u->src)
-    return ember_lua_error(L, "%s: call it as a method, src:inject(pop [, ids]), on a current source", fn);
-  lpop *p = check_pop_arg(L, 2, 1, fn, "pop");
-  size_t n = 0;
-  const uint32_t *ids = ember_lua_absent(L, 3) ? NULL : ember_lua_check_ids(L, 3, fn, "ids", &n);
-  if (ember_current_source_inject(u->src, p->pop, ids, n))
-    return ember_lua_fail(L, fn);
-  return 0;
-}
-
-static int cur_tostring(lua_State *L)
-{
-  lcur *u = luaL_checkudata(L, 1, CUR_MT);
-  lua_pushfstring(L, "current source (%s)", u->kind);
-  return 1;
-}
-
-/* ----------------------------------------------------------- projections --- */
-
-typedef struct conn_opts {
-  ember_dist weight, delay;
-  const char *receptor;
-  int autapses;
-} conn_opts;
-
-/* Reads connect's options table at idx; weight may be omitted only when every
- * from_list row has its own. */
-static void read_conn_opts(lua_State *L, int idx, const char *fn, int rows_weighted, conn_opts *o)
-{
-  static const char *const keys[] = {"weight", "delay", "receptor", "autapses", "plasticity",
-                                     "sigmoid", NULL};
-  ember_lua_value v;
-  o->weight = (ember_dist){EMBER_DIST_CONST, 0, 0};
-  o->delay = (ember_dist){EMBER_DIST_CONST, ember_lua_ctx_of(L)->default_delay, 0};
-  o->receptor = "excitatory";
-  o->autapses = 1;
-  int has_table = !ember_lua_absent(L, idx);
-  if (has_table) {
-    ember_lua_check_table(L, idx, 4, fn, "options");
-    ember_lua_check_keys(L, idx, fn, "option", keys);
-  }
-  if (has_table && lua_getfield(L, idx, "weight") != LUA_TNIL) {
-    ember_lua_check_value(L, -1, fn, "option 'weight'", 0, &v);
-    o->weight = v.dist;
-  } else if (!rows_weighted) {
-    ember_lua_error(L, "%s: option 'weight' is required (nA for current-based, uS for conductance-based "
-                    "receptors; a number or a distribution)", fn);
-  }
-  if (has_table && lua_getfield(L, idx, "delay") != LUA_TNIL) {
-    ember_lua_check_value(L, -1, fn, "option 'delay'", 0, &v);
-    o->delay = v.dist;
-    if (v.dist.kind == EMBER_DIST_CONST && !(v.dist.a > 0))
-      ember_lua_error(L, "%s: delay must be > 0 ms, got %g", fn, v.dist.a);
-  }
-  if (has_table) {
-    ember_lua_opt_string(L, idx, "receptor", fn, &o->receptor);
-    ember_lua_opt_bool(L, idx, "autapses", fn, &o->autapses);
-  }
-}
-
-/* ember.connect(pre, post, connector [, {weight =, delay =, receptor =, autapses =}]) */
-static int l_connect(lua_State *L)
-{
-  const char *fn = "ember.connect";
-  max_args(L, 4, fn);
-  if (luaL_testudata(L, 1, "ember.series"))
-    return ember_lua_error(L, "%s: a series is not connected but fed: series:feed(ltc_population)", fn);
-  lpop *pre = check_pop_arg(L, 1, 1, fn, "pre");
-  lpop *post = check_pop_arg(L, 2, 2, fn, "post");
-  int rows_weighted;
-  ember_connector c = *ember_lua_check_connector(L, 3, 3, fn, &rows_weighted);
-  conn_opts o;
-  read_conn_opts(L, 4, fn, rows_weighted, &o);
-  int ltc2 = ember_ltc_population_circuit(pre->pop) && ember_ltc_population_circuit(post->pop);
-  if (ember_ltc_population_circuit(pre->pop) && lua_type(L, 4) == LUA_TTABLE)
-    for (int k = ltc2; k < 2; k++)   /* LTC -> LTC: a receptor, no delay */
-      if (lua_getfield(L, 4, k ? "delay" : "receptor") != LUA_TNIL)
-        return ember_lua_error(L, "%s: '%s' does not apply to a connection from LTC population '%s': %s",
-                               fn, k ? "delay" : "receptor", ember_population_label(pre->pop),
-                               ltc2 ? "its v is sampled at the start of each interval and held over it"
-                                    : "it sends a graded current (weight x value, nA), held over each "
-                                      "interval");
-  double sm[2];
-  int has_sigmoid = ember_lua_ltc_sigmoid(L, 4, fn, ltc2, sm);   /* sigmoid = {sigma =, mu =} */
-  c.allow_autapses = o.autapses;
-  lproj *u = lua_newuserdatauv(L, sizeof *u, 0);
-  u->proj = NULL;
-  snprintf(u->receptor, sizeof u->receptor, "%s",
-           ember_ltc_population_circuit(pre->pop) && !ltc2 ? "graded current" : o.receptor);
-  luaL_setmetatable(L, PROJ_MT);
-  if (ember_projection_new(net_of(L), pre->pop, post->pop, &c, &o.weight, &o.delay, o.receptor,
-                           &u->proj))
-    return ember_lua_fail(L, fn);
-  if (has_sigmoid && ember_projection_set_sigmoid(u->proj, sm[0], sm[1]))
-    return ember_lua_fail(L, fn);
-  if (!ember_lua_absent(L, 4)) {
-    if (lua_getfield(L, 4, "plasticity") != LUA_TNIL)
-      ember_lua_apply_plasticity(L, lua_gettop(L), fn, u->proj);
-    lua_pop(L, 1);
-  }
-  return 1;
-}
-
-static lproj *check_proj(lua_State *L, const char *fname)
-{
-  lproj *u = luaL_testudata(L, 1, PROJ_MT);
-  if (!u || !u->proj)
-    ember_lua_error(L, "%s: call it as a method, proj:%s(...), on a projection (got %s)", fname,
-                    strchr(fname, ':') + 1, ember_lua_describe(L, 1));
-  return u;
-}
-
-ember_projection *ember_lua_check_proj(lua_State *L, const char *fname)
-{
-  return check_proj(L, fname)->proj;
-}
-
-/* proj:weights() -> array of weights in storage order (by pre, then creation) */
-static int proj_weights(lua_State *L)
-{
-  lproj *u = check_proj(L, "proj:weights");
-  size_t n = ember_projection_size(u->proj);
-  lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
-  for (size_t k = 0; k < n; k++) {
-    double w;
-    ember_projection_get(u->proj, k, NULL, NULL, &w, NULL);
-    lua_pushnumber(L, w);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
-  return 1;
-}
-
-/* proj:connections() -> array of {i, j, w, d} (0-based ids, weight, delay ms) */
-static int proj_connections(lua_State *L)
-{
-  lproj *u = check_proj(L, "proj:connections");
-  size_t n = ember_projection_size(u->proj);
-  lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
-  for (size_t k = 0; k < n; k++) {
-    uint32_t i, j;
-    double w, d;
-    ember_projection_get(u->proj, k, &i, &j, &w, &d);
-    lua_createtable(L, 4, 0);
-    lua_pushinteger(L, i);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, j);
-    lua_rawseti(L, -2, 2);
-    lua_pushnumber(L, w);
-    lua_rawseti(L, -2, 3);
-    lua_pushnumber(L, d);
-    lua_rawseti(L, -2, 4);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
-  return 1;
-}
-
-static int proj_set_weights(lua_State *L)
-{
-  const char *fn = "proj:set_weights";
-  lproj *u = check_proj(L, fn);
-  ember_lua_value v;
-  ember_lua_check_value(L, 2, fn, "argument 1 (weight)", 1, &v);
-  ember_status st = v.array ? ember_projection_set_weight_array(u->proj, v.array, v.n_array)
-                            : ember_projection_set_weights(u->proj, &v.dist);
-  if (st)
-    return ember_lua_fail(L, fn);
-  return 0;
-}
-
-static int proj_len(lua_State *L)
-{
-  lproj *u = luaL_checkudata(L, 1, PROJ_MT);
-  lua_pushinteger(L, u->proj ? (lua_Integer)ember_projection_size(u->proj) : 0);
-  return 1;
-}
-
-static int proj_tostring(lua_State *L)
-{
-  lproj *u = luaL_checkudata(L, 1, PROJ_MT);
-  if (!u->proj)
-    lua_pushliteral(L, "projection (not created)");
-  else
-    lua_pushfstring(L, "projection '%s' (%I synapses, %s)", ember_projection_label(u->proj),
-                    (lua_Integer)ember_projection_size(u->proj), u->receptor);
-  return 1;
-}
-
-static int proj_index(lua_State *L)
-{
-  lproj *u = luaL_checkudata(L, 1, PROJ_MT);
-  const char *key = lua_tostring(L, 2);
-  if (u->proj && key && strcmp(key, "label") == 0)
-    lua_pushstring(L, ember_projection_label(u->proj));
-  else if (u->proj && key && strcmp(key, "size") == 0)
-    lua_pushinteger(L, (lua_Integer)ember_projection_size(u->proj));
-  else if (u->proj && key && strcmp(key, "receptor") == 0)
-    lua_pushstring(L, u->receptor);
-  else if (u->proj && key && strcmp(key, "pre") == 0)
-    push_pop(L, ember_projection_pre(u->proj));
-  else if (u->proj && key && strcmp(key, "post") == 0)
-    push_pop(L, ember_projection_post(u->proj));
-  else if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "methods") && lua_getfield(L, -1, key ? key : "") == LUA_TNIL)
-    return ember_lua_error(L, "a projection has no field or method %s (fields: label, size, receptor, pre, "
-                           "post; methods: weights, connections, set_weights, set_plasticity, get_plasticity, record)", ember_lua_describe(L, 2));
-  return 1;
-}
-
 /* ------------------------------------------------------------ registration --- */
 
-/* A metatable with __index = idx (which looks in its "methods" table). */
-static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods)
-{
-  luaL_newmetatable(L, name);
-  luaL_setfuncs(L, meta, 0);
-  lua_newtable(L);
-  luaL_setfuncs(L, methods, 0);
-  lua_setfield(L, -2, "methods");
-  lua_pop(L, 1);
-}
-
-static void open_classes(lua_State *L)
-{
-  static const luaL_Reg pop_meta[] = {
-    {"__index", pop_index}, {"__len", pop_len}, {"__tostring", pop_tostring}, {NULL, NULL}};
-  static const luaL_Reg pop_methods[] = {
-    {"initialize", pop_initialize}, {"set", pop_set}, {"get", pop_get}, {"record", pop_record},
-    {"spike_count", pop_spike_count}, {"spikes", pop_spikes}, {NULL, NULL}};
-  static const luaL_Reg proj_meta[] = {
-    {"__index", proj_index}, {"__len", proj_len}, {"__tostring", proj_tostring}, {NULL, NULL}};
-  static const luaL_Reg proj_methods[] = {
-    {"weights", proj_weights}, {"connections", proj_connections}, {"set_weights", proj_set_weights},
-    {NULL, NULL}};
-  static const luaL_Reg cur_meta[] = {{"__tostring", cur_tostring}, {NULL, NULL}};
-  static const luaL_Reg cur_methods[] = {{"inject", cur_inject}, {NULL, NULL}};
-  new_class(L, POP_MT, pop_meta, pop_methods);
-  new_class(L, PROJ_MT, proj_meta, proj_methods);
-  luaL_getmetatable(L, PROJ_MT);        /* plasticity methods: sim/lua_plasticity.c */
-  lua_getfield(L, -1, "methods");
-  luaL_setfuncs(L, ember_lua_plasticity_methods, 0);
-  lua_pop(L, 2);
-  new_class(L, CUR_MT, cur_meta, cur_methods);
-  luaL_getmetatable(L, CUR_MT);         /* plain method lookup for current sources */
-  lua_getfield(L, -1, "methods");
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-}
-
-void ember_lua_open_objects(lua_State *L)
+void ember_lua_open_populations(lua_State *L)
 {
   static const luaL_Reg fns[] = {
     {"population", l_population}, {"poisson", l_poisson}, {"spike_array", l_spike_array},
-    {"dc", l_dc}, {"step_current", l_step_current}, {"connect", l_connect}, {NULL, NULL}};
+    {NULL, NULL}};
+  static const luaL_Reg meta[] = {
+    {"__index", pop_index}, {"__len", pop_len}, {"__tostring", pop_tostring}, {NULL, NULL}};
+  static const luaL_Reg methods[] = {
+    {"initialize", pop_initialize}, {"set", pop_set}, {"get", pop_get}, {"record", pop_record},
+    {"spike_count", pop_spike_count}, {"spikes", pop_spikes}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
-  open_classes(L);
+  ember_lua_new_class(L, POP_MT, meta, methods);
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, POPS_KEY);
 }

@@ -1,0 +1,537 @@
+/* Solver "expint" for lif_cond_exp (see expint_kernel.h).
+ *
+ * The neuron's open step is [ta, tb]: its description c (the neuron's y_prev)
+ * and the state y at tb. c[0 .. 3) is the state at ta; c[KIND] says what the
+ * rest holds:
+ *   LIVE   c[3 .. 8) the quartic's coefficients a_0 .. a_4 in theta = beta / B,
+ *          c[8] = B = beta(tb - ta);
+ *   REFR   nothing: v is clamped, the conductances decay;
+ *   TAYLOR c[3 k + i], k <= K: the Taylor coefficients (negative conductances);
+ *   LAZY   nothing yet: a step proved free of threshold crossings but not
+ *          computed, and y is not its end state (see take_step);
+ *   DONE   (after a LAZY step was cut) y holds the state where it was cut.
+ * ta == tb means there is no step: y alone is the state. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "expint_kernel.h"
+#include "models/lif_cond_exp.h"
+#include "root.h"
+
+extern const ember_model ember_lif_cond_exp;
+
+enum { LIVE = 0, REFR = 1, TAYLOR = 2, LAZY = 3, DONE = 4 };
+#define NDEG 4   /* degree of the interpolant of v_inf */
+
+int expint_supports(const ember_model *m) { return m == &ember_lif_cond_exp; }
+
+size_t expint_pending(size_t K) { return K + 2; }
+
+static inline size_t kind_slot(size_t K) { return (K + 1) * CE_N_STATE; }
+
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+
+/* psi_k(x) = x integral_0^1 e^(-x (1 - th)) th^k dth, k = 0 .. NDEG: the integral
+ * of (s / x)^k against e^(-(x - s)) over [0, x]. psi_0 = 1 - e^(-x) and
+ * psi_k = 1 - (k / x) psi_(k-1). Upwards the recurrence loses a factor k / x of
+ * accuracy per step, so below x = 1 psi_NDEG comes from its series
+ * x NDEG! sum_m (-x)^m / (m + NDEG + 1)! (17 terms: 2e-18 at x = 1) and the
+ * recurrence runs downwards, where it is stable. Returns e^(-x). */
+static const double inv_fact5[17] = {
+  1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
+  1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0, 1.0 / 87178291200.0,
+  1.0 / 1307674368000.0, 1.0 / 20922789888000.0, 1.0 / 355687428096000.0,
+  1.0 / 6402373705728000.0, 1.0 / 121645100408832000.0, 1.0 / 2432902008176640000.0,
+  1.0 / 51090942171709440000.0,
+};
+
+static inline double psi(double x, double ps[NDEG + 1])
+{
+  if (x < 1.0) {
+    /* In powers of x^2, two chains side by side (the latency of one Horner
+     * chain of 16 is what a step would wait on). */
+    double mx = -x, x2 = x * x, se = inv_fact5[16], so = inv_fact5[15];
+#pragma GCC unroll 8
+    for (int m = 14; m >= 0; m -= 2) {
+      se = se * x2 + inv_fact5[m];
+      so = m > 0 ? so * x2 + inv_fact5[m - 1] : so;
+    }
+    double s = se + mx * so;
+    ps[4] = 24.0 * x * s;
+    ps[3] = (1.0 - ps[4]) * x * 0.25;
+    ps[2] = (1.0 - ps[3]) * x * (1.0 / 3.0);
+    ps[1] = (1.0 - ps[2]) * x * 0.5;
+    ps[0] = (1.0 - ps[1]) * x;
+    return 1.0 - ps[0];
+  }
+  double ix = 1.0 / x;
+  ps[0] = -expm1(-x);
+  ps[1] = 1.0 - ix * ps[0];
+  ps[2] = 1.0 - 2.0 * ix * ps[1];
+  ps[3] = 1.0 - 3.0 * ix * ps[2];
+  ps[4] = 1.0 - 4.0 * ix * ps[3];
+  return 1.0 - ps[0];
+}
+
+/* The parameters a step needs, from the neuron's. */
+typedef struct cpar {
+  double itm, icm, ie, ii, te, ti;   /* 1/tau_m, 1/cm, 1/tau_E, 1/tau_I, tau_E, tau_I */
+  double c0, cE, cI;                 /* b v_inf = c0 + cE g_e + cI g_i */
+} cpar;
+
+static inline cpar cpar_of(const ember_neuron_ctx *ctx)
+{
+  const double *p = ctx->p;
+  cpar q;
+  q.itm = p[CE_INV_TAU_M];
+  q.icm = p[CE_INV_CM];
+  q.ie = p[CE_INV_TAU_E];
+  q.ii = p[CE_INV_TAU_I];
+  q.te = p[LIF_TAU_SYN_E];
+  q.ti = p[LIF_TAU_SYN_I];
+  q.c0 = p[LIF_V_REST] * q.itm + (p[LIF_I_OFFSET] + ctx->i_ext) * q.icm;
+  q.cE = p[CE_E_REV_E] * q.icm;
+  q.cI = p[CE_E_REV_I] * q.icm;
+  return q;
+}
+
+static inline double vinf_of(const cpar *q, double ge, double gi)
+{
+  return (q->c0 + q->cE * ge + q->cI * gi) / (q->itm + q->icm * (ge + gi));
+}
+
+/* The nodes of a fit: beta, g_e, g_i, v_inf at t = n h / 4, and e^(-B). */
+typedef struct nodes {
+  double beta[5], ge[5], gi[5], vinf[5], em;
+} nodes;
+
+/* One step of length h from the state s (v, g_e, g_i >= 0): the quartic's
+ * coefficients and B into co[0 .. 6), the state at h into y, the nodes into nd;
+ * returns the error estimate (the quartic minus the cubic at h). With
+ * d = 1 - e^(-h/(4 tau)), 1 - e^(-t_n/tau) = 1 - (1 - d)^n, expanded so that it
+ * keeps its accuracy when d is small. */
+static inline __attribute__((always_inline)) double
+fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+{
+  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI];
+  double dE = -expm1(-0.25 * h * q->ie), dI = q->ii == q->ie ? dE : -expm1(-0.25 * h * q->ii);
+  double fE[5] = {0, dE, dE * (2 - dE), dE * (3 - dE * (3 - dE)), dE * (4 - dE * (6 - dE * (4 - dE)))};
+  double fI[5] = {0, dI, dI * (2 - dI), dI * (3 - dI * (3 - dI)), dI * (4 - dI * (6 - dI * (4 - dI)))};
+  double *beta = nd->beta, *ge = nd->ge, *gi = nd->gi, *vi = nd->vinf, d[5];
+  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = 0.25 * h * q->itm;
+#pragma GCC unroll 5
+  for (int n = 0; n < 5; n++) {
+    ge[n] = ge0 - ge0 * fE[n];
+    gi[n] = gi0 - gi0 * fI[n];
+    beta[n] = ht * n + ae * fE[n] + ai * fI[n];
+    d[n] = vi[n] = vinf_of(q, ge[n], gi[n]);
+  }
+  double B = beta[4], iB = 1.0 / B;
+  double x1 = beta[1] * iB, x2 = beta[2] * iB, x3 = beta[3] * iB;
+  /* Newton's divided differences on 0, x1, x2, x3, 1, then the monomial
+   * coefficients by nested multiplication. */
+  double r10 = 1.0 / x1, r21 = 1.0 / (x2 - x1), r32 = 1.0 / (x3 - x2), r43 = 1.0 / (1 - x3);
+  double r20 = 1.0 / x2, r31 = 1.0 / (x3 - x1), r42 = 1.0 / (1 - x2);
+  double r30 = 1.0 / x3, r41 = 1.0 / (1 - x1);
+  double d1 = (d[1] - d[0]) * r10, e2 = (d[2] - d[1]) * r21, e3 = (d[3] - d[2]) * r32,
+         e4 = (d[4] - d[3]) * r43;
+  double d2 = (e2 - d1) * r20, f3 = (e3 - e2) * r31, f4 = (e4 - e3) * r42;
+  double d3 = (f3 - d2) * r30, g4 = (f4 - f3) * r41;
+  double d4 = g4 - d3;   /* / (1 - 0) */
+  /* a(th) = d0 + th (d1 + (th - x1)(d2 + (th - x2)(d3 + (th - x3) d4))) */
+  double p0 = d3 - x3 * d4, p1 = d4;                                  /* d3 + (th - x3) d4 */
+  double s0 = d2 - x2 * p0, s1 = p0 - x2 * p1, s2 = p1;               /* d2 + (th - x2) p */
+  double u0 = d1 - x1 * s0, u1 = s0 - x1 * s1, u2 = s1 - x1 * s2, u3 = s2;
+  double a0 = d[0], a1 = u0, a2 = u1, a3 = u2, a4 = u3;
+  /* The quartic minus the cubic: d4 th (th - x1)(th - x2)(th - x3). */
+  double w1 = -x1 * x2 * x3, w2 = x1 * x2 + x1 * x3 + x2 * x3, w3 = -(x1 + x2 + x3);
+  double ps[NDEG + 1];
+  double em = psi(B, ps);
+  nd->em = em;
+  co[0] = a0; co[1] = a1; co[2] = a2; co[3] = a3; co[4] = a4;
+  co[5] = B;
+  y[CE_V] = v0 * em + (a0 * ps[0] + a1 * ps[1] + a2 * ps[2] + a3 * ps[3] + a4 * ps[4]);
+  y[CE_GE] = ge[4];
+  y[CE_GI] = gi[4];
+  return fabs(d4 * (w1 * ps[1] + w2 * ps[2] + w3 * ps[3] + ps[4]));
+}
+
+/* The tolerance of a step of length h from v0 with slope dv (half of it, as
+ * the Taylor kernel's). */
+static inline double half_tol(double atol, double rtol, double v0, double dv, double h)
+{
+  return 0.5 * (atol + rtol * (fabs(v0) + fabs(dv) * h));
+}
+
+static inline double slope0(const cpar *q, const double *st, double vinf0)
+{
+  return (q->itm + q->icm * (st[CE_GE] + st[CE_GI])) * (vinf0 - st[CE_V]);
+}
+
+/* The state at tau of a LAZY step from st: steps of the same control as
+ * take_step's, the first one the whole way. */
+static void lazy_eval(const cpar *q, double atol, double rtol, const double *st, double tau,
+                      double *out)
+{
+  double s[CE_N_STATE], y[CE_N_STATE], co[6], done = 0, h = tau;
+  nodes nd;
+  memcpy(s, st, sizeof s);
+  for (;;) {
+    double rem = tau - done;
+    h = dmin(h, rem);
+    double e = fit(q, s, h, co, y, &nd);
+    double r = e / half_tol(atol, rtol, s[CE_V], slope0(q, s, nd.vinf[0]), h);
+    if (r > 1 && h > 16 * DBL_EPSILON * dmax(1.0, tau)) {
+      h *= 0.9 / sqrt(sqrt(r));
+      continue;
+    }
+    memcpy(s, y, sizeof s);
+    if (h == rem)
+      break;
+    done += h;
+    h *= 2;
+  }
+  memcpy(out, s, sizeof s);
+}
+
+/* v at tau inside a LIVE step: beta(tau) in closed form, then the quartic
+ * restricted to [0, beta(tau)] (its coefficients scaled by r^k, r = beta / B)
+ * against the exponential. 1 - e^(-x) by expm1, so that beta keeps its relative
+ * accuracy in short steps. */
+static void live_eval(const cpar *q, const double *c, double tau, double *out)
+{
+  double fE = -expm1(-tau * q->ie), fI = q->ii == q->ie ? fE : -expm1(-tau * q->ii);
+  double ge0 = c[CE_GE], gi0 = c[CE_GI];
+  double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
+  double ps[NDEG + 1], r = beta / c[8];
+  double em = psi(beta, ps);
+  double s = 0, rk = 1;
+  for (int k = 0; k <= NDEG; k++) {
+    s += c[3 + k] * rk * ps[k];
+    rk *= r;
+  }
+  out[CE_V] = c[CE_V] * em + s;
+  out[CE_GE] = ge0 * (1.0 - fE);
+  out[CE_GI] = gi0 * (1.0 - fI);
+}
+
+static void taylor_horner(const double *c, size_t K, double tau, double *out)
+{
+  for (size_t i = 0; i < CE_N_STATE; i++) {
+    double s = c[K * CE_N_STATE + i];
+    for (size_t k = K; k-- > 0;)
+      s = s * tau + c[k * CE_N_STATE + i];
+    out[i] = s;
+  }
+}
+
+void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
+                 double tau, double *out)
+{
+  if (tau <= 0.0) {
+    memcpy(out, c, CE_N_STATE * sizeof *out);
+    return;
+  }
+  cpar q = cpar_of(ctx);
+  switch ((int)c[kind_slot(K)]) {
+  case LIVE:
+    live_eval(&q, c, tau, out);
+    break;
+  case LAZY:
+    lazy_eval(&q, atol, rtol, c, tau, out);
+    break;
+  case REFR:
+    out[CE_V] = c[CE_V];
+    out[CE_GE] = c[CE_GE] * exp(-tau * q.ie);
+    out[CE_GI] = c[CE_GI] * exp(-tau * q.ii);
+    break;
+  default:
+    taylor_horner(c, K, tau, out);
+  }
+}
+
+int expint_lazy(const double *c, size_t K) { return c[kind_slot(K)] == LAZY; }
+
+/* ------------------------------------------------------------ the kernel --- */
+
+typedef struct kern {
+  taylor *T;
+  const ember_model *m;
+  size_t K, sv;
+  double hmax, root_tol, th;
+  int spiking, resets;
+  neuron_job *j;
+  double *y, *c, *tmp, *f;
+  double ta, tb, end;
+  cpar q;                  /* of the current step (c0 changes with i_ext at events) */
+  nodes nd;                /* of the last LIVE step */
+} kern;
+
+#define KN CE_N_STATE
+#define KSFX(f) f##_ei
+
+static ember_status fail_step(kern *k, int st, double t, char *msg, size_t len)
+{
+  snprintf(msg, len, "population '%s' neuron %u: solver expint failed at t = %.9g ms: %s",
+           k->j->label, k->j->id, t, st < 0 ? "step size underflow" : "model error");
+  return EMBER_ERR_SOLVER;
+}
+
+static ember_status check_finite(kern *k, char *msg, size_t len)
+{
+  size_t i = 0;
+  while (i < KN && isfinite(k->y[i]))
+    i++;
+  if (i == KN)
+    return EMBER_OK;
+  snprintf(msg, len, "population '%s' neuron %u: state variable '%s' became %g in the step "
+           "from t = %.9g ms (last finite state) to t = %.9g ms", k->j->label, k->j->id,
+           k->m->state[i].name, k->y[i], k->ta, k->tb);
+  return EMBER_ERR_NONFINITE;
+}
+
+static void KSFX(eval_at)(const kern *k, double tau, double *out)
+{
+  if (tau <= 0.0) {
+    memcpy(out, k->c, KN * sizeof *out);
+    return;
+  }
+  int lazy = k->c[kind_slot(k->K)] == LAZY;
+  if (tau >= k->tb - k->ta && !lazy) {
+    memcpy(out, k->y, KN * sizeof *out);
+    return;
+  }
+  expint_eval(&k->j->ctx, k->c, k->K, k->T->atol, k->T->rtol, dmin(tau, k->tb - k->ta), out);
+  if (lazy && out == k->y)   /* cut: y is now the state there (collapse follows) */
+    k->c[kind_slot(k->K)] = DONE;
+}
+
+/* Before the loop takes y as the state at tb: a LAZY step's end is computed
+ * only now. */
+static void KSFX(sync)(kern *k)
+{
+  if (k->c[kind_slot(k->K)] == LAZY && k->tb > k->ta) {
+    KSFX(eval_at)(k, k->tb - k->ta, k->y);
+    k->c[kind_slot(k->K)] = DONE;
+  }
+}
+
+/* Whether v stays below threshold over [0, H] from c: the bound of live_below
+ * over the whole stretch, from the conductances at its ends. */
+static int lazy_ok(kern *k, double H)
+{
+  const cpar *q = &k->q;
+  const double *c = k->c;
+  double *key = k->T->memo_key, *f = k->T->memo_f;
+  if (!(key[0] == H && key[1] == q->ie && key[2] == q->ii)) {
+    f[0] = -expm1(-H * q->ie);
+    f[1] = q->ii == q->ie ? f[0] : -expm1(-H * q->ii);
+    key[0] = H, key[1] = q->ie, key[2] = q->ii;
+  }
+  double fE = f[0], fI = f[1];
+  double ge0 = c[CE_GE], gi0 = c[CE_GI], ge1 = ge0 - ge0 * fE, gi1 = gi0 - gi0 * fI;
+  double S = dmax(dmax(vinf_of(q, ge0, gi0), vinf_of(q, ge1, gi1)),
+                  dmax(vinf_of(q, ge0, gi1), vinf_of(q, ge1, gi0)));
+  if (S < k->th)
+    return 1;
+  double B = q->itm * H + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
+  return S + (c[CE_V] - S) * exp(-B) < k->th;
+}
+
+static inline double live_step(kern *k, double h)
+{
+  return fit(&k->q, k->c, h, k->c + 3, k->y, &k->nd);
+}
+
+/* A Taylor step (negative conductances), as taylor_kernel_body.h's take_step. */
+static int taylor_step(kern *k, double *hh)
+{
+  neuron_job *j = k->j;
+  size_t K = k->K, n = KN;
+  int st = k->m->taylor(k->y, K, k->c, &j->ctx);
+  if (st)
+    return st;
+  for (;;) {
+    double hk = pow(*hh, (double)K), q = 0;
+    for (size_t i = 0; i < n; i++) {
+      double tol = k->T->atol + k->T->rtol * (fabs(k->c[i]) + fabs(k->c[n + i]) * *hh);
+      q = dmax(q, fabs(k->c[K * n + i]) * hk / (0.5 * tol));
+    }
+    if (!(q > 1) || !isfinite(q))
+      break;
+    *hh *= 0.9 / pow(q, 1.0 / (double)K);
+    if (*hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+      return -1;
+  }
+  k->c[kind_slot(K)] = TAYLOR;
+  taylor_horner(k->c, K, *hh, k->y);
+  return 0;
+}
+
+/* One step from tb, ending at lim at the latest. LIVE steps start from the last
+ * accepted length doubled (the error grows as about h^5: a rejected length h is
+ * replaced by 0.9 h / ratio^(1/4) and tried again). */
+static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
+{
+  neuron_job *j = k->j;
+  KSFX(sync)(k);
+  double t = k->tb, room = lim - t;
+  k->ta = t;
+  memcpy(k->c, k->y, KN * sizeof *k->c);
+  double hh = dmin(room, dmin(2 * *j->h, k->hmax));
+  if (j->ctx.refractory) {   /* v clamped, the conductances exact */
+    hh = dmin(room, k->hmax);
+    k->c[kind_slot(k->K)] = REFR;
+    k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
+    k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
+  } else if (!(k->c[CE_GE] >= 0 && k->c[CE_GI] >= 0)) {
+    int st = taylor_step(k, &hh);
+    if (st)
+      return fail_step(k, st, t, msg, len);
+    if (hh < room)
+      *j->h = hh;
+  } else {
+    k->q = cpar_of(&j->ctx);
+    /* A step past the segment's end (the last of an interval) is mostly cut
+     * back by the next event: when the bound proves it free of crossings it is
+     * left LAZY, and the cut computes the state at the event directly. */
+    if (lim > k->end && lazy_ok(k, room)) {
+      k->c[kind_slot(k->K)] = LAZY;
+      k->tb = lim;
+      return EMBER_OK;
+    }
+    double v0 = k->c[CE_V], atol = k->T->atol, rtol = k->T->rtol;
+    for (;;) {
+      double e = live_step(k, hh);
+      double r = e / half_tol(atol, rtol, v0, slope0(&k->q, k->c, k->nd.vinf[0]), hh);
+      if (!(r > 1))
+        break;
+      hh *= 0.9 / sqrt(sqrt(r));
+      if (hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(t)))
+        return fail_step(k, -1, t, msg, len);
+    }
+    k->c[kind_slot(k->K)] = LIVE;
+    if (hh < room)
+      *j->h = hh;
+  }
+  k->tb = hh == room ? lim : t + hh;
+  return check_finite(k, msg, len);
+}
+
+/* g at ta + tau: v minus threshold (which = 0) or its slope. */
+static double probe_ei(void *kv, double tau, int which)
+{
+  kern *k = kv;
+  KSFX(eval_at)(k, tau, k->tmp);
+  if (which == 0)
+    return k->tmp[k->sv] - k->th;
+  k->m->rhs(k->ta + tau, k->tmp, k->f, &k->j->ctx);
+  return k->f[k->sv];
+}
+
+/* The largest v_inf over a stretch where the conductances go from (ea, ia) to
+ * (eb, ib): v_inf is linear-fractional in (g_e, g_i) with a positive
+ * denominator, and the conductances are monotone, so the supremum is at a
+ * corner of the box they sweep. */
+static inline double vinf_sup(const cpar *q, double va, double vb, double ea, double ia,
+                              double eb, double ib)
+{
+  return dmax(dmax(va, vb), dmax(vinf_of(q, ea, ib), vinf_of(q, eb, ia)));
+}
+
+/* Whether v stays below threshold on the LIVE step just taken, proved rather
+ * than estimated. dv/dbeta = v_inf - v with v_inf <= S on a stretch gives
+ * v(beta) <= S + (v(beta_0) - S) e^(-(beta - beta_0)): a bound that rises
+ * monotonically towards S. First S over the whole step, then, if that is not
+ * enough, the bound carried through the four quarters with each its own S (the
+ * membrane lags v_inf, so v_inf may touch threshold while v cannot). */
+static int live_below(const kern *k)
+{
+  const cpar *q = &k->q;
+  const double *ge = k->nd.ge, *gi = k->nd.gi, *vi = k->nd.vinf, *beta = k->nd.beta;
+  double v0 = k->c[CE_V];
+  double S = vinf_sup(q, vi[0], vi[4], ge[0], gi[0], ge[4], gi[4]);
+  if (S + (v0 - S) * k->nd.em < k->th)
+    return 1;
+  double u = v0;
+#pragma GCC unroll 4
+  for (int n = 0; n < 4; n++) {
+    S = vinf_sup(q, vi[n], vi[n + 1], ge[n], gi[n], ge[n + 1], gi[n + 1]);
+    u = S + (u - S) * exp(beta[n] - beta[n + 1]);
+    if (!(u < k->th))
+      return 0;
+  }
+  return 1;
+}
+
+/* Offset of an upward threshold crossing inside [ta, tb], or -1. */
+static double KSFX(find_crossing)(kern *k)
+{
+  double len = k->tb - k->ta;
+  double ga = k->c[CE_V] - k->th, gb = k->y[CE_V] - k->th;
+  if (!(ga < 0))
+    return -1;
+  if (gb >= 0) {
+    /* A crossing after the segment's end is not fired now (the next interval's
+     * events may come first and the step is cut back to the end), so where it
+     * lies does not matter: one look at the end tells. */
+    double te = k->end - k->ta;
+    if (te < len) {
+      double ge = probe_ei(k, te, 0);
+      if (ge < 0)
+        return len;
+      gb = ge;
+      len = te;
+    }
+    return root_locate(probe_ei, k, 0, ga, len, gb, 0, 1, k->root_tol);
+  }
+  int kind = (int)k->c[kind_slot(k->K)];
+  if (kind == REFR || kind == LAZY)
+    return -1;
+  if (kind == LIVE && live_below(k))
+    return -1;
+  if (kind == TAYLOR) {
+    double bound = 0, pw = 1;
+    for (size_t i = 1; i <= k->K; i++) {
+      pw *= len;
+      bound += fabs(k->c[i * KN + CE_V]) * pw;
+    }
+    if (ga + bound < 0)
+      return -1;
+  }
+  double db = probe_ei(k, len, 1);
+  if (!(db < 0))
+    return -1;
+  double da = probe_ei(k, 0, 1);
+  if (!(da > 0))
+    return -1;
+  double tmax = root_locate(probe_ei, k, 0, da, len, db, 1, -1, dmax(k->root_tol, 1e-4 * len));
+  double gmax = probe_ei(k, tmax, 0);
+  return gmax >= 0 ? root_locate(probe_ei, k, 0, ga, tmax, gmax, 0, 1, k->root_tol) : -1;
+}
+
+#define KSYNC(k) KSFX(sync)(k)
+#include "event_loop_body.h"
+
+ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double root_tol,
+                            double *scratch, neuron_job *job, double t0, double t1,
+                            spike_buf *sink, char *msg, size_t msglen)
+{
+  kern k;   /* field by field: the node arrays need no clearing */
+  k.T = T; k.m = m; k.K = T->order; k.sv = m->spike_var;
+  k.hmax = hmax; k.root_tol = root_tol; k.th = m->threshold(job->ctx.p);
+  k.spiking = 1; k.resets = 1;
+  k.j = job; k.y = job->y; k.c = job->y_prev; k.tmp = scratch; k.f = scratch + m->n_state;
+  k.ta = *job->t_prev; k.tb = *job->t_cur; k.end = k.tb;
+  if (k.ta == k.tb)   /* the state may have been set between runs */
+    memcpy(k.c, k.y, KN * sizeof *k.c);
+  job->ctx.refractory = k.ta < *job->refr_until;
+  ember_status st = run_ei(&k, t0, t1, sink, msg, msglen);
+  if (st)
+    return st;
+  *job->t_prev = k.ta;
+  *job->t_cur = k.tb;
+  return EMBER_OK;
+}
