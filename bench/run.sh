@@ -266,7 +266,7 @@ def brian(dt):
         return None
     return np.sort(np.loadtxt(p, ndmin=2)[:, 0]) if os.path.getsize(p) else np.zeros(0)
 ref = ember("acc_ref")
-rows = [("Ember defaults (taylor, 1e-6)", ember("acc_default")),
+rows = [("Ember defaults (expint, 1e-6)", ember("acc_default")),
         ("Ember rkf45, 1e-4", ember("acc_rkf45_1e-4"))]
 rows += [(f"Brian2 euler, dt {dt} ms", brian(dt)) for dt in ("0.1", "0.01", "0.001")]
 print("| run | spikes | max abs dt (ms) | mean abs dt (ms) |")

@@ -28,7 +28,7 @@
 --   initial v        N(-65, 5) mV              the same
 --   initial g_e      N(4, 1.5) x g_L           N(0.04, 0.015) µS
 --   initial g_i      N(20, 12) x g_L           N(0.2, 0.12) µS
---   integration      Euler, dt = 0.1 ms        adaptive taylor (abstol = reltol = 1e-6),
+--   integration      Euler, dt = 0.1 ms        adaptive expint (abstol = reltol = 1e-6),
 --                                              spike times located inside the step
 --
 -- The initial values are those of R. Brette's Brian script for the review (v drawn as
@@ -38,7 +38,7 @@
 --
 -- Run:   ember run examples/coba.lua -o /tmp/coba [--threads 2] [--seed S]
 -- Environment: EMBER_T       duration in ms (default 1000)
---              EMBER_SOLVER  solver (default: the library's, taylor)
+--              EMBER_SOLVER  solver (default: the library's, expint)
 --              EMBER_TOL     abstol = reltol (default: the library's, 1e-6)
 --              EMBER_TRACE=1 also record v of excitatory neurons 0-4 every 0.1 ms
 

@@ -30,7 +30,7 @@
 --   initial g_i      (20 + 12 randn) x 10 nS       N(0.2, 0.12) uS, negative draws
 --                                                  set to 0 (see below)
 --   initial m, h, n  0 (Brian's example)           0
---   integration      exponential Euler, 0.1 ms     adaptive dopri5 (abstol = reltol
+--   integration      exponential Euler, 0.1 ms     adaptive taylor (abstol = reltol
 --                                                  = 1e-6), crossings inside the step
 --
 -- Negative initial conductances. The normal draws give g_i < 0 for about 5 % of
@@ -43,7 +43,7 @@
 --
 -- Run:   ember run examples/cobahh.lua -o /tmp/cobahh [--threads 2]
 -- Environment: EMBER_T       duration in ms (default 1000)
---              EMBER_SOLVER  solver (default: the library's, dopri5)
+--              EMBER_SOLVER  solver (default: the library's, taylor)
 --              EMBER_TOL     abstol = reltol (default: the library's, 1e-6)
 --              EMBER_TRACE=1 also record v of excitatory neurons 0-4 every 0.1 ms
 

@@ -20,6 +20,7 @@
 #include "ltc_pop.h"
 #include "solver.h"
 #include "sources/source.h"
+#include "team.h"
 
 void spike_buf_push(spike_buf *b, double t, uint32_t pop, uint32_t id)
 {
@@ -165,9 +166,17 @@ static int64_t slice_of(const ember_network *net, double t)
 
 /* ------------------------------------------------------------- advance --- */
 
-/* Fills the job for neuron i of a neuron population. */
-static void make_job(ember_population *pop, size_t i, const ember_event *ev, size_t n_ev,
-                     neuron_job *job)
+/* The parts of a job that are the same for every neuron of a population. */
+static void job_init(const ember_population *pop, neuron_job *job)
+{
+  job->pop = pop->index;
+  job->label = pop->label;
+  job->stdp = pop->stdp_in;
+}
+
+/* The rest of the job for neuron i (after job_init for its population). */
+static void job_neuron(ember_population *pop, size_t i, const ember_event *ev, size_t n_ev,
+                       neuron_job *job)
 {
   job->y = pop->state + i * pop->n_state;
   job->t_cur = &pop->t_cur[i];
@@ -180,10 +189,7 @@ static void make_job(ember_population *pop, size_t i, const ember_event *ev, siz
   job->refr_until = &pop->refr_until[i];
   job->ev = ev;
   job->n_ev = n_ev;
-  job->pop = pop->index;
   job->id = (uint32_t)i;
-  job->label = pop->label;
-  job->stdp = pop->stdp_in;
   job->n_samples = 0;
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
@@ -221,23 +227,66 @@ static int idle(const ember_population *pop, size_t i, size_t n_ev, double tb)
   return 1;
 }
 
+static int recording_now(const ember_population *pop)
+{
+  for (size_t r = 0; r < pop->n_rec; r++)
+    if (pop->rec[r]->k_begin < pop->rec[r]->k_end)
+      return 1;
+  return 0;
+}
+
+/* Lists in q->work the neurons that may have something to do in [ta, tb): those
+ * whose open step ends before tb, those with events, and those with a frame to
+ * record. In COBA a quarter of the neurons are busy in an interval, and the
+ * parallel loop then visits only those; the one pass over all neurons reads a
+ * single array without a branch. */
+static void list_work(ember_population *pop, double tb)
+{
+  event_queue *q = &pop->queue;
+  const double *tc = pop->t_cur;
+  uint32_t *w = q->work;
+  size_t m = 0, n = pop->n;
+  if (recording_now(pop)) {
+    for (size_t i = 0; i < n; i++)
+      if (!idle(pop, i, q->count[i], tb))
+        w[m++] = (uint32_t)i;
+    q->n_work = m;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    w[m] = (uint32_t)i;
+    m += tc[i] < tb;
+  }
+  for (size_t k = 0; k < q->n_touched; k++) {   /* with events, not listed yet */
+    uint32_t i = q->touched[k];
+    if (!(tc[i] < tb))
+      w[m++] = i;
+  }
+  q->n_work = m;
+}
+
 static void advance_neurons(ember_population *pop, thread_ws *w, double ta, double tb)
 {
   solver_ws *ws = w->solver[pop->index];
   const event_queue *q = &pop->queue;
   char msg[512];
+  neuron_job job;
+  job_init(pop, &job);
   /* nowait: populations are independent within an interval (each neuron is
    * written by one thread, spikes go to per-thread buffers), so the only barrier
    * needed is the one closing the parallel region. */
-  #pragma omp for schedule(dynamic, 64) nowait
-  for (size_t i = 0; i < pop->n; i++) {
-    size_t a = q->offsets[i], b = q->offsets[i + 1];
+  #pragma omp for schedule(dynamic, 16) nowait
+  for (size_t k = 0; k < q->n_work; k++) {
+    size_t i = q->work[k], a = 0, b = 0;
+    if (q->count[i]) {
+      a = q->first[i];
+      b = a + q->count[i];
+    }
     while (b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
       b--;
     if (idle(pop, i, b - a, tb))
       continue;
-    neuron_job job;
-    make_job(pop, i, q->sorted + a, b - a, &job);
+    job_neuron(pop, i, q->sorted + a, b - a, &job);
     ember_status st = solver_advance(ws, &job, ta, tb, &w->spikes, msg, sizeof msg);
     pop->i_ext[i] = job.ctx.i_ext;
     if (st)
@@ -258,10 +307,11 @@ static void settle_all(ember_network *net)
       ember_population *pop = net->pops[p];
       if (!pop->model || pop->ltc)
         continue;
+      neuron_job job;
+      job_init(pop, &job);
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
-        neuron_job job;
-        make_job(pop, i, NULL, 0, &job);
+        job_neuron(pop, i, NULL, 0, &job);
         job.n_samples = 0;
         solver_settle(net->ws[t].solver[p], &job, net->t);
       }
@@ -276,30 +326,41 @@ static void emit_sources(ember_population *pop, thread_ws *w, double ta, double 
     pop->source->emit(pop, i, ta, tb, &w->spikes);
 }
 
-/* Advances every population over [ta, tb). */
+/* One thread's share of advancing every population over [ta, tb), inside a
+ * parallel region (or alone). */
+static void advance_pops(ember_network *net, thread_ws *w, double ta, double tb)
+{
+  for (size_t p = 0; p < net->n_pops; p++) {
+    ember_population *pop = net->pops[p];
+    if (pop->ltc)   /* advanced before, by ltc_net_advance */
+      continue;
+    if (pop->model)
+      advance_neurons(pop, w, ta, tb);
+    else
+      emit_sources(pop, w, ta, tb);
+  }
+}
+
+static size_t spiking_pops(const ember_network *net)
+{
+  size_t n = 0;
+  for (size_t p = 0; p < net->n_pops; p++)
+    n += !net->pops[p]->ltc;
+  return n;
+}
+
+/* Advances every population over [ta, tb), in a parallel region of its own. */
 static void advance_all(ember_network *net, double ta, double tb)
 {
-  size_t spiking = 0;   /* only LTC circuits: no parallel region to open */
-  for (size_t p = 0; p < net->n_pops; p++)
-    spiking += !net->pops[p]->ltc;
-  if (!spiking)
+  if (!spiking_pops(net))   /* only LTC circuits: no parallel region to open */
     return;
-  #pragma omp parallel num_threads(net->n_ws)
+  #pragma omp parallel num_threads(net->n_ws) if(net->n_ws > 1)
   {
     int t = 0;
 #ifdef _OPENMP
     t = omp_get_thread_num();
 #endif
-    thread_ws *w = &net->ws[t];
-    for (size_t p = 0; p < net->n_pops; p++) {
-      ember_population *pop = net->pops[p];
-      if (pop->ltc)   /* advanced before, by ltc_net_advance */
-        continue;
-      if (pop->model)
-        advance_neurons(pop, w, ta, tb);
-      else
-        emit_sources(pop, w, ta, tb);
-    }
+    advance_pops(net, &net->ws[t], ta, tb);
   }
 }
 
@@ -342,28 +403,52 @@ static ember_status merge_spikes(ember_network *net, size_t *n_out)
   return EMBER_OK;
 }
 
-/* Queues every synaptic event caused by the spikes, at t_spike + delay. */
+/* The interval an event arriving at t is queued in. */
+static int64_t arrival_slot(const ember_network *net, double t)
+{
+  int64_t slot = slice_of(net, t);
+  return slot <= net->slice ? net->slice + 1 : slot;   /* rounding at an interval edge */
+}
+
+/* Queues the events of one spike along one projection, at t_spike + delay. */
+static ember_status deliver_row(ember_network *net, ember_projection *pj, const spike_rec *s)
+{
+  size_t k0 = pj->row[s->id], k1 = pj->row[s->id + 1];
+  event_queue *q = &pj->post->queue;
+  /* one arrival time, weights as they are: one slot, one copy loop */
+  if (!pj->delay && !pj->stdp && !pj->crec && k1 > k0) {
+    double t = s->t + pj->delay_const;
+    ember_event *e = queue_push_n(q, arrival_slot(net, t), k1 - k0);
+    if (!e)
+      return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+    uint32_t rc = (uint32_t)pj->receptor;
+    for (size_t k = k0; k < k1; k++)
+      *e++ = (ember_event){t, pj->weight[k], pj->target[k], rc};
+    return EMBER_OK;
+  }
+  /* events that carry the synapse's index instead of its weight: plastic (the
+   * weight is read on arrival), or its current is recorded per synapse (LTC) */
+  uint32_t tag = pj->stdp ? pj->stdp_receptor : pj->crec ? EMBER_RECEPTOR_SYNAPSE + pj->index : 0;
+  for (size_t k = k0; k < k1; k++) {
+    double t = s->t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
+    ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
+    if (tag)
+      ev.w = (double)k, ev.receptor = tag;
+    if (queue_push(q, arrival_slot(net, t), &ev))
+      return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+  }
+  return EMBER_OK;
+}
+
+/* Queues every synaptic event caused by the spikes, in their canonical order. */
 static ember_status deliver(ember_network *net, const spike_rec *s, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     ember_population *pre = net->pops[s[i].pop];
     for (size_t o = 0; o < pre->n_out; o++) {
-      ember_projection *pj = pre->out[o];
-      event_queue *q = &pj->post->queue;
-      /* events that carry the synapse's index instead of its weight: plastic (the
-       * weight is read on arrival), or its current is recorded per synapse (LTC) */
-      uint32_t tag = pj->stdp ? pj->stdp_receptor : pj->crec ? EMBER_RECEPTOR_SYNAPSE + pj->index : 0;
-      for (size_t k = pj->row[s[i].id]; k < pj->row[s[i].id + 1]; k++) {
-        double t = s[i].t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
-        int64_t slot = slice_of(net, t);
-        if (slot <= net->slice)        /* rounding at an interval edge */
-          slot = net->slice + 1;
-        ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
-        if (tag)
-          ev.w = (double)k, ev.receptor = tag;
-        if (queue_push(q, slot, &ev))
-          return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-      }
+      ember_status st = deliver_row(net, pre->out[o], &s[i]);
+      if (st)
+        return st;
     }
   }
   return EMBER_OK;
@@ -405,42 +490,127 @@ static ember_status first_failure(ember_network *net)
   return net_fail(net, best->err, "%s", best->msg);
 }
 
-/* One interval [ta, tb); tb is the interval's end or the end of the run. */
-static ember_status step_interval(ember_network *net, double ta, double tb, int at_end,
-                                  uint64_t *spikes)
+/* The state of a run between its intervals. */
+typedef struct run_ctl {
+  double t_stop, wall0, next_report;
+  uint64_t spikes;
+  double ta, tb;   /* the interval being run; tb is its end or the end of the run */
+  int whole;       /* tb is the interval's end */
+  ember_status st;
+} run_ctl;
+
+static void report_progress(ember_network *net, double t_stop, double wall0, uint64_t spikes,
+                            double *next);
+
+/* Picks the next interval and makes its queues and lists of work (serial part
+ * before the neurons advance); 0 when the run is over or has failed. */
+static int interval_begin(ember_network *net, run_ctl *c)
 {
-  ember_status st = take_queues(net, ta, tb);
-  if (st || (st = ltc_net_advance(net, ta, tb)))   /* LTC circuits: each one ODE system */
-    return st;
-  advance_all(net, ta, tb);
+  while (!c->st && net->t < c->t_stop) {
+    double end = slice_start(net, net->slice + 1);
+    if (end <= net->t) {            /* t sits on the boundary: next interval */
+      net->slice++;
+      continue;
+    }
+    c->whole = end <= c->t_stop;
+    c->ta = net->t;
+    c->tb = c->whole ? end : c->t_stop;
+    ember_status st = take_queues(net, c->ta, c->tb);
+    if (st || (st = ltc_net_advance(net, c->ta, c->tb))) {   /* LTC circuits: each one ODE system */
+      c->st = st;
+      return 0;
+    }
+    for (size_t p = 0; p < net->n_pops; p++)
+      if (net->pops[p]->model && !net->pops[p]->ltc)
+        list_work(net->pops[p], c->tb);
+    return 1;
+  }
+  return 0;
+}
+
+/* The serial part after the neurons advanced: failures, spike exchange,
+ * recording, observer and progress. */
+static void interval_end(ember_network *net, run_ctl *c)
+{
+  double tb = c->tb;
   size_t n = 0;
-  if ((st = first_failure(net)))
-    return st;
-  /* From here on the neurons are past ta: a failure leaves the network unusable. */
-  if (!st)
+  ember_status st = first_failure(net);
+  if (!st) {
+    /* From here on the neurons are past ta: a failure leaves the network unusable. */
     st = merge_spikes(net, &n);
-  if (!st && !at_end)
-    for (size_t p = 0; p < net->n_pops && !st; p++)
-      if (net->pops[p]->model && queue_requeue_from(&net->pops[p]->queue, net->slice, tb))
-        st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
-  if (!st)
-    st = deliver(net, net->merged, n);
-  if (!st)
-    st = record_spikes(net, net->merged, n);
-  if (st) {
-    net->failed = 1;
-    return st;
+    if (!st && !c->whole)
+      for (size_t p = 0; p < net->n_pops && !st; p++)
+        if (net->pops[p]->model && queue_requeue_from(&net->pops[p]->queue, net->slice, tb))
+          st = net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
+    if (!st)
+      st = deliver(net, net->merged, n);
+    if (!st)
+      st = record_spikes(net, net->merged, n);
+    if (st) {
+      net->failed = 1;
+    } else {
+      c->spikes += n;
+      net->t = tb;
+      if (c->whole)
+        net->slice++;
+      if (net->observer) {
+        ember_interval iv = {c->ta, tb, net->merged, n};
+        if (net->observer(&iv, net->observer_user))
+          net->stop_requested = 1;
+      }
+      st = record_end_slice(net, 0);
+    }
   }
-  *spikes += n;
-  net->t = tb;
-  if (at_end)
-    net->slice++;
-  if (net->observer) {
-    ember_interval iv = {ta, tb, net->merged, n};
-    if (net->observer(&iv, net->observer_user))
-      net->stop_requested = 1;
+  c->st = st;
+  report_progress(net, c->t_stop, c->wall0, c->spikes, &c->next_report);
+  if (!c->st && net->stop_requested)
+    c->st = net_fail(net, EMBER_ERR_INTERRUPTED, "run interrupted at t = %.6g ms", net->t);
+}
+
+/* Several threads and no LTC circuit (whose solvers open parallel regions of
+ * their own): one parallel region for the whole run. Thread 0 does the serial
+ * parts; the team meets at two barriers per interval (lib/team.h). */
+static void run_team(ember_network *net, run_ctl *c)
+{
+  team_barrier *b = malloc(sizeof *b);
+  if (!b) {
+    c->st = net_fail(net, EMBER_ERR_NOMEM, "out of memory");
+    return;
   }
-  return record_end_slice(net, 0);
+  int go = 0;
+  #pragma omp parallel num_threads(net->n_ws)
+  {
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+    #pragma omp master
+    team_init(b, omp_get_num_threads());
+    #pragma omp barrier
+#endif
+    for (;;) {
+      if (t == 0)
+        go = interval_begin(net, c);
+      team_wait(b, t);
+      if (!go)
+        break;
+      advance_pops(net, &net->ws[t], c->ta, c->tb);
+      team_wait(b, t);
+      if (t == 0)
+        interval_end(net, c);
+    }
+  }
+  team_destroy(b);
+  free(b);
+}
+
+static int use_team(const ember_network *net)
+{
+  if (net->n_ws < 2 || !spiking_pops(net))
+    return 0;
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (net->pops[p]->ltc)
+      return 0;
+  return 1;
 }
 
 void ember_network_set_observer(ember_network *net, ember_observer_fn fn, void *user)
@@ -481,27 +651,24 @@ ember_status ember_network_run(ember_network *net, double duration)
   if (st)
     return st;
   net->stop_requested = 0;
-  double t_stop = net->t + duration, wall0 = wall_now(), next_report = wall0;
-  uint64_t spikes = 0;
-  while (!st && net->t < t_stop) {
-    double end = slice_start(net, net->slice + 1);
-    if (end <= net->t) {            /* t sits on the boundary: next interval */
-      net->slice++;
-      continue;
+  run_ctl c = {.t_stop = net->t + duration, .wall0 = wall_now()};
+  c.next_report = c.wall0;
+  if (use_team(net)) {
+    run_team(net, &c);
+  } else {
+    while (interval_begin(net, &c)) {
+      advance_all(net, c.ta, c.tb);
+      interval_end(net, &c);
     }
-    int whole = end <= t_stop;
-    st = step_interval(net, net->t, whole ? end : t_stop, whole, &spikes);
-    report_progress(net, t_stop, wall0, spikes, &next_report);
-    if (!st && net->stop_requested)
-      st = net_fail(net, EMBER_ERR_INTERRUPTED, "run interrupted at t = %.6g ms", net->t);
   }
+  st = c.st;
   if (!net->failed)
     settle_all(net);
   ember_status fl = record_end_slice(net, 1);   /* keep what was recorded, whatever happened */
   if (!st && fl)
     st = fl;
   if (net->progress) {
-    ember_progress p = {net->t, t_stop, wall_now() - wall0, spikes};
+    ember_progress p = {net->t, c.t_stop, wall_now() - c.wall0, c.spikes};
     net->progress(&p, net->progress_user);
   }
   return st;

@@ -185,6 +185,7 @@ struct ember_network {
   sonata_file *spikes_file;
   sonata_file **files;        /* one report file per recorded variable */
   sonata_file *weight_file;   /* weight.h5, or NULL */
+  int edges_stale;            /* weights set since edges.h5 was written (perf-ovh) */
   size_t n_files;
 
   ember_progress_fn progress;

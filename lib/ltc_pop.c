@@ -314,7 +314,7 @@ static int ev_order(const void *a, const void *b)
 static ember_status collect_events(ltc_pop *p, double tb, size_t *n_out)
 {
   const event_queue *q = &p->pop->queue;
-  size_t n = 0, total = q->offsets[p->pop->n];
+  size_t n = 0, total = q->n_sorted;
   if (total > p->ev_cap) {
     ev_ref *e = realloc(p->ev, total * sizeof *e);
     if (!e)

@@ -12,7 +12,11 @@
 ember_solver_opts ember_solver_defaults(const ember_model *model)
 {
   ember_solver_opts o = {
-    .method = (model && model->exact) ? "exact" : (model && model->taylor) ? "taylor" : "dopri5",
+    /* the most accurate solver for its cost that the model supports (docs/engine.md) */
+    .method = (model && model->exact)       ? "exact"
+              : expint_supports(model)      ? "expint"
+              : (model && model->taylor)    ? "taylor"
+                                            : "dopri5",
     .abstol = 1e-6,
     .reltol = 1e-6,
     .root_tol = 1e-9,

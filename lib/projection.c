@@ -219,6 +219,23 @@ static ember_status check_delay(ember_projection *proj, double d, size_t k)
   return EMBER_OK;
 }
 
+/* The common case of one weight and one delay for every synapse: both are checked
+ * once (as synapse 0, where the general loop would stop), and the loop only copies. */
+static ember_status fill_constant(ember_projection *proj, const pairs *p, const size_t *perm,
+                                  double w, double d)
+{
+  ember_status st = check_weight(proj, w, 0);
+  if (st || (st = check_delay(proj, d, 0)))
+    return st;
+  float wf = (float)w;
+  for (size_t k = 0; k < p->n; k++) {
+    proj->target[k] = p->post[perm[k]];
+    proj->weight[k] = wf;
+  }
+  proj->min_delay = proj->max_delay = d;
+  return EMBER_OK;
+}
+
 /* Fills target/weight/delay in CSR order, drawing from per-synapse streams. */
 static ember_status fill_synapses(ember_projection *proj, const pairs *p, const size_t *perm,
                                   const ember_dist *wd, const ember_dist *dd)
@@ -233,9 +250,17 @@ static ember_status fill_synapses(ember_projection *proj, const pairs *p, const 
   proj->min_delay = INFINITY;
   proj->max_delay = 0;
   proj->delay_const = dd->a;
+  if (wd->kind == EMBER_DIST_CONST && const_delay && !p->w && p->n)
+    return fill_constant(proj, p, perm, wd->a, dd->a);
+  /* A constant draws nothing: its streams (two mixes each) are not even made. */
+  int w_rand = wd->kind != EMBER_DIST_CONST, d_rand = dd->kind != EMBER_DIST_CONST;
+  rng_stream rw = {0, 0}, rd = {0, 0};
   for (size_t k = 0; k < p->n; k++) {
     size_t s = perm[k];
-    rng_stream rw = rng_stream_for(seed, obj, RNG_WEIGHT, k), rd = rng_stream_for(seed, obj, RNG_DELAY, k);
+    if (w_rand)
+      rw = rng_stream_for(seed, obj, RNG_WEIGHT, k);
+    if (d_rand)
+      rd = rng_stream_for(seed, obj, RNG_DELAY, k);
     double w = (p->w && !isnan(p->w[s])) ? p->w[s] : dist_draw(wd, &rw);
     double d = (p->d && !isnan(p->d[s])) ? p->d[s] : dist_draw(dd, &rd);
     if (!const_delay)
@@ -405,6 +430,7 @@ ember_status ember_projection_set_weights(ember_projection *proj, const ember_di
   }
   free(proj->weight);
   proj->weight = nw;
+  proj->net->edges_stale = 1;
   return stdp_weights_changed(proj);
 }
 
@@ -421,5 +447,6 @@ ember_status ember_projection_set_weight_array(ember_projection *proj, const dou
   }
   for (size_t k = 0; k < n; k++)
     proj->weight[k] = (float)w[k];
+  proj->net->edges_stale = 1;
   return stdp_weights_changed(proj);
 }

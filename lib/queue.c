@@ -6,11 +6,13 @@
 ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
 {
   memset(q, 0, sizeof *q);
+  size_t n = n_targets ? n_targets : 1;
   q->slots = calloc(n_slots, sizeof *q->slots);
-  q->offsets = calloc(n_targets + 1, sizeof *q->offsets);
-  q->multi = calloc(n_targets ? n_targets : 1, sizeof *q->multi);
-  q->count = calloc(n_targets ? n_targets : 1, sizeof *q->count);
-  if (!q->slots || !q->offsets || !q->multi || !q->count) {
+  q->count = calloc(n, sizeof *q->count);
+  q->first = calloc(n, sizeof *q->first);
+  q->touched = calloc(n, sizeof *q->touched);
+  q->work = calloc(n, sizeof *q->work);
+  if (!q->slots || !q->count || !q->first || !q->touched || !q->work) {
     queue_free(q);
     return EMBER_ERR_NOMEM;
   }
@@ -26,9 +28,10 @@ void queue_free(event_queue *q)
   for (size_t i = 0; q->slots && i < q->n_slots; i++)
     free(q->slots[i].ev);
   free(q->slots);
-  free(q->offsets);
-  free(q->multi);
   free(q->count);
+  free(q->first);
+  free(q->touched);
+  free(q->work);
   free(q->sorted);
   memset(q, 0, sizeof *q);
 }
@@ -64,6 +67,16 @@ ember_status queue_push(event_queue *q, int64_t slice, const ember_event *ev)
   return EMBER_OK;
 }
 
+ember_event *queue_push_n(event_queue *q, int64_t slice, size_t n)
+{
+  event_slot *s = slot_of(q, slice);
+  if (s->n + n > s->cap && reserve(&s->ev, &s->cap, s->n + n))
+    return NULL;
+  ember_event *e = s->ev + s->n;
+  s->n += n;
+  return e;
+}
+
 /* Within one neuron's run: a stable insertion sort by time. Runs are short (a
  * neuron receives a handful of events per interval), so this beats qsort and,
  * unlike it, keeps ties in delivery order. */
@@ -83,40 +96,44 @@ static void sort_run(ember_event *e, size_t n)
 ember_status queue_take(event_queue *q, int64_t slice)
 {
   event_slot *s = slot_of(q, slice);
-  size_t *off = q->offsets, nt = q->n_targets, n_multi = 0;
   if (reserve(&q->sorted, &q->sorted_cap, s->n))
     return EMBER_ERR_NOMEM;
-  uint32_t *cnt = q->count;   /* all zero between calls */
-  for (size_t i = 0; i < s->n; i++)
-    cnt[s->ev[i].target]++;
-  /* Running sums: off[i] = the end of neuron i's run; the neurons with more than
-   * one event are noted for the sort by time; the counts go back to zero. */
+  uint32_t *cnt = q->count;
+  size_t *end = q->first;
+  for (size_t m = 0; m < q->n_touched; m++)   /* the last take's counts back to zero */
+    cnt[q->touched[m]] = 0;
+  size_t nt = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    uint32_t t = s->ev[i].target;
+    if (cnt[t]++ == 0)
+      q->touched[nt++] = t;
+  }
+  /* Runs in the order of `touched`; end[i] = the end of neuron i's run. */
   size_t sum = 0;
-  for (size_t i = 0; i < nt; i++) {
-    if (cnt[i] > 1)
-      q->multi[n_multi++] = (uint32_t)i;
-    sum += cnt[i];
-    cnt[i] = 0;
-    off[i] = sum;
+  for (size_t m = 0; m < nt; m++) {
+    uint32_t t = q->touched[m];
+    sum += cnt[t];
+    end[t] = sum;
   }
-  off[nt] = sum;
   /* Counting sort, backwards: each event goes to the last free place of its
-   * neuron's run, so the runs keep delivery order (stable) and off[i] ends at
-   * the start of run i. */
+   * neuron's run, so the runs keep delivery order (stable) and end[i] ends at the
+   * start of run i. */
   for (size_t i = s->n; i-- > 0;)
-    q->sorted[--off[s->ev[i].target]] = s->ev[i];
-  for (size_t m = 0; m < n_multi; m++) {
-    size_t i = q->multi[m];
-    sort_run(q->sorted + off[i], off[i + 1] - off[i]);
+    q->sorted[--end[s->ev[i].target]] = s->ev[i];
+  for (size_t m = 0; m < nt; m++) {
+    uint32_t t = q->touched[m];
+    if (cnt[t] > 1)
+      sort_run(q->sorted + end[t], cnt[t]);
   }
+  q->n_touched = nt;
+  q->n_sorted = s->n;
   s->n = 0;
   return EMBER_OK;
 }
 
 ember_status queue_requeue_from(event_queue *q, int64_t slice, double t)
 {
-  size_t total = q->offsets[q->n_targets];
-  for (size_t i = 0; i < total; i++)
+  for (size_t i = 0; i < q->n_sorted; i++)
     if (q->sorted[i].t >= t && queue_push(q, slice, &q->sorted[i]))
       return EMBER_ERR_NOMEM;
   return EMBER_OK;

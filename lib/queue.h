@@ -2,9 +2,10 @@
  * interval, in a ring as long as the largest delay.
  *
  * Spikes are delivered into the slot of the interval their arrival time falls in.
- * When the interval comes, the slot is sorted by target neuron (a stable counting
- * sort) and, within a neuron, by time (stable insertion sort: ties keep delivery
- * order, which is deterministic), so every neuron reads a contiguous, ordered run. */
+ * When the interval comes, the slot is grouped by target neuron (a stable counting
+ * sort over the neurons that have events) and, within a neuron, sorted by time
+ * (stable insertion sort: ties keep delivery order, which is deterministic), so
+ * every neuron reads a contiguous, ordered run. */
 #ifndef EMBER_QUEUE_H
 #define EMBER_QUEUE_H
 
@@ -30,18 +31,29 @@ typedef struct event_queue {
   event_slot *slots;
   size_t n_slots;
   size_t n_targets;
-  size_t *offsets;      /* n_targets + 1: run of each neuron in `sorted` */
-  uint32_t *multi;      /* scratch: neurons with more than one event in the slot */
-  uint32_t *count;      /* scratch: events per neuron, zero between takes */
-  ember_event *sorted;  /* the slot being processed, ordered */
-  size_t sorted_cap;
+  /* The slot being processed, `sorted`: neuron i's events are sorted[first[i]] ..
+   * sorted[first[i] + count[i] - 1] in time order; count[i] is 0 for a neuron
+   * without events (first[i] is then meaningless). The runs follow each other in
+   * the order of `touched` (the neurons with events, by first delivery), so a take
+   * costs in proportion to its events, not to the population's size. */
+  ember_event *sorted;
+  size_t n_sorted, sorted_cap;
+  uint32_t *count;      /* n_targets */
+  size_t *first;        /* n_targets */
+  uint32_t *touched;    /* n_targets: the neurons with count > 0 */
+  size_t n_touched;
+  uint32_t *work;       /* n_targets: the engine's list of this interval's busy neurons */
+  size_t n_work;
 } event_queue;
 
 ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots);
 void queue_free(event_queue *q);
 /* Adds an event to the slot of interval `slice`. */
 ember_status queue_push(event_queue *q, int64_t slice, const ember_event *ev);
-/* Moves the slot of `slice` into q->sorted / q->offsets, ordered; empties the slot. */
+/* Room for n more events in the slot of `slice`, to be filled by the caller (NULL
+ * when out of memory); they count as pushed. */
+ember_event *queue_push_n(event_queue *q, int64_t slice, size_t n);
+/* Moves the slot of `slice` into q->sorted (runs by neuron, see above); empties the slot. */
 ember_status queue_take(event_queue *q, int64_t slice);
 /* Puts the events of q->sorted at or after t back into the slot of `slice` (used
  * when a run stops inside an interval). */

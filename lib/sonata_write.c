@@ -9,7 +9,10 @@
 
 #define SONATA_MAGIC 0x0A7Au
 #define NAME_MAX_LEN 255          /* population names; keeps object paths in fixed buffers */
-#define SPIKE_CHUNK 65536         /* elements: 512 KiB of timestamps per chunk */
+/* Elements: 64 KiB of timestamps per chunk. Every flush compresses the last,
+ * partly filled chunk whole; at 65 536 elements that cost ~25 M instructions per
+ * dataset and flush whatever the number of spikes (0.1 s of a 1 s COBA run). */
+#define SPIKE_CHUNK 8192
 #define REPORT_CHUNK_ELEMS 65536  /* floats: 256 KiB per report chunk */
 #define DEFLATE_LEVEL 4           /* fast, and most of the gain of level 9 on float data */
 #define IOTA_BLOCK 4096           /* index_pointers are written in blocks of this many */

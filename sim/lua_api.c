@@ -113,6 +113,8 @@ static int l_run(lua_State *L)
   ctx->built = 1;
   ctx->run_t0 = ember_network_time(ctx->net);
   double w0 = wall_seconds();
+  if (ctx->first_run_at == 0)
+    ctx->first_run_at = w0;
   ember_status st = ember_network_run(ctx->net, t);
   ctx->run_wall += wall_seconds() - w0;
   if (st)

@@ -25,6 +25,7 @@ typedef struct ember_lua_ctx {
   int interrupted;         /* ember.run returned EMBER_ERR_INTERRUPTED */
   double run_t0;           /* ms: simulated time when the current run started */
   double run_wall;         /* s: wall time spent inside ember.run */
+  double first_run_at;     /* s (CLOCK_MONOTONIC): when the first ember.run began */
 } ember_lua_ctx;
 
 /* ------------------------------------------------------------- lua_api.c --- */

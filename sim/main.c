@@ -1,4 +1,5 @@
 /* The `ember` command: dispatches to run, info and models; help and version. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,24 @@ static int is_script(const char *arg)
  * on an idle machine and sleeps otherwise. libgomp reads its settings when it is
  * loaded, before main, so the command sets the variable and starts itself again;
  * a wait policy or spin count given by the user is left alone. */
-static void short_openmp_spin(char **argv)
+/* True when the command line fixes one thread (--threads 1, -t 1, --threads=1,
+ * -t1): no thread then ever waits for another, and the restart (loading ~60
+ * shared libraries a second time, tens of ms) would buy nothing. */
+static int one_thread(int argc, char **argv)
 {
-  if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if ((!strcmp(a, "--threads") || !strcmp(a, "-t")) && i + 1 < argc)
+      return !strcmp(argv[i + 1], "1");
+    if (!strcmp(a, "--threads=1") || !strcmp(a, "-t1"))
+      return 1;
+  }
+  return 0;
+}
+
+static void short_openmp_spin(int argc, char **argv)
+{
+  if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || one_thread(argc, argv))
     return;
   if (setenv("GOMP_SPINCOUNT", "1000", 1) == 0)
     execv("/proc/self/exe", argv);   /* if that fails, run with the defaults */
@@ -82,7 +98,16 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "models"))
     return ember_cli_models(argc - 1, argv + 1);
   if (!strcmp(cmd, "run") || is_script(cmd)) {
-    short_openmp_spin(argv);
+    /* Ctrl-C (or a SIGINT from a script) during start-up, the restart or the
+     * script's first lines must not be lost: until ember run installs its
+     * handler the signal is blocked (the mask and a pending SIGINT survive the
+     * restart), then delivered. A background job of a shell starts with SIGINT
+     * ignored, and an ignored signal would be discarded, not kept. */
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    short_openmp_spin(argc, argv);
     char *line = join_args(argc, argv);
     /* The shorthand keeps "ember" as argv[0]: getopt skips it like "run". */
     int code = ember_cli_run(strcmp(cmd, "run") ? argc : argc - 1,

@@ -72,6 +72,10 @@ static void install_sigint(ember_network *net, lua_State *L)
   sigint_state.net = net;
   sigint_state.L = L;
   sigaction(SIGINT, &sa, NULL);
+  sigset_t s;   /* blocked since start-up (sim/main.c): a SIGINT that came meanwhile arrives now */
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &s, NULL);
 }
 
 static double wall_seconds(void)
@@ -286,7 +290,10 @@ static void print_outdir(const char *dir)
   printf("%s)\n", k ? "" : "no files");
 }
 
-static void print_summary(const ember_lua_ctx *ctx, const char *outdir, double wall)
+/* wall: the whole script; setup: until the first ember.run (building the
+ * network); close: closing the output (last flush, final edges.h5). */
+static void print_summary(const ember_lua_ctx *ctx, const char *outdir, double wall, double setup,
+                          double close)
 {
   ember_network *net = ctx->net;
   double t = ember_network_time(net);
@@ -294,8 +301,9 @@ static void print_summary(const ember_lua_ctx *ctx, const char *outdir, double w
     printf("ember: the script did not call ember.run; nothing was simulated\n");
     return;
   }
-  printf("simulated %.6g ms in %.3g s wall (%.3g s in ember.run, %.3gx real time)\n", t, wall,
-         ctx->run_wall, ctx->run_wall > 0 ? t / 1000.0 / ctx->run_wall : 0.0);
+  printf("simulated %.6g ms in %.3g s wall (%.3g s in ember.run, %.3gx real time; "
+         "setup %.3g s, closing the output %.3g s)\n", t, wall, ctx->run_wall,
+         ctx->run_wall > 0 ? t / 1000.0 / ctx->run_wall : 0.0, setup, close);
   printf("  %-20s %10s %12s %12s\n", "population", "neurons", "spikes", "rate (Hz)");
   for (size_t i = 0; i < ember_network_population_count(net); i++) {
     const ember_population *p = ember_network_population_at(net, i);
@@ -350,6 +358,7 @@ static int run_script(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
   if (pl.open)
     fputc('\n', stderr);
   int code = outcome(ctx, rc, msg);
+  double c0 = wall_seconds();
   if (ember_network_close_output(ctx->net)) {
     fprintf(stderr, "ember: closing the output files failed: %s\n", ember_network_error(ctx->net));
     if (code == EMBER_EXIT_OK)
@@ -357,7 +366,8 @@ static int run_script(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
   }
   ember_network_set_progress(ctx->net, NULL, NULL, 0);
   if (!o->quiet && code != EMBER_EXIT_USAGE)
-    print_summary(ctx, outdir, wall_seconds() - w0);
+    print_summary(ctx, outdir, wall_seconds() - w0, ctx->ran ? ctx->first_run_at - w0 : 0.0,
+                  wall_seconds() - c0);
   lua_close(L);
   return code;
 }

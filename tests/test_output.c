@@ -155,6 +155,47 @@ static void test_unwritable_output(void **state)
   ember_network_free(net);
 }
 
+/* Reads the weights of edge population 0 of dir/edges.h5 (n of them). */
+static void read_edge_weights(const char *out, double *w, size_t n)
+{
+  ember_output *o = NULL;
+  char msg[256];
+  assert_int_equal(ember_output_open(out, &o, msg, sizeof msg), EMBER_OK);
+  assert_int_equal(ember_output_edge_pop_count(o), 1);
+  assert_int_equal(ember_output_read_edges(o, 0, 0, n, NULL, NULL, w, NULL), EMBER_OK);
+  ember_output_free(o);
+}
+
+/* edges.h5 holds the initial weights while running; it is rewritten at close only
+ * when a weight can have changed, and then holds the final ones: weights set
+ * between two runs must reach it. */
+static void test_edges_final_weights(void **state)
+{
+  ember_network *net = build(dir);
+  ember_population *pop = ember_network_population(net, "drive");
+  ember_population *src = ember_network_population(net, "noise");
+  ember_connector all = {.kind = EMBER_CONN_ALL_TO_ALL};
+  ember_dist w0 = dist_const(0.25), d0 = dist_const(1.0);
+  ember_projection *pj = NULL;
+  assert_ok(net, ember_projection_new(net, src, pop, &all, &w0, &d0, "excitatory", &pj));
+  size_t n = ember_projection_size(pj);
+  assert_int_equal(n, 80);
+  assert_ok(net, ember_network_run(net, 5.0));
+  double w[80], w1[80];
+  read_edge_weights(dir, w, n);
+  for (size_t k = 0; k < n; k++)
+    assert_true(w[k] == 0.25);
+  for (size_t k = 0; k < n; k++)
+    w1[k] = 0.125 * (double)(k % 7);
+  assert_ok(net, ember_projection_set_weight_array(pj, w1, n));
+  assert_ok(net, ember_network_run(net, 5.0));
+  assert_ok(net, ember_network_close_output(net));
+  read_edge_weights(dir, w, n);
+  for (size_t k = 0; k < n; k++)
+    assert_true(w[k] == w1[k]);   /* exact: multiples of 1/8 are floats */
+  ember_network_free(net);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -162,6 +203,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_trace_closed_form, setup, teardown),
     cmocka_unit_test_setup_teardown(test_no_output_dir, setup, teardown),
     cmocka_unit_test_setup_teardown(test_unwritable_output, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_edges_final_weights, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,7 @@ EMBER_API int ember_stdp_rule_param_index(const ember_stdp_rule *r, const char *
 EMBER_API int ember_stdp_param_choice(const ember_stdp_param *p, const char *choice);
 
 /* Named parameter sets of a rule (the triplet rule: Pfister & Gerstner 2006,
- * Table 4). The name of set i, NULL past the end. */
+ * Table 3, the rows confirmed by independent sources). The name of set i, NULL past the end. */
 EMBER_API const char *ember_stdp_rule_set_name(const ember_stdp_rule *r, size_t i);
 /* Writes the values of set `name` for every parameter of r into values
  * (ember_stdp_rule_param_count entries; parameters the set does not fix get their

@@ -5,8 +5,8 @@ local pre = ember.poisson("pre", 50, {rate = 20})
 local post = ember.population("post", 4, "lif_cond_exp")
 local rule = ember.stdp{A_plus = 0.02, A_minus = 0.021, w_max = 0.05, weight_dependence = "multiplicative"}
 assert(rule.rule == "stdp" and rule.A_plus == 0.02 and rule.weight_dependence == "multiplicative")
-local t = ember.triplet{set = "hippocampal_nearest", A3_plus = 0.01}
-assert(t.rule == "triplet" and t.tau_x == 575 and t.A3_plus == 0.01 and t.pairing == "nearest")
+local t = ember.triplet{set = "visual_nearest", A3_plus = 0.01}
+assert(t.rule == "triplet" and t.tau_x == 714 and t.A3_plus == 0.01 and t.pairing == "nearest")
 local proj = ember.connect(pre, post, ember.all_to_all(), {weight = ember.uniform(0, 0.05), delay = 1,
   plasticity = rule})
 proj:record("weight", {interval = 5, synapses = {0, 1, 2, 199}})
