@@ -415,7 +415,8 @@ static ember_status deliver_row(ember_network *net, ember_projection *pj, const 
 {
   size_t k0 = pj->row[s->id], k1 = pj->row[s->id + 1];
   event_queue *q = &pj->post->queue;
-  if (!pj->delay && !pj->stdp && k1 > k0) {   /* one arrival time: one slot, one copy loop */
+  /* one arrival time, weights as they are: one slot, one copy loop */
+  if (!pj->delay && !pj->stdp && !pj->crec && k1 > k0) {
     double t = s->t + pj->delay_const;
     ember_event *e = queue_push_n(q, arrival_slot(net, t), k1 - k0);
     if (!e)
@@ -425,11 +426,14 @@ static ember_status deliver_row(ember_network *net, ember_projection *pj, const 
       *e++ = (ember_event){t, pj->weight[k], pj->target[k], rc};
     return EMBER_OK;
   }
+  /* events that carry the synapse's index instead of its weight: plastic (the
+   * weight is read on arrival), or its current is recorded per synapse (LTC) */
+  uint32_t tag = pj->stdp ? pj->stdp_receptor : pj->crec ? EMBER_RECEPTOR_SYNAPSE + pj->index : 0;
   for (size_t k = k0; k < k1; k++) {
     double t = s->t + (pj->delay ? (double)pj->delay[k] : pj->delay_const);
     ember_event ev = {t, pj->weight[k], pj->target[k], (uint32_t)pj->receptor};
-    if (pj->stdp)   /* plastic: the synapse's index; its weight is read on arrival */
-      ev.w = (double)k, ev.receptor = pj->stdp_receptor;
+    if (tag)
+      ev.w = (double)k, ev.receptor = tag;
     if (queue_push(q, arrival_slot(net, t), &ev))
       return net_fail(net, EMBER_ERR_NOMEM, "out of memory for events");
   }

@@ -23,6 +23,9 @@ struct wrec;
 /* A plastic synapse's event carries the synapse index in `w` and this plus the
  * projection's slot among its target population's plastic inputs in `receptor`. */
 #define EMBER_RECEPTOR_PLASTIC 0x80000000u
+/* ltc-couple: + projection index: a spike into an LTC population whose synapse's current is
+ * recorded; ev.w is then the synapse's index (lib/ltc_currents.c). */
+#define EMBER_RECEPTOR_SYNAPSE 0x40000000u
 typedef struct solver_kind solver_kind;
 
 /* One emitted spike, as exchanged at the end of an interval. */
@@ -56,6 +59,8 @@ typedef struct recorder {
   uint64_t k_begin, k_end; /* frames of the current interval */
   sonata_file *file;
   size_t file_pop;         /* index of this population in the file */
+  const char *label;       /* its report population's name; NULL: the population's label */
+  void *ext;               /* the owner's data (one block, freed with it), or NULL */
 } recorder;
 
 struct ember_population {
@@ -119,6 +124,8 @@ struct ember_projection {
   struct stdp_proj *stdp;  /* plasticity, NULL for static synapses */
   uint32_t stdp_receptor;  /* EMBER_RECEPTOR_PLASTIC + slot, for its events */
   struct wrec *wrec;       /* weight recording, or NULL */
+  struct recorder *crec;   /* into an LTC population: per-synapse currents (lib/ltc_currents.c;
+                            * owned by the target's recorders), or NULL */
   int graded;             /* from an LTC population: a graded current, no spikes (lib/ltc_pop.c) */
   double *graded_i;       /* graded: 2 x n_post currents (nA): this interval's, last applied */
   int sigmoid;            /* graded into an LTC population: conductance w sigma(sig_sigma (v - sig_mu)) */

@@ -49,10 +49,14 @@ static void schedule_sigmoid(ember_network *net)
       continue;
     const ember_ltc *c = pj->pre->ltc->c;
     double *g = pj->receptor == 0 ? pj->post->ltc->hse : pj->post->ltc->hsi;
+    ltc_crec *cr = pj->crec ? pj->crec->ext : NULL;   /* per-synapse currents recorded */
     for (size_t i = 0; i < pj->pre->n; i++) {
       double s = ltc_sigmoid(pj->sig_sigma * (c->v[i] - pj->sig_mu));
-      for (size_t k = pj->row[i]; k < pj->row[i + 1]; k++)
+      for (size_t k = pj->row[i]; k < pj->row[i + 1]; k++) {
         g[pj->target[k]] += (double)pj->weight[k] * s;
+        if (cr && cr->col_of[k] >= 0)
+          cr->g[cr->col_of[k]] = (double)pj->weight[k] * s;
+      }
     }
   }
   for (size_t i = 0; i < net->n_pops; i++) {

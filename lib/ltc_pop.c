@@ -12,7 +12,9 @@
  * Spike-driven synapses: per neuron one excitatory and one inhibitory
  * conductance g (circuit units, like gleak) jumps by the weight at each arrival
  * and decays as exp(-t / tau_syn); it adds g (e_rev - v) to cm dv/dt, so it is
- * folded into the circuit's sensory drive (gs, gse) while integrating.
+ * folded into the circuit's sensory drive (gs, gse) while integrating (a plastic
+ * circuit, whose weights rewrite that drive, folds it in again through
+ * c->ext_drive and at every fused sub-step).
  *
  * Graded coupling: an LTC neuron's value (the readout y for motor neurons, v for
  * the others) times the weight is a current (nA) into its spiking targets, held
@@ -53,6 +55,8 @@ static const ember_state_info states[] = {
    "(syn_current.h5, element = synapse index)"},
   {"sensory_current", "", 0.0, "per input synapse: sw sigma(ssigma (x~ - smu)) (serev - v_dest), "
    "record only (sensory_current.h5)"},
+  {"current", "", 0.0, "per synapse of a projection into the circuit: its own conductance times "
+   "(e_rev - v), recorded on the projection only (current.h5, /report/<projection>)"},
 };
 
 static const ember_receptor_info receptors[] = {
@@ -110,6 +114,7 @@ static ltc_pop *ltc_pop_alloc(ember_ltc *c)
 }
 
 static int pop_rhs(double t, const double *v, double *dvdt, void *pp);
+static void plastic_drive(ember_ltc *c, double t, void *pp);
 
 /* The population's solver record (for provenance) from the circuit's options. */
 static void copy_solver(ember_population *pop)
@@ -197,10 +202,8 @@ ember_status ltc_net_freeze(ember_network *net)
     ltc_pop *p = net->pops[i]->ltc;
     if (!p)
       continue;
-    if (p->c->plastic && (p->has_syn || p->has_sig))
-      return net_fail(net, EMBER_ERR_INVALID, "LTC population '%s' has rate plasticity and receives "
-                      "%s: the two together are not supported yet", p->pop->label,
-                      p->has_syn ? "spikes" : "synapses from another LTC population");
+    p->c->ext_drive = p->has_syn || p->has_sig ? plastic_drive : NULL;   /* plastic GSL path */
+    p->c->ext_user = p;
     ember_ltc_set_threads(p->c, net->threads);
     copy_solver(p->pop);   /* the circuit's solver may have changed since */
     p->reset = 1;
@@ -220,6 +223,10 @@ static void write_frame(ltc_pop *p, recorder *rc, uint64_t k, const double *v, c
 {
   ember_ltc *c = p->c;
   float *dst = rc->buf + (k - rc->buf_first) * rc->n_cols;
+  if (rc->var == LTC_PROJI) {
+    ltc_crec_frame(p, rc, v, ge, gi, dst);
+    return;
+  }
   if (rc->elem) {
     ltc_currents_frame(c, rc, v, dst);
     return;
@@ -277,7 +284,7 @@ static void frames_between(ltc_pop *p, double t0, double t1, const double *vold,
 {
   ember_population *pop = p->pop;
   size_t n = p->c->n;
-  const double *gsens = p->has_sig ? p->ss0 : p->has_syn ? p->gs0 : p->c->gs;   /* sensory only */
+  const double *gsens = p->has_sig || p->has_syn ? p->ss0 : p->c->gs;   /* sensory only */
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
     for (; p->kcur[r] < rc->k_end; p->kcur[r]++) {
@@ -325,10 +332,19 @@ static ember_status collect_events(ltc_pop *p, double tb, size_t *n_out)
 
 static void apply_event(ltc_pop *p, const ember_event *e)
 {
-  if (e->receptor == 0)
-    p->ge[e->target] += e->w;
-  else if (e->receptor == 1)
-    p->gi[e->target] += e->w;
+  double w = e->w;
+  uint32_t r = e->receptor;
+  if (r >= EMBER_RECEPTOR_SYNAPSE && r < EMBER_RECEPTOR_PLASTIC) {   /* a recorded synapse */
+    const ember_projection *pj = p->pop->net->projs[r - EMBER_RECEPTOR_SYNAPSE];
+    size_t k = (size_t)w;
+    w = pj->weight[k];
+    r = (uint32_t)pj->receptor;
+    ltc_crec_arrive(pj, k, w);
+  }
+  if (r == 0)
+    p->ge[e->target] += w;
+  else if (r == 1)
+    p->gi[e->target] += w;
   p->reset = 1;
 }
 
@@ -368,20 +384,21 @@ static double sample_len(const ltc_pop *p)
 
 /* ------------------------------------------------------------ integration --- */
 
-/* The sensory drive of the current input into gs0/gse0 (c->gs then gets the
- * spike-driven conductances added while integrating, and is restored after). */
-static void begin_segment(ltc_pop *p)
+/* From the sensory drive alone in c->gs/gse: keeps it in ss0/sse0 (restored at
+ * the segment's end, read by recording), adds the held LTC -> LTC conductances,
+ * and with spikes keeps that as the base gs0/gse0 which fold() adds the
+ * spike-driven conductances to. Called again whenever learning sensory weights
+ * have rewritten c->gs. */
+static void set_base(ltc_pop *p)
 {
   ember_ltc *c = p->c;
-  if (c->input_dirty) {
-    ltc_sensory_update(c);
-    p->reset = 1;
-  }
+  if (!p->has_sig && !p->has_syn)
+    return;
+  memcpy(p->ss0, c->gs, c->n * sizeof *c->gs);
+  memcpy(p->sse0, c->gse, c->n * sizeof *c->gse);
   if (p->has_sig) {   /* base drive = sensory + held LTC -> LTC conductances */
     const double *par = p->pop->params;
     size_t row = p->pop->row;
-    memcpy(p->ss0, c->gs, c->n * sizeof *c->gs);
-    memcpy(p->sse0, c->gse, c->n * sizeof *c->gse);
     for (size_t j = 0; j < c->n; j++) {
       c->gs[j] += p->hse[j] + p->hsi[j];
       c->gse[j] += p->hse[j] * par[j * row + P_EREV_E] + p->hsi[j] * par[j * row + P_EREV_I];
@@ -391,6 +408,17 @@ static void begin_segment(ltc_pop *p)
     memcpy(p->gs0, c->gs, c->n * sizeof *c->gs);
     memcpy(p->gse0, c->gse, c->n * sizeof *c->gse);
   }
+}
+
+/* The sensory drive of the current input, then the base drive (set_base). */
+static void begin_segment(ltc_pop *p)
+{
+  ember_ltc *c = p->c;
+  if (c->input_dirty) {
+    ltc_sensory_update(c);
+    p->reset = 1;
+  }
+  set_base(p);
 }
 
 /* Folds conductances ge, gi, decayed over a time t (ms) when `decay` is set,
@@ -409,7 +437,8 @@ static void fold(ltc_pop *p, const double *ge, const double *gi, double t, int d
   }
 }
 
-/* Decays ge, gi by a duration L (ms), exactly, and restores the sensory drive. */
+/* Decays ge, gi by a duration L (ms), exactly, and restores the sensory drive
+ * (which learning sensory weights have just rewritten themselves). */
 static void end_segment(ltc_pop *p, double L)
 {
   ember_ltc *c = p->c;
@@ -417,9 +446,33 @@ static void end_segment(ltc_pop *p, double L)
     p->ge[j] *= exp(-L * p->ie[j]);
     p->gi[j] *= exp(-L * p->ii[j]);
   }
-  if (p->has_sig || p->has_syn) {
-    memcpy(c->gs, p->has_sig ? p->ss0 : p->gs0, c->n * sizeof *c->gs);
-    memcpy(c->gse, p->has_sig ? p->sse0 : p->gse0, c->n * sizeof *c->gse);
+  if (p->n_crec)
+    ltc_crec_decay(p, L);
+  if ((p->has_sig || p->has_syn) && !ltc_plastic_sensory(c)) {
+    memcpy(c->gs, p->ss0, c->n * sizeof *c->gs);
+    memcpy(c->gse, p->sse0, c->n * sizeof *c->gse);
+  }
+}
+
+/* The plastic right-hand side's hook (c->ext_drive, GSL solvers): on top of the
+ * sensory drive, which it has just recomputed from the trial weights if they
+ * learn, the held LTC -> LTC conductances and the spike-driven ones decayed to
+ * the segment-local time t, as pop_rhs. */
+static void plastic_drive(ember_ltc *c, double t, void *pp)
+{
+  ltc_pop *p = pp;
+  if (ltc_plastic_sensory(c))
+    set_base(p);
+  if (p->has_syn)
+    fold(p, p->ge, p->gi, t, 1);
+}
+
+/* Fused: the held conductances ce, ci decay over a sub-step of dt (ms). */
+static void decay_held(ltc_pop *p, double dt)
+{
+  for (size_t j = 0; j < p->c->n; j++) {
+    p->ce[j] *= exp(-dt * p->ie[j]);
+    p->ci[j] *= exp(-dt * p->ii[j]);
   }
 }
 
@@ -456,10 +509,8 @@ static void fused_segment(ltc_pop *p, double t0, double t1)
     double ta = t0 + (double)i * dt, tb = i + 1 == n ? t1 : t0 + (double)(i + 1) * dt;
     if (p->pop->n_rec)
       frames_between(p, ta, tb, c->vtmp, c->v);
-    for (size_t j = 0; p->has_syn && j < c->n; j++) {
-      p->ce[j] *= exp(-dt * p->ie[j]);
-      p->ci[j] *= exp(-dt * p->ii[j]);
-    }
+    if (p->has_syn)
+      decay_held(p, dt);
   }
   c->n_rhs += n;
 }
@@ -496,29 +547,41 @@ static ember_status check_finite(ltc_pop *p, double t)
 
 /* A plastic circuit with the fused solver: as fused_segment (the number of
  * sub-steps follows the segment's length, frames are interpolated between
- * them, so recording leaves the trajectory alone), each sub-step updating the
- * weights too (lib/ltc/ltc_plastic.c). */
+ * them, so recording leaves the trajectory alone; spike-driven conductances
+ * held over each sub-step), each sub-step updating the weights too
+ * (lib/ltc/ltc_plastic.c). */
 static ember_status plastic_fused_segment(ltc_pop *p, double t0, double t1, int changed)
 {
   ember_ltc *c = p->c;
   double L = t1 - t0, m = ceil((double)c->opt.ode_unfolds * L / sample_len(p) - 1e-9);
   size_t n = m < 1 ? 1 : (size_t)m;
   double dt = L / (double)n;
+  int sens = ltc_plastic_sensory(c);
   ltc_plastic_fused_begin(c, changed);
+  if (p->has_syn) {
+    memcpy(p->ce, p->ge, c->n * sizeof *p->ce);
+    memcpy(p->ci, p->gi, c->n * sizeof *p->ci);
+  }
   for (size_t i = 0; i < n; i++) {
+    if (sens)   /* the sensory drive was rewritten from the (new) weights */
+      set_base(p);
+    if (p->has_syn)
+      fold(p, p->ce, p->ci, 0, 0);
     ember_status st = ltc_plastic_fused_step(c, c->t + (double)i * dt, dt);
     if (st)
       return st;
     double ta = t0 + (double)i * dt, tb = i + 1 == n ? t1 : t0 + (double)(i + 1) * dt;
     if (p->pop->n_rec)
       frames_between(p, ta, tb, c->vtmp, c->v);
+    if (p->has_syn)
+      decay_held(p, dt);
   }
   return EMBER_OK;
 }
 
 /* A plastic circuit (rate rules, lib/ltc/ltc_plastic.c) integrates its weights
- * with v: its segments go through ltc_plastic_advance (GSL solvers) or
- * plastic_fused_segment; it receives no spikes (refused at freeze). */
+ * with v: its segments go through ltc_plastic_advance (GSL solvers, the coupling
+ * conductances through c->ext_drive) or plastic_fused_segment. */
 static ember_status advance_segment(ltc_pop *p, double t0, double t1)
 {
   int changed = p->c->input_dirty || p->reset;
@@ -604,10 +667,11 @@ ember_status ltc_pop_get(const ember_population *pop, int var, double *out)
   ltc_pop *p = pop->ltc;
   ember_ltc *c = p->c;
   size_t n = c->n;
-  if (var == LTC_SYNI || var == LTC_SENSI)
+  if (var == LTC_SYNI || var == LTC_SENSI || var == LTC_PROJI)
     return net_fail(pop->net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is one value per "
-                    "synapse: record it, or use ember_ltc_get_currents on the circuit",
-                    states[var].name, pop->label);
+                    "synapse: record it%s", states[var].name, pop->label, var == LTC_PROJI ?
+                    " on its projection (proj:record(\"current\"))" :
+                    ", or use ember_ltc_get_currents on the circuit");
   switch (var) {
   case LTC_V: memcpy(out, c->v, n * sizeof *out); break;
   case LTC_OUTPUT:
@@ -635,7 +699,7 @@ ember_status ltc_pop_set(ember_population *pop, int var, const double *v, const 
 {
   ltc_pop *p = pop->ltc;
   ember_network *net = pop->net;
-  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI)
+  if (var == LTC_OUTPUT || var == LTC_TAU || var == LTC_SYNI || var == LTC_SENSI || var == LTC_PROJI)
     return net_fail(net, EMBER_ERR_INVALID, "'%s' of LTC population '%s' is computed from v; set v "
                     "instead", states[var].name, pop->label);
   for (size_t k = 0; k < n; k++) {
@@ -666,6 +730,10 @@ ember_status ltc_pop_record_ids(ember_population *pop, const char *what, const u
     return net_fail(pop->net, EMBER_ERR_INVALID, "record: LTC population '%s' does not spike "
                     "(recordable: v, output, tau, gsyn_exc, gsyn_inh, "
                     "syn_current, sensory_current)", pop->label);
+  if (strcmp(what, "current") == 0)
+    return net_fail(pop->net, EMBER_ERR_INVALID, "record: 'current' of LTC population '%s' is per "
+                    "synapse of a projection: record it on the projection (proj:record(\"current\"), "
+                    "ember_projection_record_currents)", pop->label);
   if (strcmp(what, "output") != 0)
     return EMBER_OK;
   if (c->m == 0)
@@ -698,6 +766,11 @@ ember_status ltc_series_attach(ember_population *pop, ember_series *s)
   p->series = s;
   p->cur = 0;
   return EMBER_OK;
+}
+
+double ltc_pop_erev(const ltc_pop *p, size_t j, size_t r)
+{
+  return p->pop->params[j * p->pop->row + (r ? P_EREV_I : P_EREV_E)];
 }
 
 void ltc_pop_solver_text(const ember_population *pop, char *buf, size_t len)

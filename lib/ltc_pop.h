@@ -51,6 +51,7 @@ struct ltc_pop {
   double *vs, *sa, *sb;   /* scratch: a state between sub-steps, synaptic sums */
   ev_ref *ev;
   size_t ev_cap;
+  int n_crec;             /* projections into it whose currents are recorded per synapse */
   uint64_t kcur[EMBER_MAX_RECORDERS];   /* next frame of each recorder */
   gsl_odeiv2_system sys;  /* GSL with spike-driven conductances: pop_rhs */
 };
@@ -59,7 +60,18 @@ struct ltc_pop {
  * be read, set and recorded (v, output, tau, gsyn_exc, gsyn_inh), the parameters
  * of the spike-driven synapses, and the receptors. Not in the model registry. */
 EMBER_HIDDEN extern const ember_model ltc_pop_model;
-enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH, LTC_SYNI, LTC_SENSI };
+enum { LTC_V, LTC_OUTPUT, LTC_TAU, LTC_GEXC, LTC_GINH, LTC_SYNI, LTC_SENSI, LTC_PROJI };
+
+/* A recorder of LTC_PROJI (current.h5): the currents of a projection's synapses
+ * into an LTC population (recorder.ext). Columns as weight.h5: grouped by
+ * postsynaptic neuron (recorder.ids, ascending), then synapse index. */
+typedef struct ltc_crec {
+  ember_projection *pj;
+  double *g;              /* per column: the synapse's own conductance; from spikes at the
+                           * population's time (jumps by w, decays as its neuron's), from an
+                           * LTC population held over the interval */
+  int32_t *col_of;        /* per synapse of pj: its column, or -1 */
+} ltc_crec;
 
 /* ltc_pop.c */
 EMBER_HIDDEN void ltc_pop_free(ltc_pop *p);
@@ -95,6 +107,18 @@ EMBER_HIDDEN ember_status ltc_pop_record_columns(ember_population *pop, recorder
 /* One frame of such a recorder from the state v (N) and the circuit's input. */
 EMBER_HIDDEN void ltc_currents_frame(const ember_ltc *c, const recorder *rc, const double *v,
                                      float *dst);
+
+/* The reversal potential of receptor r (0 excitatory, 1 inhibitory) of neuron j. */
+EMBER_HIDDEN double ltc_pop_erev(const ltc_pop *p, size_t j, size_t r);
+/* ltc_currents.c: per-synapse currents of projections into LTC populations. */
+/* A spike arriving at synapse k of a projection whose currents are recorded. */
+EMBER_HIDDEN void ltc_crec_arrive(const ember_projection *pj, size_t k, double w);
+/* Every recorded spike-driven synapse of p decays over L ms, as its neuron's conductance. */
+EMBER_HIDDEN void ltc_crec_decay(ltc_pop *p, double L);
+/* One frame of such a recorder at state v, with the conductances ge, gi this
+ * frame sees (p->ge, p->gi, or the fused solver's held ones). */
+EMBER_HIDDEN void ltc_crec_frame(const ltc_pop *p, const recorder *rc, const double *v,
+                                 const double *ge, const double *gi, float *dst);
 
 /* ltc_series.c */
 EMBER_HIDDEN void ltc_net_free(ember_network *net);

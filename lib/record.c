@@ -29,6 +29,7 @@ void recorder_free(recorder *r)
   free(r->ptr);
   free(r->elem);
   free(r->buf);
+  free(r->ext);
   free(r);
 }
 
@@ -245,7 +246,8 @@ static ember_status open_report(ember_network *net, const char *var, const sonat
       }
       for (size_t k = 0; k < rc->n_ids; k++)
         ids[n][k] = rc->ids[k];
-      rp[n] = (sonata_report_pop){.name = pop->label, .n_nodes = rc->n_ids, .node_ids = ids[n],
+      rp[n] = (sonata_report_pop){.name = rc->label ? rc->label : pop->label,   /* or a projection's */
+                                 .n_nodes = rc->n_ids, .node_ids = ids[n],
                                  .t_start = rc->t_start, .dt = rc->interval,
                                  .n_values = rc->elem ? rc->n_cols : 0,
                                  .index_pointers = rc->ptr, .element_ids = rc->elem};

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <hdf5.h>
 #include "sonata.h"
+#include "sonata_h5.h"
 
 #define SONATA_MAGIC 0x0A7Au
 #define NAME_MAX_LEN 255          /* population names; keeps object paths in fixed buffers */
@@ -14,10 +15,6 @@
  * dataset and flush whatever the number of spikes (0.1 s of a 1 s COBA run). */
 #define SPIKE_CHUNK 8192
 #define REPORT_CHUNK_ELEMS 65536  /* floats: 256 KiB per report chunk */
-#define DEFLATE_LEVEL 4           /* fast, and most of the gain of level 9 on float data */
-#define IOTA_BLOCK 4096           /* index_pointers are written in blocks of this many */
-
-enum { SORTING_NONE = 0, SORTING_BY_ID = 1, SORTING_BY_TIME = 2 };
 
 /* One population of a file. The two datasets are the ones appended to. */
 typedef struct sonata_pop {
@@ -78,20 +75,6 @@ static ember_status h5fail(sonata_file *f, const char *fmt, ...)
   va_end(ap);
   snprintf(f->msg, sizeof f->msg, "%s in '%s': %s", what, f->path, reason);
   return EMBER_ERR_IO;
-}
-
-/* HDF5 clears its error stack at the start of every API call, so a helper that
- * closes objects after a failure saves the stack first (when r < 0) and puts it
- * back last: h5fail then still finds the reason. */
-static hid_t stack_save(herr_t r)
-{
-  return r < 0 ? H5Eget_current_stack() : H5I_INVALID_HID;
-}
-
-static void stack_restore(hid_t es)
-{
-  if (es >= 0)
-    H5Eset_current_stack(es);   /* also releases es */
 }
 
 /* Records a message that is not an HDF5 failure; returns st. */
@@ -191,187 +174,17 @@ static ember_status finish_create(sonata_file *f, ember_status st, sonata_file *
   return EMBER_OK;
 }
 
-/* ------------------------------------------------------------- attributes --- */
-
-/* Creates attribute `name` on obj with file type ft over space sp, writes buf
- * (memory type mt), then closes the attribute and sp, and ft too when close_ft
- * (a type the caller built, not a predefined one), whatever happens. ft or sp may
- * be invalid: then nothing is created and -1 is returned. */
-static herr_t attr_write(hid_t obj, const char *name, hid_t ft, hid_t mt, hid_t sp,
-                         const void *buf, int close_ft)
-{
-  hid_t a = (ft < 0 || sp < 0) ? H5I_INVALID_HID
-                               : H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t r = a < 0 ? -1 : H5Awrite(a, mt, buf);
-  hid_t es = stack_save(r);
-  if (a >= 0)
-    H5Aclose(a);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (close_ft && ft >= 0)
-    H5Tclose(ft);
-  stack_restore(es);
-  return r;
-}
-
-/* Writes a scalar variable-length UTF-8 string attribute (h5py reads a str). */
-static herr_t attr_str(hid_t obj, const char *name, const char *value)
-{
-  hid_t t = H5Tcopy(H5T_C_S1);
-  if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
-    H5Tclose(t);
-    t = H5I_INVALID_HID;
-  }
-  return attr_write(obj, name, t, t, H5Screate(H5S_SCALAR), &value, 1);
-}
-
-/* Writes a uint32 attribute: scalar when n == 0, else an array of n values. */
-static herr_t attr_u32(hid_t obj, const char *name, const uint32_t *v, hsize_t n)
-{
-  hid_t s = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
-  return attr_write(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, s, v, 0);
-}
-
-/* Writes `sorting` = by_time as the SONATA enum over uint8 (libsonata rejects a
- * string here). */
-static herr_t attr_sorting(hid_t group)
-{
-  uint8_t v[3] = {SORTING_NONE, SORTING_BY_ID, SORTING_BY_TIME};
-  hid_t t = H5Tenum_create(H5T_STD_U8LE);
-  if (t >= 0 && (H5Tenum_insert(t, "none", &v[0]) < 0 || H5Tenum_insert(t, "by_id", &v[1]) < 0 ||
-                 H5Tenum_insert(t, "by_time", &v[2]) < 0)) {
-    H5Tclose(t);
-    t = H5I_INVALID_HID;
-  }
-  return attr_write(group, "sorting", t, t, H5Screate(H5S_SCALAR), &v[2], 1);
-}
-
 /* Root attributes: magic, version {0, 1} and the provenance strings. */
 static ember_status root_attrs(sonata_file *f, const sonata_attr *prov, size_t n_prov)
 {
   uint32_t magic = SONATA_MAGIC, version[2] = {0, 1};
-  if (attr_u32(f->file, "magic", &magic, 0) < 0 || attr_u32(f->file, "version", version, 2) < 0)
+  if (h5w_attr_u32(f->file, "magic", &magic, 0) < 0 ||
+      h5w_attr_u32(f->file, "version", version, 2) < 0)
     return h5fail(f, "cannot write the root attributes magic/version");
   for (size_t i = 0; i < n_prov; i++)
-    if (attr_str(f->file, prov[i].key, prov[i].value) < 0)
+    if (h5w_attr_str(f->file, prov[i].key, prov[i].value) < 0)
       return h5fail(f, "cannot write the provenance attribute '%s'", prov[i].key);
   return EMBER_OK;
-}
-
-/* --------------------------------------------------------------- datasets --- */
-
-/* Creation properties of an appendable dataset: chunked, and shuffle + deflate
- * when this HDF5 has a deflate encoder (it is optional at HDF5 build time). */
-static hid_t chunked_dcpl(int rank, const hsize_t *chunk)
-{
-  hid_t p = H5Pcreate(H5P_DATASET_CREATE);
-  if (p < 0 || H5Pset_chunk(p, rank, chunk) < 0) {
-    H5Pclose(p);
-    return H5I_INVALID_HID;
-  }
-  unsigned cfg = 0;
-  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0
-      && H5Zget_filter_info(H5Z_FILTER_DEFLATE, &cfg) >= 0 && (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED)) {
-    if (H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0)
-      H5Pset_shuffle(p);   /* groups the bytes of each float: deflate then finds runs */
-    H5Pset_deflate(p, DEFLATE_LEVEL);
-  }
-  return p;
-}
-
-/* Creates an empty appendable dataset (first dimension 0 and unlimited) and closes
- * it: it is reopened after H5Fstart_swmr_write. `units` may be NULL. */
-static herr_t create_appendable(hid_t loc, const char *name, hid_t type, int rank,
-                                const hsize_t *dims, const hsize_t *maxdims,
-                                const hsize_t *chunk, const char *units)
-{
-  hid_t s = H5Screate_simple(rank, dims, maxdims), p = chunked_dcpl(rank, chunk);
-  hid_t d = H5I_INVALID_HID;
-  herr_t r = -1;
-  if (s >= 0 && p >= 0 && (d = H5Dcreate2(loc, name, type, s, H5P_DEFAULT, p, H5P_DEFAULT)) >= 0)
-    r = units ? attr_str(d, "units", units) : 0;
-  hid_t es = stack_save(r);
-  if (d >= 0)
-    H5Dclose(d);
-  H5Pclose(p);
-  H5Sclose(s);
-  stack_restore(es);
-  return r;
-}
-
-/* Creates a fixed 1-D dataset of n elements and writes buf into it (nothing to
- * write when buf is NULL: the dataset then reads as its fill value, 0). */
-static herr_t create_fixed(hid_t loc, const char *name, hid_t ftype, hid_t mtype, hsize_t n,
-                           const void *buf, const char *units)
-{
-  hid_t s = H5Screate_simple(1, &n, NULL), p = H5Pcreate(H5P_DATASET_CREATE);
-  hid_t d = H5I_INVALID_HID;
-  herr_t r = -1;
-  /* Early allocation with the fill value written makes the zeros real bytes in
-   * the file, so a dataset with no buffer needs no memory here. */
-  if (s >= 0 && p >= 0 && H5Pset_alloc_time(p, H5D_ALLOC_TIME_EARLY) >= 0
-      && H5Pset_fill_time(p, H5D_FILL_TIME_ALLOC) >= 0
-      && (d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, p, H5P_DEFAULT)) >= 0)
-    r = (buf && n) ? H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
-  if (r >= 0 && units)
-    r = attr_str(d, "units", units);
-  hid_t es = stack_save(r);
-  if (d >= 0)
-    H5Dclose(d);
-  H5Pclose(p);
-  H5Sclose(s);
-  stack_restore(es);
-  return r;
-}
-
-/* Writes elements [first, first + n) of 1-D dataset d from buf. */
-static herr_t write_range(hid_t d, hid_t mtype, hsize_t first, hsize_t n, const void *buf)
-{
-  hid_t fs = H5Dget_space(d), ms = H5Screate_simple(1, &n, NULL);
-  herr_t r = -1;
-  if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &n, NULL) >= 0)
-    r = H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf);
-  hid_t es = stack_save(r);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  stack_restore(es);
-  return r;
-}
-
-/* Creates uint64 `name` = 0, 1, ..., n (n + 1 values) in blocks, so that memory
- * does not grow with the number of neurons. */
-static herr_t create_iota(hid_t loc, const char *name, hsize_t n)
-{
-  if (create_fixed(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, n + 1, NULL, NULL) < 0)
-    return -1;
-  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-  herr_t r = d < 0 ? -1 : 0;
-  uint64_t block[IOTA_BLOCK];
-  for (hsize_t first = 0; r >= 0 && first <= n; first += IOTA_BLOCK) {
-    hsize_t k = n + 1 - first < IOTA_BLOCK ? n + 1 - first : IOTA_BLOCK;
-    for (hsize_t j = 0; j < k; j++)
-      block[j] = first + j;
-    r = write_range(d, H5T_NATIVE_UINT64, first, k, block);
-  }
-  hid_t es = stack_save(r);
-  if (d >= 0)
-    H5Dclose(d);
-  stack_restore(es);
-  return r;
-}
-
-/* Creates a group whose links keep their creation order, so that readers list
- * the populations in the order the network defined them. */
-static hid_t group_create(hid_t loc, const char *name)
-{
-  hid_t p = H5Pcreate(H5P_GROUP_CREATE);
-  hid_t g = H5I_INVALID_HID;
-  if (p >= 0 && H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) >= 0)
-    g = H5Gcreate2(loc, name, H5P_DEFAULT, p, H5P_DEFAULT);
-  hid_t es = stack_save(g < 0 ? -1 : 0);
-  H5Pclose(p);
-  stack_restore(es);
-  return g;
 }
 
 /* ------------------------------------------------------------ file layout --- */
@@ -403,11 +216,13 @@ static ember_status spikes_layout(sonata_file *f, hid_t spikes, size_t i)
   if (g < 0)
     return h5fail(f, "cannot create group /spikes/%s", name);
   ember_status st = EMBER_OK;
-  if (attr_sorting(g) < 0)
+  if (h5w_attr_sorting(g) < 0)
     st = h5fail(f, "cannot write attribute /spikes/%s sorting", name);
-  else if (create_appendable(g, "timestamps", H5T_IEEE_F64LE, 1, &dims, &maxdims, &chunk, "ms") < 0)
+  else if (h5w_create_appendable(g, "timestamps", H5T_IEEE_F64LE, 1, &dims, &maxdims, &chunk,
+                                 "ms") < 0)
     st = h5fail(f, "cannot create /spikes/%s/timestamps", name);
-  else if (create_appendable(g, "node_ids", H5T_STD_U64LE, 1, &dims, &maxdims, &chunk, NULL) < 0)
+  else if (h5w_create_appendable(g, "node_ids", H5T_STD_U64LE, 1, &dims, &maxdims, &chunk,
+                                 NULL) < 0)
     st = h5fail(f, "cannot create /spikes/%s/node_ids", name);
   H5Gclose(g);
   return st;
@@ -422,22 +237,22 @@ static herr_t mapping_layout(hid_t g, const sonata_report_pop *p)
   if (m < 0)
     return -1;
   double time[3] = {p->t_start, p->t_start, p->dt};
-  herr_t r = create_fixed(m, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, p->n_nodes,
-                          p->node_ids, NULL);
+  herr_t r = h5w_create_fixed(m, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, p->n_nodes,
+                              p->node_ids, NULL);
   if (r >= 0)
-    r = p->index_pointers ? create_fixed(m, "index_pointers", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                                         p->n_nodes + 1, p->index_pointers, NULL)
-                          : create_iota(m, "index_pointers", p->n_nodes);
+    r = p->index_pointers ? h5w_create_fixed(m, "index_pointers", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                                             p->n_nodes + 1, p->index_pointers, NULL)
+                          : h5w_create_iota(m, "index_pointers", p->n_nodes);
   if (r >= 0)
     r = H5Lcreate_hard(m, "index_pointers", m, "index_pointer", H5P_DEFAULT, H5P_DEFAULT);
   if (r >= 0)
-    r = create_fixed(m, "element_ids", H5T_STD_U32LE, H5T_NATIVE_UINT32,
-                     p->element_ids ? p->n_values : p->n_nodes, p->element_ids, NULL);
+    r = h5w_create_fixed(m, "element_ids", H5T_STD_U32LE, H5T_NATIVE_UINT32,
+                         p->element_ids ? p->n_values : p->n_nodes, p->element_ids, NULL);
   if (r >= 0)
-    r = create_fixed(m, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, time, "ms");
-  hid_t es = stack_save(r);
+    r = h5w_create_fixed(m, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, time, "ms");
+  hid_t es = h5w_stack_save(r);
   H5Gclose(m);
-  stack_restore(es);
+  h5w_stack_restore(es);
   return r;
 }
 
@@ -457,7 +272,7 @@ static ember_status report_layout(sonata_file *f, hid_t report, size_t i, const 
   if (g < 0)
     return h5fail(f, "cannot create group /report/%s", p->name);
   ember_status st = EMBER_OK;
-  if (create_appendable(g, "data", H5T_IEEE_F32LE, 2, dims, maxdims, chunk, units) < 0)
+  if (h5w_create_appendable(g, "data", H5T_IEEE_F32LE, 2, dims, maxdims, chunk, units) < 0)
     st = h5fail(f, "cannot create /report/%s/data", p->name);
   else if (mapping_layout(g, p) < 0)
     st = h5fail(f, "cannot create /report/%s/mapping", p->name);
@@ -520,7 +335,7 @@ ember_status sonata_spikes_create(const char *path, size_t n_pops, const char *c
   if (!st)
     st = file_create(f, prov, n_prov);
   hid_t spikes = H5I_INVALID_HID;
-  if (!st && (spikes = group_create(f->file, "spikes")) < 0)
+  if (!st && (spikes = h5w_group_create(f->file, "spikes")) < 0)
     st = h5fail(f, "cannot create group /spikes");
   for (size_t i = 0; !st && i < n_pops; i++)
     st = spikes_layout(f, spikes, i);
@@ -529,7 +344,8 @@ ember_status sonata_spikes_create(const char *path, size_t n_pops, const char *c
   /* The simulated time reached, rewritten at each flush: attributes cannot be
    * added once SWMR writing has started, a dataset's value can. */
   hsize_t one = 1;
-  if (!st && create_appendable(f->file, "t_stop", H5T_IEEE_F64LE, 1, &one, &one, &one, "ms") < 0)
+  if (!st &&
+      h5w_create_appendable(f->file, "t_stop", H5T_IEEE_F64LE, 1, &one, &one, &one, "ms") < 0)
     st = h5fail(f, "cannot create /t_stop");
   if (!st)
     st = start_swmr(f);
@@ -580,7 +396,7 @@ ember_status sonata_report_create(const char *path, const char *units, size_t n_
   if (!st)
     st = file_create(f, prov, n_prov);
   hid_t report = H5I_INVALID_HID;
-  if (!st && (report = group_create(f->file, "report")) < 0)
+  if (!st && (report = h5w_group_create(f->file, "report")) < 0)
     st = h5fail(f, "cannot create group /report");
   for (size_t i = 0; !st && i < n_pops; i++)
     st = report_layout(f, report, i, pops[i].units ? pops[i].units : units ? units : "", &pops[i]);
@@ -605,10 +421,10 @@ static herr_t append_rows(hid_t d, hid_t mtype, int rank, hsize_t old, hsize_t n
   herr_t r = -1;
   if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
     r = H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf);
-  hid_t es = stack_save(r);
+  hid_t es = h5w_stack_save(r);
   H5Sclose(ms);
   H5Sclose(fs);
-  stack_restore(es);
+  h5w_stack_restore(es);
   return r;
 }
 
@@ -678,7 +494,7 @@ ember_status sonata_report_append(sonata_file *f, size_t pop, const float *frame
   p->n += n_frames;
   /* stop is exclusive: the frames are t_start + k*dt for k < n, all < stop. */
   double stop = p->t_start + (double)p->n * p->dt;
-  if (write_range(p->b, H5T_NATIVE_DOUBLE, 1, 1, &stop) < 0)
+  if (h5w_write_range(p->b, H5T_NATIVE_DOUBLE, 1, 1, &stop) < 0)
     return f->failed = h5fail(f, "cannot update /report/%s/mapping/time", p->name);
   return EMBER_OK;
 }
@@ -687,11 +503,11 @@ ember_status sonata_report_append(sonata_file *f, size_t pop, const float *frame
 
 static herr_t edge_ids(hid_t g, const char *name, const uint64_t *ids, size_t n, const char *pop)
 {
-  herr_t r = create_fixed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, n, ids, NULL);
+  herr_t r = h5w_create_fixed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, n, ids, NULL);
   hid_t d = r < 0 ? H5I_INVALID_HID : H5Dopen2(g, name, H5P_DEFAULT);
   if (d < 0)
     return -1;
-  r = attr_str(d, "node_population", pop);
+  r = h5w_attr_str(d, "node_population", pop);
   H5Dclose(d);
   return r;
 }
@@ -712,25 +528,26 @@ static herr_t edges_layout(hid_t edges, const sonata_edge_pop *p)
   if (r >= 0)
     r = edge_ids(g, "target_node_id", p->target_ids, n, p->target);
   if (r >= 0)   /* fill value 0: one edge type, one group */
-    r = create_fixed(g, "edge_type_id", H5T_STD_I64LE, H5T_NATIVE_INT64, n, NULL, NULL);
+    r = h5w_create_fixed(g, "edge_type_id", H5T_STD_I64LE, H5T_NATIVE_INT64, n, NULL, NULL);
   if (r >= 0)
-    r = create_fixed(g, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, n, NULL, NULL);
+    r = h5w_create_fixed(g, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, n, NULL, NULL);
   if (r >= 0)
-    r = create_fixed(g, "edge_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, row, NULL);
+    r = h5w_create_fixed(g, "edge_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, row, NULL);
   hid_t g0 = r < 0 ? H5I_INVALID_HID : H5Gcreate2(g, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g0 < 0)
     r = -1;
   if (r >= 0)
-    r = create_fixed(g0, "syn_weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->weight, p->units);
+    r = h5w_create_fixed(g0, "syn_weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->weight,
+                         p->units);
   if (r >= 0 && p->receptor)
-    r = attr_str(g, "receptor", p->receptor);
+    r = h5w_attr_str(g, "receptor", p->receptor);
   if (r >= 0)
-    r = create_fixed(g0, "delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->delay, "ms");
-  hid_t es = stack_save(r);
+    r = h5w_create_fixed(g0, "delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, p->delay, "ms");
+  hid_t es = h5w_stack_save(r);
   if (g0 >= 0)
     H5Gclose(g0);
   H5Gclose(g);
-  stack_restore(es);
+  h5w_stack_restore(es);
   free(row);
   return r;
 }
@@ -747,7 +564,7 @@ ember_status sonata_edges_write(const char *path, size_t n_pops, const sonata_ed
     return sonata_msg(msg, msglen, EMBER_ERR_NOMEM, "out of memory creating '%s'", path);
   ember_status st = file_create(f, prov, n_prov);
   hid_t edges = H5I_INVALID_HID;
-  if (!st && (edges = group_create(f->file, "edges")) < 0)
+  if (!st && (edges = h5w_group_create(f->file, "edges")) < 0)
     st = h5fail(f, "cannot create group /edges");
   for (size_t i = 0; !st && i < n_pops; i++)
     if (edges_layout(edges, &pops[i]) < 0)

@@ -156,7 +156,8 @@ static void print_reports(const ember_output *o)
   if (nr == 0)
     return;
   /* "values" are the columns of a frame: one per neuron, or for a synapse-level
-   * report (weight, syn_current) one per synapse, onto the neurons named after it. */
+   * report (weight, syn_current, current) one per synapse, onto the neurons named after it;
+   * weight and current reports are named after their projection. */
   printf("recorded variables:\n  %-10s %-20s %8s %10s %10s  %s\n", "variable", "population", "values",
          "frames", "dt (ms)", "time (ms)");
   for (size_t r = 0; r < nr; r++) {

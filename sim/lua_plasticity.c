@@ -289,15 +289,17 @@ static int proj_get_plasticity(lua_State *L)
   return 1;
 }
 
-/* proj:record("weight" [, {interval =, synapses = {k, ...}}]) */
+/* proj:record("weight" | "current" [, {interval =, synapses = {k, ...}}]) */
 static int proj_record(lua_State *L)
 {
   static const char *const keys[] = {"interval", "synapses", NULL};
   const char *fn = "proj:record";
   ember_projection *proj = ember_lua_check_proj(L, fn);
   const char *what = ember_lua_check_string(L, 2, 1, fn, "what");
-  if (strcmp(what, "weight") != 0)
-    return ember_lua_error(L, "%s: a projection records \"weight\", not '%s'", fn, what);
+  int current = strcmp(what, "current") == 0;   /* into an LTC population (docs/ltc.md) */
+  if (strcmp(what, "weight") != 0 && !current)
+    return ember_lua_error(L, "%s: a projection records \"weight\" or \"current\", not '%s'", fn,
+                           what);
   if (lua_gettop(L) > 3)
     return ember_lua_error(L, "%s: too many arguments (at most 2)", fn);
   double interval = 1.0;
@@ -314,7 +316,8 @@ static int proj_record(lua_State *L)
         syn[i] = ids[i];
     }
   }
-  if (ember_projection_record_weights(proj, interval, syn, n))
+  if (current ? ember_projection_record_currents(proj, interval, syn, n)
+              : ember_projection_record_weights(proj, interval, syn, n))
     return ember_lua_fail(L, fn);
   return 0;
 }

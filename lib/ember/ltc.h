@@ -222,6 +222,18 @@ EMBER_API ember_status ember_ltc_population_record_synapses(ember_population *po
  * Before the first run. */
 EMBER_API ember_status ember_projection_set_sigmoid(ember_projection *pj, double sigma, double mu);
 
+/* Records, every `interval` ms, the current each listed synapse of pj (NULL: all)
+ * drives into its LTC target neuron j: I_k = g_k (e_rev - v_j), g_k the part of
+ * j's conductance due to synapse k alone (from spikes: jumps by w_k at its
+ * arrivals, decays with tau_syn; from an LTC population: w_k sigma(sigma
+ * (v_pre(ta) - mu)), held over the interval), e_rev the receptor's. Circuit
+ * units (conductance of gleak x mV, like syn_current.h5). Into DIR/current.h5
+ * /report/<pj's label>: a synapse-level SONATA report (weight.h5's layout: nodes
+ * = postsynaptic neurons ascending, element = synapse index in pj). pj must end
+ * in an LTC population. Before the first run. */
+EMBER_API ember_status ember_projection_record_currents(ember_projection *pj, double interval,
+                                                        const size_t *synapses, size_t n);
+
 typedef struct ember_series ember_series;   /* owned by its network */
 
 /* A time series of `channels` values, piecewise constant: sample k

@@ -59,6 +59,12 @@ struct ember_ltc {
   uint64_t n_rhs;                /* right-hand side evaluations, for cost measurements */
 
   struct ltc_plastic *plastic;   /* rate-based plasticity (ltc_plastic.c), or NULL */
+  /* Conductances from outside the circuit (an LTC population's spike-driven and
+   * LTC -> LTC synapses, lib/ltc_pop.c). The plastic right-hand side recomputes the
+   * sensory drive from its trial weights, then calls this to add them to gs/gse
+   * (t local to the integration call). NULL: none. */
+  void (*ext_drive)(struct ember_ltc *c, double t, void *user);
+  void *ext_user;
 
   char err[512];
 };
@@ -108,5 +114,8 @@ LTC_HIDDEN ember_status ltc_plastic_advance(ember_ltc *c, double elapsed, int in
 LTC_HIDDEN void ltc_plastic_fused_begin(ember_ltc *c, int input_changed);
 LTC_HIDDEN ember_status ltc_plastic_fused_step(ember_ltc *c, double t, double dt);
 LTC_HIDDEN void ltc_plastic_reset(ember_ltc *c);
+/* 1 if the sensory weights learn: every weight update rewrites gs/gse to the
+ * sensory drive alone. */
+LTC_HIDDEN int ltc_plastic_sensory(const ember_ltc *c);
 
 #endif

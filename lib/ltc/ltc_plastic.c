@@ -3,8 +3,10 @@
  *
  * GSL solvers: the ODE state is [v (N) | w of internal synapses | w of sensory
  * synapses | rule state (N x n_state)], each store in its storage order. The
- * right-hand side copies the trial weights into the synapse stores, evaluates
- * the unchanged LTC derivative (ltc_rhs), and adds the weights' derivatives.
+ * right-hand side copies the trial weights into the synapse stores (the sensory
+ * drive is recomputed from them), lets an LTC population add its coupling
+ * conductances (c->ext_drive: spikes, LTC -> LTC synapses), evaluates the
+ * unchanged LTC derivative (ltc_rhs), and adds the weights' derivatives.
  * Fused solver: each sub-step evaluates the weights' derivatives at the state
  * at its start, then takes ncps' update of v with the old weights, then an
  * explicit Euler step of the weights and the rule state (a Jacobi update of
@@ -49,6 +51,8 @@ void ltc_plastic_free(ember_ltc *c)
   free(P);
   c->plastic = NULL;
 }
+
+int ltc_plastic_sensory(const ember_ltc *c) { return c->plastic && c->plastic->sensory; }
 
 size_t ltc_plastic_dim(const ember_ltc *c)
 {
@@ -171,6 +175,8 @@ int ltc_plastic_rhs(double t, const double *y, double *dydt, void *circuit)
   if (!(P->p[EMBER_RATE_ETA] >= 0) || !isfinite(P->p[EMBER_RATE_ETA]))
     return GSL_EBADFUNC;
   load_weights(c, y + c->n);
+  if (c->ext_drive)   /* spike-driven / LTC -> LTC conductances on top of the sensory drive */
+    c->ext_drive(c, t, c->ext_user);
   ltc_rhs(t, y, dydt, c);
   plastic_derivs(c, y, y + c->n, dydt + c->n);
   return GSL_SUCCESS;

@@ -59,7 +59,6 @@ bad_ltc_csv_row.lua|2|bad_ltc_csv_row.lua:6: ember.series:|:3: 1 values, but the
 bad_ltc_spec_key.lua|2|bad_ltc_spec_key.lua:2: ember.ltc: unknown spec key 'input' (did you mean 'inputs'?)|
 bad_ltc_solver_option.lua|2|bad_ltc_solver_option.lua:2: ember.ltc: solver option 'ode_unfolds' applies to the fused solver, not to solver 'rk8pd'|
 bad_ltc_plasticity.lua|2|bad_ltc_plasticity.lua:2: ember.ltc: 'plasticity' must be a rate rule|
-bad_ltc_plastic_spikes.lua|2|bad_ltc_plastic_spikes.lua:6: ember.run: LTC population 'c' has rate plasticity and receives spikes|
 bad_ltc_stdp.lua|2|bad_ltc_stdp.lua:5: ember.run: s_to_c: spike-timing plasticity needs spikes on both sides|
 fail_ltc_nonfinite.lua|1|fail_ltc_nonfinite.lua:6: ember.run: LTC population 'c' neuron 0: v became|
 TABLE
@@ -190,6 +189,15 @@ for from in "$SRCDIR" "$tmp"; do
   esac
 done
 run_good good_rate_rules.lua "rate rules ok" --quiet
+run_good good_ltc_coupled.lua "ltc coupled ok" --quiet
+# its per-synapse coupling currents: 8 synapses onto 4 neurons every 0.5 ms, 2 onto 2 every 1 ms
+if "$EMBER" info "$tmp/out-good_ltc_coupled.lua" >"$tmp/info" 2>&1 &&
+   awk '$1 == "current" && $2 == "stim_to_rec" && $3 == 8 && $4 == 30 && /onto 4 neurons/ { f = 1 } END { exit !f }' "$tmp/info" &&
+   awk '$1 == "current" && $2 == "relay_to_rec" && $3 == 2 && $4 == 15 && /onto 2 neurons/ { f = 1 } END { exit !f }' "$tmp/info"; then
+  ok "ember info: the coupling current reports (current.h5, per synapse)"
+else
+  fail "ember info on good_ltc_coupled.lua's output" "$tmp/info"
+fi
 run_good good_models.lua "models ok" --quiet
 
 net="$tmp/out-good_network.lua"
