@@ -19,6 +19,23 @@
       fail_msg("%s failed: %s: %s", #st, ember_strerror(s_), ember_ltc_error(c));      \
   } while (0)
 
+/* A fresh temporary directory named after the test file (a static buffer: one at a
+ * time), and its removal with everything in it. */
+static __attribute__((unused)) char *ltc_tmpdir(const char *tag)
+{
+  static char dir[64];
+  snprintf(dir, sizeof dir, "/tmp/ember-%s-XXXXXX", tag);
+  assert_non_null(mkdtemp(dir));
+  return dir;
+}
+
+static __attribute__((unused)) void ltc_rmdir(const char *dir)
+{
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 /* Reads dataset `name` of an HDF5 file (doubles); sets *n to its element count. */
 static __attribute__((unused)) double *h5_read(const char *path, const char *name, size_t *n)
 {

@@ -347,21 +347,6 @@ static void t_graded_into_lif(void **s)
 
 /* ------------------------------------------------------------- recording --- */
 
-static char *tmpdir(void)
-{
-  static char dir[64];
-  snprintf(dir, sizeof dir, "/tmp/ember-ltcpop-XXXXXX");
-  assert_non_null(mkdtemp(dir));
-  return dir;
-}
-
-static void rmdir_r(const char *dir)
-{
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-}
-
 /* Reads report `var` of an output directory: frames x nodes floats. */
 static float *read_report(const char *dir, const char *var, size_t *frames, size_t *nodes)
 {
@@ -399,7 +384,7 @@ static void t_recording_leaves_fused_alone(void **s)
   assert_ok(net, ember_population_record(pop, "v", 0.25, NULL, 0));
   assert_ok(net, ember_population_record(pop, "output", 0.5, NULL, 0));
   assert_ok(net, ember_population_record(pop, "tau", 1.0, NULL, 0));
-  char *dir = tmpdir();
+  char *dir = ltc_tmpdir("ltcpop");
   assert_ok(net, ember_network_set_output(net, dir));
   assert_ok(net, ember_network_run(net, (double)r.T));
   double v[19];
@@ -424,7 +409,7 @@ static void t_recording_leaves_fused_alone(void **s)
   free(y);
   ref_free(&r);
   ember_network_free(net);
-  rmdir_r(dir);
+  ltc_rmdir(dir);
 }
 
 /* GSL: frames are exact points of the solution (the integration stops there),
@@ -446,7 +431,7 @@ static void t_recording_gsl(void **s)
   assert_ok(net, ember_population_set_state_array(pop, "v", &v0, NULL, 1));
   assert_ok(net, ember_population_record(pop, "v", 0.3, NULL, 0));
   assert_ok(net, ember_population_record(pop, "gsyn_exc", 0.3, NULL, 0));
-  char *dir = tmpdir();
+  char *dir = ltc_tmpdir("ltcpop");
   assert_ok(net, ember_network_set_output(net, dir));
   assert_ok(net, ember_network_run(net, 9.0));
   assert_ok(net, ember_network_close_output(net));
@@ -468,7 +453,7 @@ static void t_recording_gsl(void **s)
   free(f);
   free(g);
   ember_network_free(net);
-  rmdir_r(dir);
+  ltc_rmdir(dir);
 }
 
 /* -------------------------------------------------------------- threads --- */

@@ -18,33 +18,7 @@ static double *report_read(const char *dir, const char *var, const char *name, s
 {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.h5", dir, var);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  assert_true(f >= 0);
-  hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  assert_true(d >= 0);
-  hid_t s = H5Dget_space(d);
-  *n = (size_t)H5Sget_simple_extent_npoints(s);
-  double *v = malloc((*n ? *n : 1) * sizeof *v);
-  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-  H5Sclose(s);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
-}
-
-static char *tmpdir(void)
-{
-  static char dir[64];
-  snprintf(dir, sizeof dir, "/tmp/ember-ltcsyn-XXXXXX");
-  assert_non_null(mkdtemp(dir));
-  return dir;
-}
-
-static void rmdir_r(const char *dir)
-{
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
+  return h5_read(path, name, n);
 }
 
 /* The 8-neuron, 3-input fully connected reference circuit, solver rk8pd. */
@@ -124,7 +98,7 @@ static void t_currents_recorded(void **s)
   double *dummy = malloc(8 * sizeof *dummy);
   assert_int_equal(ember_population_get(pop, "syn_current", dummy), EMBER_ERR_INVALID);
   free(dummy);
-  char *dir = tmpdir();
+  char *dir = ltc_tmpdir("ltcsyn");
   assert_ok(net, ember_network_set_output(net, dir));
   double vm[8], v0[8], vp[8];
   assert_ok(net, ember_network_run(net, tf - h));
@@ -192,7 +166,7 @@ static void t_currents_recorded(void **s)
   free(v), free(cur), free(scur), free(el), free(sel), free(ptr);
   params_free(&p);
   ember_network_free(net);
-  rmdir_r(dir);
+  ltc_rmdir(dir);
 }
 
 /* A list of synapses: only those columns, grouped by postsynaptic neuron, the
@@ -217,7 +191,7 @@ static void t_currents_some_synapses(void **s)
   assert_non_null(strstr(ember_network_error(net), "synapse 64 is out of range"));
   assert_ok(net, ember_population_record(pop2, "syn_current", 0.3, NULL, 0));
   assert_ok(net, ember_population_record(pop, "v", 0.3, NULL, 0));
-  char *dir = tmpdir();
+  char *dir = ltc_tmpdir("ltcsyn");
   assert_ok(net, ember_network_set_output(net, dir));
   assert_ok(net, ember_network_run(net, 3.0));
   assert_ok(net, ember_network_close_output(net));
@@ -247,7 +221,7 @@ static void t_currents_some_synapses(void **s)
   free(el), free(node), free(cur), free(all), free(v);
   params_free(&p);
   ember_network_free(net);
-  rmdir_r(dir);
+  ltc_rmdir(dir);
 }
 
 /* The synapse-list layout equals the dense one; set checks ranges and changes
