@@ -31,6 +31,7 @@ static int l_setup(lua_State *L)
   if (ctx->built)
     return ember_lua_error(L, "%s: must be called before anything is created (move it to the top of "
                            "the script)", fn);
+  ember_lua_max_args(L, 1, fn);
   ember_lua_check_table(L, 1, 1, fn, "options");
   ember_lua_check_keys(L, 1, fn, "option", keys);
   if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
@@ -124,6 +125,7 @@ static int l_run(lua_State *L)
 
 static int l_time(lua_State *L)
 {
+  ember_lua_max_args(L, 0, "ember.time");
   lua_pushnumber(L, ember_network_time(ember_lua_ctx_of(L)->net));
   return 1;
 }
@@ -131,6 +133,7 @@ static int l_time(lua_State *L)
 /* ember.models() -> array of neuron model names */
 static int l_models(lua_State *L)
 {
+  ember_lua_max_args(L, 0, "ember.models");
   lua_newtable(L);
   for (size_t i = 0; ember_model_at(i); i++) {
     lua_pushstring(L, ember_model_at(i)->name);

@@ -253,6 +253,7 @@ static int proj_set_plasticity(lua_State *L)
 {
   const char *fn = "proj:set_plasticity";
   ember_projection *proj = ember_lua_check_proj(L, fn);
+  ember_lua_max_args(L, 2, fn);
   ember_lua_check_table(L, 2, 1, fn, "parameters");
   const ember_stdp_rule *r = ember_projection_plasticity(proj);
   if (!r)
@@ -269,6 +270,7 @@ static int proj_get_plasticity(lua_State *L)
 {
   const char *fn = "proj:get_plasticity";
   ember_projection *proj = ember_lua_check_proj(L, fn);
+  ember_lua_max_args(L, 2, fn);
   const ember_stdp_rule *r = ember_projection_plasticity(proj);
   if (ember_lua_absent(L, 2)) {
     if (r)

@@ -80,6 +80,9 @@ typo_table() {
 setup_min_delay|ember.setup{min_dealy = 1}|ember.setup: unknown option 'min_dealy' (did you mean 'min_delay'?)
 setup_threads|ember.setup{thread = 2}|ember.setup: unknown option 'thread' (did you mean 'threads'?)
 setup_positional|ember.setup{1}|ember.setup: the option table has a key 1 that is not a name
+setup_second_table|ember.setup({seed = 1}, {threads = 2})|ember.setup: too many arguments (at most 1), argument 2 is a table
+time_argument|print(ember.time(5))|ember.time: too many arguments (at most 0), argument 1 is 5
+models_argument|print(ember.models("lif"))|ember.models: too many arguments (at most 0), argument 1 is 'lif'
 population_solver|ember.population("p", 2, "lif_cond_exp", {}, {abstoll = 1e-6})|ember.population: unknown solver option 'abstoll' (did you mean 'abstol'?)
 population_solver_name|ember.population("p", 2, "lif_cond_exp", {}, {solvr = "rkf45"})|ember.population: unknown solver option 'solvr' (did you mean 'solver'?)
 poisson_param|ember.poisson("q", 2, {rat = 5})|ember.poisson: poisson 'q' has no parameter 'rat' (did you mean 'rate'?)
@@ -106,6 +109,8 @@ proj_record_interval|C():record("weight", {intervall = 1})|proj:record: unknown 
 proj_record_synapses|C():record("weight", {synapse = {0}})|proj:record: unknown option 'synapse' (did you mean 'synapses'?)
 proj_set_plasticity|C():set_plasticity{A_pluss = 0.1}|proj:set_plasticity: rule 'stdp' has no parameter 'A_pluss' (did you mean 'A_plus'?)
 proj_get_plasticity|C():get_plasticity("A_pluss")|proj:get_plasticity: p_to_p: rule 'stdp' has no parameter 'A_pluss'
+proj_set_plasticity_options|C():set_plasticity({A_plus = 0.1}, {at = 5})|proj:set_plasticity: too many arguments (at most 1), argument 2 is a table
+proj_get_plasticity_options|C():get_plasticity("A_plus", {raw = true})|proj:get_plasticity: too many arguments (at most 1), argument 2 is a table
 proj_set_weights_options|C():set_weights(0.2, {ids = {0}})|proj:set_weights: too many arguments (at most 1), argument 2 is a table
 proj_field|print(C().recptor)|a projection has no field or method 'recptor'
 stdp|ember.stdp{tau_pluss = 10}|ember.stdp: rule 'stdp' has no parameter 'tau_pluss' (did you mean 'tau_plus'?)
