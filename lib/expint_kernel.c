@@ -268,16 +268,6 @@ static void live_eval(const cpar *q, const double *c, double tau, double *out)
   out[CE_GI] = gi0 * (1.0 - fI);
 }
 
-static void taylor_horner(const double *c, size_t K, double tau, double *out)
-{
-  for (size_t i = 0; i < CE_N_STATE; i++) {
-    double s = c[K * CE_N_STATE + i];
-    for (size_t k = K; k-- > 0;)
-      s = s * tau + c[k * CE_N_STATE + i];
-    out[i] = s;
-  }
-}
-
 void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
                  double tau, double *out)
 {
@@ -299,7 +289,7 @@ void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double 
     out[CE_GI] = c[CE_GI] * exp(-tau * q.ii);
     break;
   default:
-    taylor_horner(c, K, tau, out);
+    taylor_eval(c, CE_N_STATE, K, tau, out);
   }
 }
 
@@ -416,7 +406,7 @@ static int taylor_step(kern *k, double *hh)
       return -1;
   }
   k->c[kind_slot(K)] = TAYLOR;
-  taylor_horner(k->c, K, *hh, k->y);
+  taylor_eval(k->c, CE_N_STATE, K, *hh, k->y);
   return 0;
 }
 

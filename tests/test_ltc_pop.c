@@ -68,6 +68,16 @@ static ember_series *ref_series(ember_network *net, const ref *r)
   return ser;
 }
 
+/* A one-thread network holding reference r's circuit as population "ltc", fed
+ * r's input series. */
+static ember_network *ref_net(const ref *r, ember_population **pop)
+{
+  ember_network *net = ember_network_new(1);
+  assert_ok(net, ember_ltc_population_new(net, "ltc", r->c, pop));
+  assert_ok(net, ember_series_feed(ref_series(net, r), *pop));
+  return net;
+}
+
 /* ncps' steps through the network: one ember_network_run per elapsed time, the
  * state compared after each. */
 static void check_network_ncps(const char *file)
@@ -108,13 +118,10 @@ static void t_ncps_one_run_recorded(void **s)
   (void)s;
   ref r;
   ref_load("autoncp19.h5", &r);
-  ember_network *net = ember_network_new(1);
   ember_population *pop;
-  assert_ok(net, ember_ltc_population_new(net, "ltc", r.c, &pop));
-  assert_ok(net, ember_series_feed(ref_series(net, &r), pop));
+  ember_network *net = ref_net(&r, &pop);
   assert_ok(net, ember_population_record(pop, "v", 1.0, NULL, 0));
-  char dir[] = "/tmp/ember-ltcpop-XXXXXX";
-  assert_non_null(mkdtemp(dir));
+  char *dir = ltc_tmpdir("ltcpop");
   assert_ok(net, ember_network_set_output(net, dir));
   assert_ok(net, ember_network_run(net, (double)r.T + 0.5));
   assert_ok(net, ember_network_close_output(net));
@@ -151,9 +158,7 @@ static void t_ncps_one_run_recorded(void **s)
   ember_output_free(o);
   ref_free(&r);
   ember_network_free(net);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
+  ltc_rmdir(dir);
 }
 
 /* ----------------------------------------------------- spikes -> LTC --- */
@@ -377,10 +382,8 @@ static void t_recording_leaves_fused_alone(void **s)
   (void)s;
   ref r;
   ref_load("autoncp19.h5", &r);
-  ember_network *net = ember_network_new(1);
   ember_population *pop;
-  assert_ok(net, ember_ltc_population_new(net, "ltc", r.c, &pop));
-  assert_ok(net, ember_series_feed(ref_series(net, &r), pop));
+  ember_network *net = ref_net(&r, &pop);
   assert_ok(net, ember_population_record(pop, "v", 0.25, NULL, 0));
   assert_ok(net, ember_population_record(pop, "output", 0.5, NULL, 0));
   assert_ok(net, ember_population_record(pop, "tau", 1.0, NULL, 0));
