@@ -12,7 +12,8 @@ ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
   q->first = calloc(n, sizeof *q->first);
   q->touched = calloc(n, sizeof *q->touched);
   q->work = calloc(n, sizeof *q->work);
-  if (!q->slots || !q->count || !q->first || !q->touched || !q->work) {
+  q->multi = calloc(n, sizeof *q->multi);
+  if (!q->slots || !q->count || !q->first || !q->touched || !q->work || !q->multi) {
     queue_free(q);
     return EMBER_ERR_NOMEM;
   }
@@ -32,6 +33,7 @@ void queue_free(event_queue *q)
   free(q->first);
   free(q->touched);
   free(q->work);
+  free(q->multi);
   free(q->sorted);
   memset(q, 0, sizeof *q);
 }
@@ -98,35 +100,41 @@ ember_status queue_take(event_queue *q, int64_t slice)
   event_slot *s = slot_of(q, slice);
   if (reserve(&q->sorted, &q->sorted_cap, s->n))
     return EMBER_ERR_NOMEM;
-  uint32_t *cnt = q->count;
-  size_t *end = q->first;
+  /* restrict: the arrays never overlap, and saying so keeps their pointers and
+   * the counts in registers across the stores */
+  uint32_t *restrict cnt = q->count;
+  size_t *restrict end = q->first;
+  uint32_t *restrict touched = q->touched, *restrict multi = q->multi;
+  ember_event *restrict sorted = q->sorted;
+  const ember_event *restrict ev = s->ev;
+  const size_t n = s->n;
   for (size_t m = 0; m < q->n_touched; m++)   /* the last take's counts back to zero */
-    cnt[q->touched[m]] = 0;
+    cnt[touched[m]] = 0;
   size_t nt = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    uint32_t t = s->ev[i].target;
-    if (cnt[t]++ == 0)
-      q->touched[nt++] = t;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t t = ev[i].target;
+    touched[nt] = t;
+    nt += cnt[t]++ == 0;
   }
-  /* Runs in the order of `touched`; end[i] = the end of neuron i's run. */
-  size_t sum = 0;
+  /* Runs in the order of `touched`; end[i] = the end of neuron i's run. The
+   * neurons with several events are listed: only their runs need sorting. */
+  size_t sum = 0, nm = 0;
   for (size_t m = 0; m < nt; m++) {
-    uint32_t t = q->touched[m];
-    sum += cnt[t];
+    uint32_t t = touched[m], c = cnt[t];
+    sum += c;
     end[t] = sum;
+    multi[nm] = t;
+    nm += c > 1;
   }
   /* Counting sort, backwards: each event goes to the last free place of its
    * neuron's run, so the runs keep delivery order (stable) and end[i] ends at the
    * start of run i. */
-  for (size_t i = s->n; i-- > 0;)
-    q->sorted[--end[s->ev[i].target]] = s->ev[i];
-  for (size_t m = 0; m < nt; m++) {
-    uint32_t t = q->touched[m];
-    if (cnt[t] > 1)
-      sort_run(q->sorted + end[t], cnt[t]);
-  }
+  for (size_t i = n; i-- > 0;)
+    sorted[--end[ev[i].target]] = ev[i];
+  for (size_t m = 0; m < nm; m++)
+    sort_run(sorted + end[multi[m]], cnt[multi[m]]);
   q->n_touched = nt;
-  q->n_sorted = s->n;
+  q->n_sorted = n;
   s->n = 0;
   return EMBER_OK;
 }

@@ -42,6 +42,7 @@ typedef struct event_queue {
   size_t *first;        /* n_targets */
   uint32_t *touched;    /* n_targets: the neurons with count > 0 */
   size_t n_touched;
+  uint32_t *multi;      /* n_targets: scratch of queue_take (the neurons with count > 1) */
   uint32_t *work;       /* n_targets: the engine's list of this interval's busy neurons */
   size_t n_work;
 } event_queue;
