@@ -473,15 +473,12 @@ static void store_pending(solver_ws *ws, neuron_job *job, double t)
   *job->t_cur = t;
 }
 
-ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
-                            spike_buf *sink, char *msg, size_t msglen)
+/* The generic loop, out of line so that solver_advance, called once per busy
+ * neuron and interval, stays a dispatch without a frame of its own. */
+static __attribute__((noinline)) ember_status generic_advance(solver_ws *ws, neuron_job *job,
+                                                              double t0, double t1, spike_buf *sink,
+                                                              char *msg, size_t msglen)
 {
-  if (ws->kind->gsl_index == -4)   /* the same loop, on its own step description */
-    return expint_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
-                          sink, msg, msglen);
-  if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
-    return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
-                          sink, msg, msglen);
   load_pending(ws, job);
   double t = ws->tb;
   size_t e = 0;
@@ -504,6 +501,18 @@ ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1
   }
   store_pending(ws, job, t);
   return EMBER_OK;
+}
+
+ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
+                            spike_buf *sink, char *msg, size_t msglen)
+{
+  if (ws->kind->gsl_index == -4)   /* the same loop, on its own step description */
+    return expint_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
+                          sink, msg, msglen);
+  if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
+    return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
+                          sink, msg, msglen);
+  return generic_advance(ws, job, t0, t1, sink, msg, msglen);
 }
 
 void solver_settle(solver_ws *ws, neuron_job *job, double t)
