@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -172,24 +175,13 @@ static void job_init(const ember_population *pop, neuron_job *job)
   job->pop = pop->index;
   job->label = pop->label;
   job->stdp = pop->stdp_in;
+  job->ctx.refractory = 0;   /* the solver sets it from refr_until */
+  job->n_samples = 0;        /* stays 0 without recorders */
 }
 
-/* The rest of the job for neuron i (after job_init for its population). */
-static void job_neuron(ember_population *pop, size_t i, const ember_event *ev, size_t n_ev,
-                       neuron_job *job)
+/* The frames neuron i has to record in this interval, for its job. */
+static void job_samples(const ember_population *pop, size_t i, neuron_job *job)
 {
-  job->y = pop->state + i * pop->n_state;
-  job->t_cur = &pop->t_cur[i];
-  job->t_prev = &pop->t_prev[i];
-  job->y_prev = pop->y_prev + i * pop->n_state * pop->n_pending;
-  job->ctx.p = pop->params + i * pop->row;
-  job->ctx.i_ext = pop->i_ext[i];
-  job->ctx.refractory = 0;
-  job->h = &pop->h[i];
-  job->refr_until = &pop->refr_until[i];
-  job->ev = ev;
-  job->n_ev = n_ev;
-  job->id = (uint32_t)i;
   job->n_samples = 0;
   for (size_t r = 0; r < pop->n_rec; r++) {
     recorder *rc = pop->rec[r];
@@ -200,6 +192,41 @@ static void job_neuron(ember_population *pop, size_t i, const ember_event *ev, s
       .stride = rc->n_ids, .t0 = rc->t_start, .dt = rc->interval,
       .k = rc->k_begin, .k_end = rc->k_end, .k_base = rc->k_begin, .var = rc->var};
   }
+}
+
+/* Where a population's neurons keep their storage: read once per interval, not
+ * once per job (the solver call in between would make the compiler reload it). */
+typedef struct pop_layout {
+  double *state, *t_cur, *t_prev, *y_prev, *params, *i_ext, *h, *refr_until;
+  size_t n_state, n_yprev, row, n_rec;
+} pop_layout;
+
+static pop_layout layout_of(const ember_population *pop)
+{
+  return (pop_layout){pop->state, pop->t_cur, pop->t_prev, pop->y_prev, pop->params, pop->i_ext,
+                      pop->h, pop->refr_until, pop->n_state, pop->n_state * pop->n_pending,
+                      pop->row, pop->n_rec};
+}
+
+/* The rest of the job for neuron i (after job_init for its population). Runs
+ * once per busy neuron and interval, so it is inlined; the recorders are looked
+ * at only when the population has any. */
+static inline __attribute__((always_inline)) void job_neuron(const ember_population *pop, const pop_layout *L, size_t i,
+                              const ember_event *ev, size_t n_ev, neuron_job *job)
+{
+  job->y = L->state + i * L->n_state;
+  job->t_cur = L->t_cur + i;
+  job->t_prev = L->t_prev + i;
+  job->y_prev = L->y_prev + i * L->n_yprev;
+  job->ctx.p = L->params + i * L->row;
+  job->ctx.i_ext = L->i_ext[i];
+  job->h = L->h + i;
+  job->refr_until = L->refr_until + i;
+  job->ev = ev;
+  job->n_ev = n_ev;
+  job->id = (uint32_t)i;
+  if (L->n_rec)
+    job_samples(pop, i, job);
 }
 
 /* Keeps the failure of the lowest (population, neuron): the one reported must not
@@ -227,71 +254,121 @@ static int idle(const ember_population *pop, size_t i, size_t n_ev, double tb)
   return 1;
 }
 
-static int recording_now(const ember_population *pop)
+/* True when a recorder before r records neuron i in this interval. */
+static int listed_by(const ember_population *pop, size_t r, uint32_t i)
 {
-  for (size_t r = 0; r < pop->n_rec; r++)
-    if (pop->rec[r]->k_begin < pop->rec[r]->k_end)
+  for (size_t e = 0; e < r; e++)
+    if (pop->rec[e]->col[i] >= 0 && pop->rec[e]->k_begin < pop->rec[e]->k_end)
       return 1;
   return 0;
 }
 
+/* Appends to w the neurons i < n whose open step ends before tb (tc[i] < tb, false
+ * for NaN as in C), in ascending order; returns how many. This pass over every
+ * neuron runs each interval, so it compares two times per SSE2 instruction and
+ * makes a mask of 8 neurons at a time; only the busy ones (a quarter in COBA) cost
+ * more than that. */
+static size_t list_due(const double *tc, size_t n, double tb, uint32_t *w)
+{
+  size_t m = 0, i = 0;
+#ifdef __SSE2__
+  const __m128d b = _mm_set1_pd(tb);
+  for (; i + 8 <= n; i += 8) {
+    unsigned bits = (unsigned)_mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(tc + i), b)) |
+                    (unsigned)_mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(tc + i + 2), b)) << 2 |
+                    (unsigned)_mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(tc + i + 4), b)) << 4 |
+                    (unsigned)_mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(tc + i + 6), b)) << 6;
+    for (; bits; bits &= bits - 1)
+      w[m++] = (uint32_t)(i + (size_t)__builtin_ctz(bits));
+  }
+#endif
+  for (; i < n; i++) {
+    w[m] = (uint32_t)i;
+    m += tc[i] < tb;
+  }
+  return m;
+}
+
 /* Lists in q->work the neurons that may have something to do in [ta, tb): those
  * whose open step ends before tb, those with events, and those with a frame to
- * record. In COBA a quarter of the neurons are busy in an interval, and the
- * parallel loop then visits only those; the one pass over all neurons reads a
- * single array without a branch. */
+ * record (each once). In COBA a quarter of the neurons are busy in an interval,
+ * and the parallel loop then visits only those. */
 static void list_work(ember_population *pop, double tb)
 {
   event_queue *q = &pop->queue;
   const double *tc = pop->t_cur;
   uint32_t *w = q->work;
-  size_t m = 0, n = pop->n;
-  if (recording_now(pop)) {
-    for (size_t i = 0; i < n; i++)
-      if (!idle(pop, i, q->count[i], tb))
-        w[m++] = (uint32_t)i;
-    q->n_work = m;
-    return;
-  }
-  for (size_t i = 0; i < n; i++) {
-    w[m] = (uint32_t)i;
-    m += tc[i] < tb;
-  }
+  size_t m = list_due(tc, pop->n, tb, w);
   for (size_t k = 0; k < q->n_touched; k++) {   /* with events, not listed yet */
     uint32_t i = q->touched[k];
     if (!(tc[i] < tb))
       w[m++] = i;
   }
+  /* recorded neurons not listed yet: neither due nor with events, nor recorded
+   * by an earlier recorder that has frames now */
+  for (size_t r = 0; r < pop->n_rec; r++) {
+    const recorder *rc = pop->rec[r];
+    if (rc->k_begin == rc->k_end)
+      continue;
+    for (size_t k = 0; k < rc->n_ids; k++) {
+      uint32_t i = rc->ids[k];
+      if (tc[i] < tb || q->count[i] || listed_by(pop, r, i))
+        continue;
+      w[m++] = i;
+    }
+  }
   q->n_work = m;
+}
+
+/* Advances the k-th neuron of the work list over [ta, tb). `partial`: tb is not
+ * the interval's end (a run stops inside it), so some events may wait. `check`:
+ * partial, or the population records; else every listed neuron is due or has
+ * events (list_work) and none is idle. */
+static inline __attribute__((always_inline)) void advance_one(
+    ember_population *pop, const pop_layout *L, solver_ws *ws, thread_ws *w, neuron_job *job,
+    size_t k, double ta, double tb, int partial, int check, char *msg, size_t msglen)
+{
+  const event_queue *q = &pop->queue;
+  size_t i = q->work[k], a = 0, b = 0;
+  if (q->count[i]) {
+    a = q->first[i];
+    b = a + q->count[i];
+    while (partial && b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
+      b--;
+  }
+  if (check && idle(pop, i, b - a, tb))
+    return;
+  job_neuron(pop, L, i, q->sorted + a, b - a, job);
+  ember_status st = solver_advance(ws, job, ta, tb, &w->spikes, msg, msglen);
+  L->i_ext[i] = job->ctx.i_ext;
+  if (st)
+    note_failure(w, st, msg, pop->index, (uint32_t)i);
 }
 
 static void advance_neurons(ember_population *pop, thread_ws *w, double ta, double tb)
 {
   solver_ws *ws = w->solver[pop->index];
-  const event_queue *q = &pop->queue;
+  const pop_layout L = layout_of(pop);
+  const ember_network *net = pop->net;
+  /* the interval's events all arrive before its end (arrival_slot) */
+  const int partial = tb < slice_start(net, net->slice + 1), check = partial || L.n_rec;
+  size_t n = pop->queue.n_work;
   char msg[512];
   neuron_job job;
   job_init(pop, &job);
-  /* nowait: populations are independent within an interval (each neuron is
-   * written by one thread, spikes go to per-thread buffers), so the only barrier
-   * needed is the one closing the parallel region. */
-  #pragma omp for schedule(dynamic, 16) nowait
-  for (size_t k = 0; k < q->n_work; k++) {
-    size_t i = q->work[k], a = 0, b = 0;
-    if (q->count[i]) {
-      a = q->first[i];
-      b = a + q->count[i];
-    }
-    while (b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
-      b--;
-    if (idle(pop, i, b - a, tb))
-      continue;
-    job_neuron(pop, i, q->sorted + a, b - a, &job);
-    ember_status st = solver_advance(ws, &job, ta, tb, &w->spikes, msg, sizeof msg);
-    pop->i_ext[i] = job.ctx.i_ext;
-    if (st)
-      note_failure(w, st, msg, pop->index, (uint32_t)i);
+#ifdef _OPENMP
+  if (omp_get_num_threads() > 1) {
+    /* nowait: populations are independent within an interval (each neuron is
+     * written by one thread, spikes go to per-thread buffers), so the only
+     * barrier needed is the one closing the parallel region. */
+    #pragma omp for schedule(dynamic, 16) nowait
+    for (size_t k = 0; k < n; k++)
+      advance_one(pop, &L, ws, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
+    return;
   }
+#endif
+  for (size_t k = 0; k < n; k++)   /* one thread: no work-sharing calls */
+    advance_one(pop, &L, ws, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
 }
 
 /* Ends every neuron's last step exactly at the network's time. */
@@ -309,9 +386,10 @@ static void settle_all(ember_network *net)
         continue;
       neuron_job job;
       job_init(pop, &job);
+      const pop_layout L = layout_of(pop);
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
-        job_neuron(pop, i, NULL, 0, &job);
+        job_neuron(pop, &L, i, NULL, 0, &job);
         job.n_samples = 0;
         solver_settle(net->ws[t].solver[p], &job, net->t);
       }
@@ -354,6 +432,10 @@ static void advance_all(ember_network *net, double ta, double tb)
 {
   if (!spiking_pops(net))   /* only LTC circuits: no parallel region to open */
     return;
+  if (net->n_ws == 1) {   /* no parallel region for one thread */
+    advance_pops(net, &net->ws[0], ta, tb);
+    return;
+  }
   #pragma omp parallel num_threads(net->n_ws) if(net->n_ws > 1)
   {
     int t = 0;
