@@ -325,7 +325,8 @@ static void list_work(ember_population *pop, double tb)
  * partial, or the population records; else every listed neuron is due or has
  * events (list_work) and none is idle. */
 static inline __attribute__((always_inline)) void advance_one(
-    ember_population *pop, const pop_layout *L, solver_ws *ws, thread_ws *w, neuron_job *job,
+    ember_population *pop, const pop_layout *L, solver_ws *ws, const solver_direct *D,
+    thread_ws *w, neuron_job *job,
     size_t k, double ta, double tb, int partial, int check, char *msg, size_t msglen)
 {
   const event_queue *q = &pop->queue;
@@ -339,7 +340,9 @@ static inline __attribute__((always_inline)) void advance_one(
   if (check && idle(pop, i, b - a, tb))
     return;
   job_neuron(pop, L, i, q->sorted + a, b - a, job);
-  ember_status st = solver_advance(ws, job, ta, tb, &w->spikes, msg, msglen);
+  ember_status st = D->kernel ? D->kernel(D->T, D->m, D->hmax, D->root_tol, D->scratch, job, ta, tb,
+                                          &w->spikes, msg, msglen)
+                              : solver_advance(ws, job, ta, tb, &w->spikes, msg, msglen);
   L->i_ext[i] = job->ctx.i_ext;
   if (st)
     note_failure(w, st, msg, pop->index, (uint32_t)i);
@@ -349,6 +352,7 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
 {
   solver_ws *ws = w->solver[pop->index];
   const pop_layout L = layout_of(pop);
+  const solver_direct D = solver_direct_of(ws);   /* the kernel, called directly */
   const ember_network *net = pop->net;
   /* the interval's events all arrive before its end (arrival_slot) */
   const int partial = tb < slice_start(net, net->slice + 1), check = partial || L.n_rec;
@@ -363,12 +367,12 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
      * barrier needed is the one closing the parallel region. */
     #pragma omp for schedule(dynamic, 16) nowait
     for (size_t k = 0; k < n; k++)
-      advance_one(pop, &L, ws, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
+      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
     return;
   }
 #endif
   for (size_t k = 0; k < n; k++)   /* one thread: no work-sharing calls */
-    advance_one(pop, &L, ws, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
+    advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
 }
 
 /* Ends every neuron's last step exactly at the network's time. */

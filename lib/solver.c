@@ -503,15 +503,22 @@ static __attribute__((noinline)) ember_status generic_advance(solver_ws *ws, neu
   return EMBER_OK;
 }
 
+solver_direct solver_direct_of(const solver_ws *ws)
+{
+  solver_direct d = {NULL, ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp};
+  if (ws->kind->gsl_index == -4)   /* the same loop, on its own step description */
+    d.kernel = expint_advance;
+  else if (ws->tay)                /* the same loop, on the Taylor polynomial in place */
+    d.kernel = taylor_advance;
+  return d;
+}
+
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
 {
-  if (ws->kind->gsl_index == -4)   /* the same loop, on its own step description */
-    return expint_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
-                          sink, msg, msglen);
-  if (ws->tay)   /* the same loop, on the Taylor polynomial in place */
-    return taylor_advance(ws->tay, ws->m, ws->max_step, ws->root_tol, ws->tmp, job, t0, t1,
-                          sink, msg, msglen);
+  solver_direct d = solver_direct_of(ws);
+  if (d.kernel)
+    return d.kernel(d.T, d.m, d.hmax, d.root_tol, d.scratch, job, t0, t1, sink, msg, msglen);
   return generic_advance(ws, job, t0, t1, sink, msg, msglen);
 }
 

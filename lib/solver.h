@@ -97,6 +97,24 @@ static inline void neuron_spike(neuron_job *j, const ember_model *m, double *y, 
 ember_status solver_advance(solver_ws *ws, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen);
 
+/* solver_advance resolved once for the many jobs of one workspace (lib/engine.c,
+ * per population and interval): a kernel with its own event loop (expint,
+ * taylor) and its arguments that do not depend on the job. kernel NULL: the
+ * generic loop, through solver_advance. */
+struct taylor;
+typedef ember_status (*solver_kernel_fn)(struct taylor *T, const ember_model *m, double hmax,
+                                         double root_tol, double *scratch, neuron_job *job,
+                                         double t0, double t1, spike_buf *sink, char *msg,
+                                         size_t msglen);
+typedef struct solver_direct {
+  solver_kernel_fn kernel;
+  struct taylor *T;
+  const ember_model *m;
+  double hmax, root_tol;
+  double *scratch;
+} solver_direct;
+solver_direct solver_direct_of(const solver_ws *ws);
+
 /* Brings a neuron whose last step passed t back to exactly t (end of a run, so
  * that the state read or set between runs is the state at the network's time). */
 void solver_settle(solver_ws *ws, neuron_job *job, double t);
