@@ -330,16 +330,13 @@ static inline __attribute__((always_inline)) void advance_one(
     size_t k, double ta, double tb, int partial, int check, char *msg, size_t msglen)
 {
   const event_queue *q = &pop->queue;
-  size_t i = q->work[k], a = 0, b = 0;
-  if (q->count[i]) {
-    a = q->first[i];
-    b = a + q->count[i];
-    while (partial && b > a && q->sorted[b - 1].t >= tb)   /* events past a run's end wait */
-      b--;
-  }
-  if (check && idle(pop, i, b - a, tb))
+  size_t i = q->work[k], n_ev = q->count[i];
+  const ember_event *ev = q->run[i];
+  while (partial && n_ev && ev[n_ev - 1].t >= tb)   /* events past a run's end wait */
+    n_ev--;
+  if (check && idle(pop, i, n_ev, tb))
     return;
-  job_neuron(pop, L, i, q->sorted + a, b - a, job);
+  job_neuron(pop, L, i, ev, n_ev, job);
   ember_status st = D->kernel ? D->kernel(D->T, D->m, D->hmax, D->root_tol, D->scratch, job, ta, tb,
                                           &w->spikes, msg, msglen)
                               : solver_advance(ws, job, ta, tb, &w->spikes, msg, msglen);

@@ -314,7 +314,7 @@ static int ev_order(const void *a, const void *b)
 static ember_status collect_events(ltc_pop *p, double tb, size_t *n_out)
 {
   const event_queue *q = &p->pop->queue;
-  size_t n = 0, total = q->n_sorted;
+  size_t n = 0, total = q->n_taken;
   if (total > p->ev_cap) {
     ev_ref *e = realloc(p->ev, total * sizeof *e);
     if (!e)
@@ -323,8 +323,8 @@ static ember_status collect_events(ltc_pop *p, double tb, size_t *n_out)
     p->ev_cap = total;
   }
   for (size_t k = 0; k < total; k++)
-    if (q->sorted[k].t < tb)
-      p->ev[n++] = (ev_ref){q->sorted[k].t, k};
+    if (q->taken[k].t < tb)
+      p->ev[n++] = (ev_ref){q->taken[k].t, k};
   qsort(p->ev, n, sizeof *p->ev, ev_order);
   *n_out = n;
   return EMBER_OK;
@@ -628,7 +628,7 @@ static ember_status pop_advance(ltc_pop *p, double ta, double tb)
   int fused = p->c->fused;   /* else frames are stops */
   for (double t = ta;;) {
     for (; e < ne && p->ev[e].t <= t; e++)
-      apply_event(p, &q->sorted[p->ev[e].idx]);
+      apply_event(p, &q->taken[p->ev[e].idx]);
     series_due(p, t);
     if (!fused && pop->n_rec)
       frames_at(p, t);

@@ -9,11 +9,12 @@ ember_status queue_init(event_queue *q, size_t n_targets, size_t n_slots)
   size_t n = n_targets ? n_targets : 1;
   q->slots = calloc(n_slots, sizeof *q->slots);
   q->count = calloc(n, sizeof *q->count);
-  q->first = calloc(n, sizeof *q->first);
+  q->run = calloc(n, sizeof *q->run);
+  q->end = calloc(n, sizeof *q->end);
   q->touched = calloc(n, sizeof *q->touched);
   q->work = calloc(n, sizeof *q->work);
   q->multi = calloc(n, sizeof *q->multi);
-  if (!q->slots || !q->count || !q->first || !q->touched || !q->work || !q->multi) {
+  if (!q->slots || !q->count || !q->run || !q->end || !q->touched || !q->work || !q->multi) {
     queue_free(q);
     return EMBER_ERR_NOMEM;
   }
@@ -30,11 +31,14 @@ void queue_free(event_queue *q)
     free(q->slots[i].ev);
   free(q->slots);
   free(q->count);
-  free(q->first);
+  free(q->run);
+  free(q->end);
   free(q->touched);
   free(q->work);
   free(q->multi);
-  free(q->sorted);
+  free(q->taken);
+  free(q->runs);
+  free(q->dup);
   memset(q, 0, sizeof *q);
 }
 
@@ -95,54 +99,90 @@ static void sort_run(ember_event *e, size_t n)
   }
 }
 
+/* The neurons with several events: their events copied into q->runs, grouped by
+ * neuron (each one's first event, then the later ones from q->dup, which lists
+ * them in delivery order, so the runs keep delivery order) and sorted by time
+ * within each neuron. Costs in proportion to these events only. */
+static ember_status group_multi(event_queue *q, size_t nm, size_t nd)
+{
+  if (reserve(&q->runs, &q->runs_cap, nm + nd))
+    return EMBER_ERR_NOMEM;
+  uint32_t *restrict cnt = q->count;
+  size_t *restrict next = q->end;
+  const uint32_t *restrict multi = q->multi;
+  const ember_event **restrict run = q->run;
+  ember_event *restrict out = q->runs;
+  const ember_event *restrict ev = q->taken;
+  size_t sum = 0;
+  for (size_t m = 0; m < nm; m++) {
+    uint32_t t = multi[m];
+    out[sum] = *run[t];
+    next[t] = sum + 1;
+    sum += cnt[t];
+  }
+  for (size_t d = 0; d < nd; d++) {
+    const ember_event *e = &ev[q->dup[d]];
+    out[next[e->target]++] = *e;
+  }
+  for (size_t m = 0; m < nm; m++) {
+    uint32_t t = multi[m];
+    ember_event *r = out + next[t] - cnt[t];
+    sort_run(r, cnt[t]);
+    run[t] = r;
+  }
+  return EMBER_OK;
+}
+
 ember_status queue_take(event_queue *q, int64_t slice)
 {
   event_slot *s = slot_of(q, slice);
-  if (reserve(&q->sorted, &q->sorted_cap, s->n))
-    return EMBER_ERR_NOMEM;
+  /* The slot's events become this interval's, in place: the slot takes the
+   * previous interval's buffer (empty now), so nothing is copied. */
+  ember_event *ev = s->ev;
+  size_t n = s->n, cap = s->cap;
+  s->ev = q->taken;
+  s->cap = q->taken_cap;
+  s->n = 0;
+  q->taken = ev;
+  q->taken_cap = cap;
+  q->n_taken = n;
   /* restrict: the arrays never overlap, and saying so keeps their pointers and
    * the counts in registers across the stores */
   uint32_t *restrict cnt = q->count;
-  size_t *restrict end = q->first;
+  const ember_event **restrict run = q->run;
   uint32_t *restrict touched = q->touched, *restrict multi = q->multi;
-  ember_event *restrict sorted = q->sorted;
-  const ember_event *restrict ev = s->ev;
-  const size_t n = s->n;
   for (size_t m = 0; m < q->n_touched; m++)   /* the last take's counts back to zero */
     cnt[touched[m]] = 0;
-  size_t nt = 0;
+  if (n > q->dup_cap) {   /* as the slots, only while the traffic grows */
+    size_t *d = realloc(q->dup, n * sizeof *d);
+    if (!d)
+      return EMBER_ERR_NOMEM;
+    q->dup = d;
+    q->dup_cap = n;
+  }
+  size_t *restrict dup = q->dup;
+  /* A neuron with one event (most of them) reads it where it is. */
+  size_t nt = 0, nm = 0, nd = 0;
   for (size_t i = 0; i < n; i++) {
-    uint32_t t = ev[i].target;
-    touched[nt] = t;
-    nt += cnt[t]++ == 0;
+    uint32_t t = ev[i].target, c = cnt[t]++;
+    if (c == 0) {
+      touched[nt++] = t;
+      run[t] = ev + i;
+    } else {
+      dup[nd++] = i;
+      if (c == 1)
+        multi[nm++] = t;
+    }
   }
-  /* Runs in the order of `touched`; end[i] = the end of neuron i's run. The
-   * neurons with several events are listed: only their runs need sorting. */
-  size_t sum = 0, nm = 0;
-  for (size_t m = 0; m < nt; m++) {
-    uint32_t t = touched[m], c = cnt[t];
-    sum += c;
-    end[t] = sum;
-    multi[nm] = t;
-    nm += c > 1;
-  }
-  /* Counting sort, backwards: each event goes to the last free place of its
-   * neuron's run, so the runs keep delivery order (stable) and end[i] ends at the
-   * start of run i. */
-  for (size_t i = n; i-- > 0;)
-    sorted[--end[ev[i].target]] = ev[i];
-  for (size_t m = 0; m < nm; m++)
-    sort_run(sorted + end[multi[m]], cnt[multi[m]]);
   q->n_touched = nt;
-  q->n_sorted = n;
-  s->n = 0;
-  return EMBER_OK;
+  return nm ? group_multi(q, nm, nd) : EMBER_OK;
 }
 
 ember_status queue_requeue_from(event_queue *q, int64_t slice, double t)
 {
-  for (size_t i = 0; i < q->n_sorted; i++)
-    if (q->sorted[i].t >= t && queue_push(q, slice, &q->sorted[i]))
+  /* the slot holds another buffer than q->taken since queue_take */
+  for (size_t i = 0; i < q->n_taken; i++)
+    if (q->taken[i].t >= t && queue_push(q, slice, &q->taken[i]))
       return EMBER_ERR_NOMEM;
   return EMBER_OK;
 }

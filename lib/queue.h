@@ -2,10 +2,11 @@
  * interval, in a ring as long as the largest delay.
  *
  * Spikes are delivered into the slot of the interval their arrival time falls in.
- * When the interval comes, the slot is grouped by target neuron (a stable counting
- * sort over the neurons that have events) and, within a neuron, sorted by time
- * (stable insertion sort: ties keep delivery order, which is deterministic), so
- * every neuron reads a contiguous, ordered run. */
+ * When the interval comes, the slot's events are grouped by target neuron (a
+ * stable counting sort over the neurons that have several events; a single event
+ * stays where it is) and, within a neuron, sorted by time (stable insertion sort:
+ * ties keep delivery order, which is deterministic), so every neuron reads a
+ * contiguous, ordered run. */
 #ifndef EMBER_QUEUE_H
 #define EMBER_QUEUE_H
 
@@ -31,18 +32,25 @@ typedef struct event_queue {
   event_slot *slots;
   size_t n_slots;
   size_t n_targets;
-  /* The slot being processed, `sorted`: neuron i's events are sorted[first[i]] ..
-   * sorted[first[i] + count[i] - 1] in time order; count[i] is 0 for a neuron
-   * without events (first[i] is then meaningless). The runs follow each other in
-   * the order of `touched` (the neurons with events, by first delivery), so a take
-   * costs in proportion to its events, not to the population's size. */
-  ember_event *sorted;
-  size_t n_sorted, sorted_cap;
-  uint32_t *count;      /* n_targets */
-  size_t *first;        /* n_targets */
-  uint32_t *touched;    /* n_targets: the neurons with count > 0 */
+  /* The slot being processed, `taken`: this interval's events in delivery order
+   * (the slot's own buffer, handed over without a copy). Neuron i's events, in
+   * time order, are run[i][0] .. run[i][count[i] - 1]; count[i] is 0 for a neuron
+   * without events (run[i] is then meaningless). A neuron with one event (most)
+   * points into `taken`; the runs of those with several are copied into `runs`,
+   * grouped and sorted. `touched` lists the neurons with events, by first
+   * delivery, so a take costs in proportion to its events, not to the
+   * population's size. */
+  ember_event *taken;
+  size_t n_taken, taken_cap;
+  ember_event *runs;
+  size_t runs_cap;
+  uint32_t *count;               /* n_targets */
+  const ember_event **run;       /* n_targets */
+  uint32_t *touched;             /* n_targets: the neurons with count > 0 */
   size_t n_touched;
-  uint32_t *multi;      /* n_targets: scratch of queue_take (the neurons with count > 1) */
+  uint32_t *multi;               /* n_targets: scratch of queue_take (count > 1) */
+  size_t *end;                   /* n_targets: scratch of queue_take */
+  size_t *dup, dup_cap;          /* scratch of queue_take: the later events of a neuron */
   uint32_t *work;       /* n_targets: the engine's list of this interval's busy neurons */
   size_t n_work;
 } event_queue;
@@ -54,10 +62,11 @@ ember_status queue_push(event_queue *q, int64_t slice, const ember_event *ev);
 /* Room for n more events in the slot of `slice`, to be filled by the caller (NULL
  * when out of memory); they count as pushed. */
 ember_event *queue_push_n(event_queue *q, int64_t slice, size_t n);
-/* Moves the slot of `slice` into q->sorted (runs by neuron, see above); empties the slot. */
+/* Makes the slot of `slice` this interval's events (q->taken, runs by neuron, see
+ * above); empties the slot. */
 ember_status queue_take(event_queue *q, int64_t slice);
-/* Puts the events of q->sorted at or after t back into the slot of `slice` (used
- * when a run stops inside an interval). */
+/* Puts the events of q->taken at or after t back into the slot of `slice` (used
+ * when a run stops inside an interval), in delivery order. */
 ember_status queue_requeue_from(event_queue *q, int64_t slice, double t);
 
 #endif
