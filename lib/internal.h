@@ -249,5 +249,8 @@ EMBER_HIDDEN ember_status stdp_weights_changed(ember_projection *proj);
 
 /* engine.c */
 EMBER_HIDDEN void engine_free(ember_network *net);
+/* worklist.c: lists in pop->queue.work the neurons that may have something to do
+ * in an interval ending at tb (after the interval's queue_take). */
+EMBER_HIDDEN void list_work(ember_population *pop, double tb);
 
 #endif
