@@ -459,8 +459,8 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   k->ta = t;
   memcpy(k->c, k->y, KN * sizeof *k->c);
   double hh = dmin(room, dmin(2 * *j->h, k->hmax));
-  if (j->ctx.refractory) {   /* v clamped, the conductances exact */
-    hh = dmin(room, k->hmax);
+  if (j->ctx.refractory) {   /* v clamped, the conductances exact: one step */
+    hh = room;
     k->c[kind_slot(k->K)] = REFR;
     k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
     k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
@@ -662,12 +662,19 @@ static int quick_events(kern *k, size_t *e, spike_buf *sink)
   neuron_job *j = k->j;
   for (; *e < j->n_ev && j->ev[*e].t <= k->tb; (*e)++)
     neuron_event(j, k->m, k->y, &j->ev[*e]);
-  KSFX(level_check)(k, k->tb, sink);
-  return j->ctx.refractory;
+  settle_at_tb(k);   /* level_check, with nothing to synchronise */
+  if (k->y[CE_V] >= k->th) {
+    KSFX(fire)(k, k->tb, sink);
+    return 1;
+  }
+  return 0;
 }
 
 /* Returns QUICK_DONE when the job is done, or the event run_from goes on from;
- * (size_t)-2 when it did not start (run_ei does the whole job). */
+ * (size_t)-2 when it did not start (run_ei does the whole job). Only from a
+ * LAZY step: a neuron with a LIVE step or a settled one is near threshold
+ * (its bound failed, or a crossing lay just past the last interval), where the
+ * short path mostly fails and repeats the general loop's step (measured). */
 static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
 {
   neuron_job *j = k->j;
@@ -678,23 +685,26 @@ static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
   if (!(stop > k->ta) || (!n && !(k->tb < t1)))
     return (size_t)-2;
   if (stop < k->tb) {
-    KSFX(cut)(k, stop);
+    /* cut: eval_at's expint_eval, then the collapse (nothing to synchronise) */
+    k->q = cpar_of(&j->ctx);
+    lazy_eval(&k->q, k->T->atol, k->T->rtol, k->hmax, k->c, stop - k->ta, k->y);
+    k->c[kind_slot(k->K)] = DONE;
+    k->tb = stop;
+    settle_at_tb(k);
   } else {
     KSFX(sync)(k);   /* the LAZY step ends first: its end, as take_step starts */
     settle_at_tb(k);
     if (n && stop > k->tb && !quick_step(k, stop))
       return 0;
   }
-  if (n) {
-    for (;;) {
-      if (quick_events(k, &e, sink))
-        return e;
-      if (e == n)
-        break;
-      stop = dmax(j->ev[e].t, t0);
-      if (stop > k->tb && !quick_step(k, stop))
-        return e;
-    }
+  while (e < n) {
+    if (quick_events(k, &e, sink))
+      return e;
+    if (e == n)
+      break;
+    stop = dmax(j->ev[e].t, t0);
+    if (stop > k->tb && !quick_step(k, stop))
+      return e;
   }
   return k->tb < t1 && !quick_lazy(k, t1) ? n : QUICK_DONE;
 }
