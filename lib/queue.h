@@ -3,9 +3,9 @@
  *
  * Spikes are delivered into the slot of the interval their arrival time falls in.
  * When the interval comes, the slot's events are grouped by target neuron (a
- * stable counting sort over the neurons that have several events; a single event
- * stays where it is) and, within a neuron, sorted by time (stable insertion sort:
- * ties keep delivery order, which is deterministic), so every neuron reads a
+ * single event stays where it is; the events of a neuron with several are copied
+ * out in delivery order) and, within a neuron, sorted by time (stable insertion
+ * sort: ties keep delivery order, which is deterministic), so every neuron reads a
  * contiguous, ordered run. */
 #ifndef EMBER_QUEUE_H
 #define EMBER_QUEUE_H
