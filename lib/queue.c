@@ -153,12 +153,15 @@ ember_status queue_take(event_queue *q, int64_t slice)
   uint32_t *restrict touched = q->touched, *restrict multi = q->multi;
   for (size_t m = 0; m < q->n_touched; m++)   /* the last take's counts back to zero */
     cnt[touched[m]] = 0;
-  if (n > q->dup_cap) {   /* as the slots, only while the traffic grows */
-    size_t *d = realloc(q->dup, n * sizeof *d);
+  if (n > q->dup_cap) {   /* doubling as the slots: only while the traffic grows */
+    size_t nc = q->dup_cap ? q->dup_cap : 256;
+    while (nc < n)
+      nc *= 2;
+    size_t *d = realloc(q->dup, nc * sizeof *d);
     if (!d)
       return EMBER_ERR_NOMEM;
     q->dup = d;
-    q->dup_cap = n;
+    q->dup_cap = nc;
   }
   size_t *restrict dup = q->dup;
   /* A neuron with one event (most of them) reads it where it is. */
