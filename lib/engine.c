@@ -195,14 +195,14 @@ static void job_samples(const ember_population *pop, size_t i, neuron_job *job)
  * once per job (the solver call in between would make the compiler reload it). */
 typedef struct pop_layout {
   double *state, *t_cur, *t_prev, *y_prev, *params, *i_ext, *h, *refr_until;
-  size_t n_state, n_yprev, row, n_rec;
+  size_t n_state, n_yprev, row, n_rec;   /* row: the parameter stride, 0 when uniform */
 } pop_layout;
 
 static pop_layout layout_of(const ember_population *pop)
 {
   return (pop_layout){pop->state, pop->t_cur, pop->t_prev, pop->y_prev, pop->params, pop->i_ext,
                       pop->h, pop->refr_until, pop->n_state, pop->n_state * pop->n_pending,
-                      pop->row, pop->n_rec};
+                      pop->params_uniform ? 0 : pop->row, pop->n_rec};   /* uniform: all read row 0 */
 }
 
 /* The rest of the job for neuron i (after job_init for its population). Runs
