@@ -172,6 +172,7 @@ static void job_init(const ember_population *pop, neuron_job *job)
   job->pop = pop->index;
   job->label = pop->label;
   job->stdp = pop->stdp_in;
+  job->ctx.p = pop->params;  /* a uniform population's jobs all read row 0 */
   job->ctx.refractory = 0;   /* the solver sets it from refr_until */
   job->n_samples = 0;        /* stays 0 without recorders */
 }
@@ -209,13 +210,14 @@ static pop_layout layout_of(const ember_population *pop)
  * once per busy neuron and interval, so it is inlined; the recorders are looked
  * at only when the population has any. */
 static inline __attribute__((always_inline)) void job_neuron(const ember_population *pop, const pop_layout *L, size_t i,
-                              const ember_event *ev, size_t n_ev, neuron_job *job)
+                              const ember_event *ev, size_t n_ev, int uniform, neuron_job *job)
 {
   job->y = L->state + i * L->n_state;
   job->t_cur = L->t_cur + i;
   job->t_prev = L->t_prev + i;
   job->y_prev = L->y_prev + i * L->n_yprev;
-  job->ctx.p = L->params + i * L->row;
+  if (!uniform)   /* else set once, by job_init */
+    job->ctx.p = L->params + i * L->row;
   job->ctx.i_ext = L->i_ext[i];
   job->h = L->h + i;
   job->refr_until = L->refr_until + i;
@@ -254,11 +256,12 @@ static int idle(const ember_population *pop, size_t i, size_t n_ev, double tb)
 /* Advances the k-th neuron of the work list over [ta, tb). `partial`: tb is not
  * the interval's end (a run stops inside it), so some events may wait. `check`:
  * partial, or the population records; else every listed neuron is due or has
- * events (list_work) and none is idle. */
+ * events (list_work) and none is idle. `uniform`: every neuron reads parameter
+ * row 0 (job_init set it). */
 static inline __attribute__((always_inline)) void advance_one(
     ember_population *pop, const pop_layout *L, solver_ws *ws, const solver_direct *D,
     thread_ws *w, neuron_job *job,
-    size_t k, double ta, double tb, int partial, int check, char *msg, size_t msglen)
+    size_t k, double ta, double tb, int partial, int check, int uniform, char *msg, size_t msglen)
 {
   const event_queue *q = &pop->queue;
   size_t i = q->work[k], n_ev = q->count[i];
@@ -267,7 +270,7 @@ static inline __attribute__((always_inline)) void advance_one(
     n_ev--;
   if (check && idle(pop, i, n_ev, tb))
     return;
-  job_neuron(pop, L, i, ev, n_ev, job);
+  job_neuron(pop, L, i, ev, n_ev, uniform, job);
   ember_status st = D->kernel ? D->kernel(D->T, D->m, D->hmax, D->root_tol, D->scratch, job, ta, tb,
                                           &w->spikes, msg, msglen)
                               : solver_advance(ws, job, ta, tb, &w->spikes, msg, msglen);
@@ -295,18 +298,22 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
      * barrier needed is the one closing the parallel region. */
     #pragma omp for schedule(dynamic, 16) nowait
     for (size_t k = 0; k < n; k++)
-      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, check, msg, sizeof msg);
+      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, check, 0, msg, sizeof msg);
     return;
   }
 #endif
-  /* One thread: no work-sharing calls, and the usual case (no checks) as a loop
-   * of its own, with the flags as constants in the inlined advance_one. */
-  if (!check)
+  /* One thread: no work-sharing calls, and the usual cases (no checks; uniform
+   * parameters or not) as loops of their own, with the flags as constants in the
+   * inlined advance_one. */
+  if (!check && L.row == 0)
     for (size_t k = 0; k < n; k++)
-      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, 0, 0, msg, sizeof msg);
+      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, 0, 0, 1, msg, sizeof msg);
+  else if (!check)
+    for (size_t k = 0; k < n; k++)
+      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, 0, 0, 0, msg, sizeof msg);
   else
     for (size_t k = 0; k < n; k++)
-      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, 1, msg, sizeof msg);
+      advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, 1, 0, msg, sizeof msg);
 }
 
 /* Ends every neuron's last step exactly at the network's time. */
@@ -327,7 +334,7 @@ static void settle_all(ember_network *net)
       const pop_layout L = layout_of(pop);
       #pragma omp for schedule(static)
       for (size_t i = 0; i < pop->n; i++) {
-        job_neuron(pop, &L, i, NULL, 0, &job);
+        job_neuron(pop, &L, i, NULL, 0, 0, &job);
         job.n_samples = 0;
         solver_settle(net->ws[t].solver[p], &job, net->t);
       }
