@@ -45,6 +45,26 @@ static inline double rng_uniform(rng_stream *r)
   return (double)(rng_u64(r) >> 11) * 0x1p-53;
 }
 
+/* Geometric gaps floor(log1p(-u) / log1p(-p)) for uniform u (fixed_probability's
+ * skips): a table-driven log with a bound on its error, and libm's formula only
+ * when the quotient lies within that bound of an integer, so the gaps are the
+ * formula's to the bit at about half its cost. */
+#define RNG_GEOM_TABLE 256
+typedef struct rng_geom {
+  double log_q;                        /* log1p(-p) < 0 */
+  double inv_log_q;                    /* 1 / log_q */
+  double tol;                          /* error bound on log(v) (absolute) / |log_q| */
+  double log_c[RNG_GEOM_TABLE];        /* log(c_k), c_k = 1 + (k + 1/2) / 256 */
+  double inv_c[RNG_GEOM_TABLE];        /* 1 / c_k */
+} rng_geom;
+
+void rng_geom_init(rng_geom *g, double p);   /* 0 < p < 1 */
+double rng_geom_gap_of(const rng_geom *g, double u);   /* u in [0, 1), a multiple of 2^-53 */
+static inline double rng_geom_gap(const rng_geom *g, rng_stream *r)
+{
+  return rng_geom_gap_of(g, rng_uniform(r));
+}
+
 double rng_normal(rng_stream *r);                 /* standard normal */
 double rng_exponential(rng_stream *r, double rate); /* mean 1/rate */
 
