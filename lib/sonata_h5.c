@@ -132,9 +132,10 @@ herr_t h5w_create_fixed(hid_t loc, const char *name, hid_t ftype, hid_t mtype, h
   hid_t d = H5I_INVALID_HID;
   herr_t r = -1;
   /* Early allocation with the fill value written makes the zeros real bytes in
-   * the file, so a dataset with no buffer needs no memory here. */
+   * the file, so a dataset with no buffer needs no memory here. A dataset written
+   * whole at once is not filled first (that doubled the cost of edges.h5). */
   if (s >= 0 && p >= 0 && H5Pset_alloc_time(p, H5D_ALLOC_TIME_EARLY) >= 0
-      && H5Pset_fill_time(p, H5D_FILL_TIME_ALLOC) >= 0
+      && H5Pset_fill_time(p, (buf && n) ? H5D_FILL_TIME_NEVER : H5D_FILL_TIME_ALLOC) >= 0
       && (d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, p, H5P_DEFAULT)) >= 0)
     r = (buf && n) ? H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
   if (r >= 0 && units)
