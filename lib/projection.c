@@ -67,7 +67,12 @@ static int gen_probability(pairs *out, const ember_connector *c, ember_populatio
       j += 1 + gap;
       if (j >= (double)post->n)
         break;
-      if (keep(c, pre, post, i, (uint32_t)j) && pairs_push(out, i, (uint32_t)j))
+      if (!keep(c, pre, post, i, (uint32_t)j))
+        continue;
+      if (out->n < out->cap) {   /* pairs_push's common case, inline: ~80 per neuron */
+        out->pre[out->n] = i;
+        out->post[out->n++] = (uint32_t)j;
+      } else if (pairs_push(out, i, (uint32_t)j))
         return -1;
     }
   }

@@ -1,6 +1,5 @@
 /* Counter-based random streams (see rng.h). */
 #include <math.h>
-#include <string.h>
 #include "rng.h"
 
 rng_stream rng_stream_for(uint64_t seed, uint64_t object, uint64_t purpose, uint64_t element)
@@ -39,40 +38,14 @@ void rng_geom_init(rng_geom *g, double p)
     g->log_c[k] = log(c);
     g->inv_c[k] = 1.0 / c;
   }
-  /* fast_log's error is below 1e-14 (1 + |log v|) (its series' remainder, 6e-15,
+  /* rng_fast_log's error is below 1e-14 (1 + |log v|) (its series' remainder, 6e-15,
    * and a few roundings of numbers below 40); libm's log1p is within an ulp, the
    * quotients within two: a bound of 1e-12 (1 + |log v|) leaves a wide margin and
    * still sends only about one draw in 10^9 to libm. */
   g->tol = 1e-12 / -g->log_q;
 }
 
-/* log(v) for a normal v > 0: v = 2^e m, m in [1, 2), log m = log c_k + log(m / c_k)
- * with c_k the centre of m's 1/256-wide bin, so |r| = |m / c_k - 1| <= 1/512 and
- * four terms of the series do (remainder below r^5 / 5 < 6e-15). */
-static double fast_log(const rng_geom *g, double v)
+double rng_geom_gap_exact(const rng_geom *g, double u)
 {
-  uint64_t b;
-  memcpy(&b, &v, sizeof b);
-  int e = (int)(b >> 52) - 1023;
-  int k = (int)(b >> 44) & (RNG_GEOM_TABLE - 1);
-  uint64_t mb = (b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-  double m;
-  memcpy(&m, &mb, sizeof m);
-  double r = m * g->inv_c[k] - 1.0;
-  double s = r * (1.0 + r * (-1.0 / 2 + r * (1.0 / 3 + r * (-1.0 / 4))));
-  return (double)e * M_LN2 + g->log_c[k] + s;
-}
-
-double rng_geom_gap_of(const rng_geom *g, double u)
-{
-  double v = 1.0 - u;                          /* exact for u a multiple of 2^-53 */
-  double x = fast_log(g, v) * g->inv_log_q;    /* >= 0 up to the error */
-  /* tol >= 1e-12 (1 + |log v|) / |log_q| for x >= 0; x < tol goes to libm. */
-  double tol = g->tol + 1e-12 * x;
-  if (x >= tol && x < 0x1p52) {
-    double n = (double)(int64_t)x;             /* floor(x), x > 0 */
-    if (x - n >= tol && n + 1.0 - x >= tol)    /* x +- tol in one integer: the gap */
-      return n;
-  }
   return floor(log1p(-u) / g->log_q);
 }
