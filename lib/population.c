@@ -296,6 +296,11 @@ static double *draw_values(ember_population *pop, const ember_dist *d, uint64_t 
   double *v = malloc((n ? n : 1) * sizeof *v);
   if (!v)
     return NULL;
+  if (d->kind == EMBER_DIST_CONST) {   /* no draw: no stream to derive */
+    for (size_t k = 0; k < n; k++)
+      v[k] = d->a;
+    return v;
+  }
   for (size_t k = 0; k < n; k++) {
     size_t id = ids ? ids[k] : k;
     rng_stream r = rng_stream_for(pop->net->seed, pop->index, purpose * 1024 + (uint64_t)column, id);
