@@ -277,6 +277,8 @@ static ember_status set_column(ember_population *pop, double *base, size_t strid
     return st;
   char msg[256];
   for (size_t k = 0; k < n; k++) {
+    if (k && vals[k] == vals[k - 1])   /* passed already (a constant: once, not per neuron) */
+      continue;
     if (range && (st = ember_param_check(range, vals[k], msg, sizeof msg)))
       return net_fail(pop->net, st, "population '%s' neuron %zu: %s", pop->label,
                       ids ? (size_t)ids[k] : k, msg);
