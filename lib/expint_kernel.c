@@ -1,8 +1,8 @@
 /* Solver "expint" for lif_cond_exp (see expint_kernel.h).
  *
- * The neuron's open step is [ta, tb]: its description c (the neuron's y_prev)
- * and the state y at tb. c[0 .. 3) is the state at ta; c[KIND] says what the
- * rest holds:
+ * The neuron's open step is [ta, tb]: its description c (the neuron's y_prev,
+ * from its second double on) and the state y at tb. c[0 .. 3) is the state at
+ * ta; c[-1] (KIND) says what the rest holds:
  *   LIVE   c[3 .. 8) the quartic's coefficients a_0 .. a_4 in theta = beta / B,
  *          c[8] = B = beta(tb - ta);
  *   REFR   nothing: v is clamped, the conductances decay;
@@ -26,9 +26,12 @@ enum { LIVE = 0, REFR = 1, TAYLOR = 2, LAZY = 3, DONE = 4 };
 
 int expint_supports(const ember_model *m) { return m == &ember_lif_cond_exp; }
 
+/* The kind, then at most K + 1 blocks (TAYLOR): 3 K + 4 doubles of 3 K + 6. */
 size_t expint_pending(size_t K) { return K + 2; }
 
-static inline size_t kind_slot(size_t K) { return (K + 1) * CE_N_STATE; }
+/* The kind of the open step sits just before its start state, in the same
+ * cache line (a neuron visit reads both). */
+#define KIND(c) ((c)[-1])
 
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
@@ -268,15 +271,27 @@ static void live_eval(const cpar *q, const double *c, double tau, double *out)
   out[CE_GI] = gi0 * (1.0 - fI);
 }
 
-void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
-                 double hmax, double tau, double *out)
+/* A refractory stretch of length s from st: v clamped, the conductances decay
+ * exactly (one exponential when one time constant is twice the other). */
+static inline void refr_eval(double ie, double ii, const double *st, double s, double *out)
 {
+  double dE, dI;
+  decays(&ie, &ii, s, &dE, &dI);
+  out[CE_V] = st[CE_V];
+  out[CE_GE] = st[CE_GE] - st[CE_GE] * dE;
+  out[CE_GI] = st[CE_GI] - st[CE_GI] * dI;
+}
+
+void expint_eval(const ember_neuron_ctx *ctx, const double *pending, size_t K, double atol,
+                 double rtol, double hmax, double tau, double *out)
+{
+  const double *c = pending + 1;
   if (tau <= 0.0) {
     memcpy(out, c, CE_N_STATE * sizeof *out);
     return;
   }
   cpar q = cpar_of(ctx);
-  switch ((int)c[kind_slot(K)]) {
+  switch ((int)KIND(c)) {
   case LIVE:
     live_eval(&q, c, tau, out);
     break;
@@ -284,16 +299,14 @@ void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double 
     lazy_eval(&q, atol, rtol, hmax, c, tau, out);
     break;
   case REFR:
-    out[CE_V] = c[CE_V];
-    out[CE_GE] = c[CE_GE] * exp(-tau * q.ie);
-    out[CE_GI] = c[CE_GI] * exp(-tau * q.ii);
+    refr_eval(q.ie, q.ii, c, tau, out);
     break;
   default:
     taylor_eval(c, CE_N_STATE, K, tau, out);
   }
 }
 
-int expint_lazy(const double *c, size_t K) { return c[kind_slot(K)] == LAZY; }
+int expint_lazy(const double *pending) { return pending[0] == LAZY; }
 
 /* ------------------------------------------------------------ the kernel --- */
 
@@ -339,24 +352,24 @@ static void KSFX(eval_at)(const kern *k, double tau, double *out)
     memcpy(out, k->c, KN * sizeof *out);
     return;
   }
-  int lazy = k->c[kind_slot(k->K)] == LAZY;
+  int lazy = KIND(k->c) == LAZY;
   if (tau >= k->tb - k->ta && !lazy) {
     memcpy(out, k->y, KN * sizeof *out);
     return;
   }
-  expint_eval(&k->j->ctx, k->c, k->K, k->T->atol, k->T->rtol, k->hmax, dmin(tau, k->tb - k->ta),
+  expint_eval(&k->j->ctx, k->c - 1, k->K, k->T->atol, k->T->rtol, k->hmax, dmin(tau, k->tb - k->ta),
               out);
   if (lazy && out == k->y)   /* cut: y is now the state there (collapse follows) */
-    k->c[kind_slot(k->K)] = DONE;
+    KIND(k->c) = DONE;
 }
 
 /* Before the loop takes y as the state at tb: a LAZY step's end is computed
  * only now. */
 static void KSFX(sync)(kern *k)
 {
-  if (k->c[kind_slot(k->K)] == LAZY && k->tb > k->ta) {
+  if (KIND(k->c) == LAZY && k->tb > k->ta) {
     KSFX(eval_at)(k, k->tb - k->ta, k->y);
-    k->c[kind_slot(k->K)] = DONE;
+    KIND(k->c) = DONE;
   }
 }
 
@@ -443,7 +456,7 @@ static int taylor_step(kern *k, double *hh)
     if (*hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
       return -1;
   }
-  k->c[kind_slot(K)] = TAYLOR;
+  KIND(k->c) = TAYLOR;
   taylor_eval(k->c, CE_N_STATE, K, *hh, k->y);
   return 0;
 }
@@ -459,11 +472,10 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   k->ta = t;
   memcpy(k->c, k->y, KN * sizeof *k->c);
   double hh = dmin(room, dmin(2 * *j->h, k->hmax));
-  if (j->ctx.refractory) {   /* v clamped, the conductances exact */
-    hh = dmin(room, k->hmax);
-    k->c[kind_slot(k->K)] = REFR;
-    k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
-    k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
+  if (j->ctx.refractory) {   /* v clamped, the conductances exact: one step */
+    hh = room;
+    KIND(k->c) = REFR;
+    refr_eval(j->ctx.p[CE_INV_TAU_E], j->ctx.p[CE_INV_TAU_I], k->c, hh, k->y);
   } else if (!(k->c[CE_GE] >= 0 && k->c[CE_GI] >= 0)) {
     int st = taylor_step(k, &hh);
     if (st)
@@ -477,7 +489,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
      * left LAZY, and the cut computes the state at the event directly. */
     double until;
     if (lim > k->end && lazy_until(k, lim, &until)) {
-      k->c[kind_slot(k->K)] = LAZY;
+      KIND(k->c) = LAZY;
       k->tb = until;
       return EMBER_OK;
     }
@@ -491,7 +503,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
       if (hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(t)))
         return fail_step(k, -1, t, msg, len);
     }
-    k->c[kind_slot(k->K)] = LIVE;
+    KIND(k->c) = LIVE;
     if (hh < room)
       *j->h = hh;
   }
@@ -545,6 +557,32 @@ static int live_below(const kern *k)
   return 1;
 }
 
+/* How closely a crossing past the segment's end is bracketed (ms): the step
+ * then ends at most this much before it. */
+#define AHEAD_TOL 1e-3
+
+/* The step's crossing lies past the segment's end, in (te, len]. Cut back to
+ * the end, the neuron would be visited in every interval up to the crossing,
+ * each time with a new step and a new look (in COBA five visits per spike).
+ * Instead the step is shortened to end just before the crossing, below
+ * threshold: the neuron is visited next in the interval where it ends (a new
+ * step from there finds and fires the crossing) or at an event before. Returns
+ * -1 (no crossing in the shortened step), or len when the crossing was not
+ * bracketed closely enough from below (the step is then cut back to the end). */
+static double ahead_ei(kern *k, double te, double ge, double len, double gb)
+{
+  double tol = dmax(k->root_tol, AHEAD_TOL);
+  double lo = root_locate(probe_ei, k, te, ge, len, gb, 0, 1, tol) - tol;
+  if (!(lo > te))
+    return len;
+  KSFX(eval_at)(k, lo, k->tmp);
+  if (!(k->tmp[k->sv] < k->th) || !isfinite(k->tmp[k->sv]))
+    return len;
+  memcpy(k->y, k->tmp, KN * sizeof *k->y);
+  k->tb = k->ta + lo;
+  return -1;
+}
+
 /* Offset of an upward threshold crossing inside [ta, tb], or -1. */
 static double KSFX(find_crossing)(kern *k)
 {
@@ -554,19 +592,18 @@ static double KSFX(find_crossing)(kern *k)
     return -1;
   if (gb >= 0) {
     /* A crossing after the segment's end is not fired now (the next interval's
-     * events may come first and the step is cut back to the end), so where it
-     * lies does not matter: one look at the end tells. */
+     * events may come first): one look at the end tells, then ahead_ei. */
     double te = k->end - k->ta;
     if (te < len) {
       double ge = probe_ei(k, te, 0);
       if (ge < 0)
-        return len;
+        return ahead_ei(k, te, ge, len, gb);
       gb = ge;
       len = te;
     }
     return root_locate(probe_ei, k, 0, ga, len, gb, 0, 1, k->root_tol);
   }
-  int kind = (int)k->c[kind_slot(k->K)];
+  int kind = (int)KIND(k->c);
   if (kind == REFR || kind == LAZY)
     return -1;
   if (kind == LIVE && live_below(k))
@@ -633,7 +670,7 @@ static int quick_step(kern *k, double t)
     memcpy(k->y, k->c, KN * sizeof *k->y);
     return 0;
   }
-  k->c[kind_slot(k->K)] = LIVE;
+  KIND(k->c) = LIVE;
   k->tb = t;
   return 1;
 }
@@ -651,7 +688,7 @@ static int quick_lazy(kern *k, double t1)
   double until;
   if (!lazy_until(k, lim, &until))
     return 0;
-  k->c[kind_slot(k->K)] = LAZY;
+  KIND(k->c) = LAZY;
   k->tb = until;
   return 1;
 }
@@ -662,39 +699,86 @@ static int quick_events(kern *k, size_t *e, spike_buf *sink)
   neuron_job *j = k->j;
   for (; *e < j->n_ev && j->ev[*e].t <= k->tb; (*e)++)
     neuron_event(j, k->m, k->y, &j->ev[*e]);
-  KSFX(level_check)(k, k->tb, sink);
-  return j->ctx.refractory;
+  settle_at_tb(k);   /* level_check, with nothing to synchronise */
+  if (k->y[CE_V] >= k->th) {
+    KSFX(fire)(k, k->tb, sink);
+    return 1;
+  }
+  return 0;
+}
+
+/* A refractory neuron whose refractory period outlasts the interval: its
+ * events only add to the conductances (cuts of its REFR step, which reaches
+ * the period's end), then one REFR step from the last event to the period's
+ * end, as run_ei does. Returns as quick_run. */
+static size_t quick_refr(kern *k, double t0, double t1)
+{
+  neuron_job *j = k->j;
+  size_t n = j->n_ev, e = 0;
+  double ru = *j->refr_until, ie = j->ctx.p[CE_INV_TAU_E], ii = j->ctx.p[CE_INV_TAU_I];
+  if (!n || !(t1 < ru) || KIND(k->c) != REFR || !(k->tb >= ru) || !(dmax(j->ev[0].t, t0) > k->ta))
+    return (size_t)-2;
+  while (e < n) {
+    /* the first event cuts the step; a later one ends a step from the one
+     * before, which the segment collapses when it is within rounding */
+    double stop = dmax(j->ev[e].t, t0);
+    if (!e || stop - k->tb > 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+      refr_eval(ie, ii, k->c, stop - k->ta, k->y);
+    k->tb = stop;
+    settle_at_tb(k);
+    for (; e < n && j->ev[e].t <= k->tb; e++)
+      neuron_event(j, k->m, k->y, &j->ev[e]);
+    settle_at_tb(k);   /* level_check: refractory, so only the collapse */
+  }
+  if (t1 - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+    return n;
+  refr_eval(ie, ii, k->c, ru - k->tb, k->y);
+  if (!(isfinite(k->y[CE_GE]) && isfinite(k->y[CE_GI]))) {
+    memcpy(k->y, k->c, KN * sizeof *k->y);
+    return n;
+  }
+  KIND(k->c) = REFR;
+  k->tb = ru;
+  return QUICK_DONE;
 }
 
 /* Returns QUICK_DONE when the job is done, or the event run_from goes on from;
- * (size_t)-2 when it did not start (run_ei does the whole job). */
+ * (size_t)-2 when it did not start (run_ei does the whole job). Only from a
+ * LAZY step: a neuron with a LIVE step or a settled one is near threshold
+ * (its bound failed, or a crossing lay just past the last interval), where the
+ * short path mostly fails and repeats the general loop's step (measured). */
 static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
 {
   neuron_job *j = k->j;
   size_t n = j->n_ev, e = 0;
-  if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || k->c[kind_slot(k->K)] != LAZY)
+  if (j->ctx.refractory && !j->n_samples)
+    return quick_refr(k, t0, t1);
+  if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || KIND(k->c) != LAZY)
     return (size_t)-2;
   double stop = n ? dmax(j->ev[0].t, t0) : t1;
   if (!(stop > k->ta) || (!n && !(k->tb < t1)))
     return (size_t)-2;
   if (stop < k->tb) {
-    KSFX(cut)(k, stop);
+    /* cut: eval_at's expint_eval, then the collapse (nothing to synchronise) */
+    k->q = cpar_of(&j->ctx);
+    lazy_eval(&k->q, k->T->atol, k->T->rtol, k->hmax, k->c, stop - k->ta, k->y);
+    KIND(k->c) = DONE;
+    k->tb = stop;
+    settle_at_tb(k);
   } else {
     KSFX(sync)(k);   /* the LAZY step ends first: its end, as take_step starts */
     settle_at_tb(k);
     if (n && stop > k->tb && !quick_step(k, stop))
       return 0;
   }
-  if (n) {
-    for (;;) {
-      if (quick_events(k, &e, sink))
-        return e;
-      if (e == n)
-        break;
-      stop = dmax(j->ev[e].t, t0);
-      if (stop > k->tb && !quick_step(k, stop))
-        return e;
-    }
+  while (e < n) {
+    if (quick_events(k, &e, sink))
+      return e;
+    if (e == n)
+      break;
+    stop = dmax(j->ev[e].t, t0);
+    if (stop > k->tb && !quick_step(k, stop))
+      return e;
   }
   return k->tb < t1 && !quick_lazy(k, t1) ? n : QUICK_DONE;
 }
@@ -707,7 +791,7 @@ ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double
   k.T = T; k.m = m; k.K = T->order; k.sv = m->spike_var;
   k.hmax = hmax; k.root_tol = root_tol; k.th = m->threshold(job->ctx.p);
   k.spiking = 1; k.resets = 1;
-  k.j = job; k.y = job->y; k.c = job->y_prev; k.tmp = scratch; k.f = scratch + m->n_state;
+  k.j = job; k.y = job->y; k.c = job->y_prev + 1; k.tmp = scratch; k.f = scratch + m->n_state;
   k.ta = *job->t_prev; k.tb = *job->t_cur; k.end = k.tb;
   if (k.ta == k.tb)   /* the state may have been set between runs */
     memcpy(k.c, k.y, KN * sizeof *k.c);
