@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "expint_kernel.h"
 #include "models/lif_cond_exp.h"
@@ -33,46 +34,67 @@ static inline size_t kind_slot(size_t K) { return (K + 1) * CE_N_STATE; }
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 
+/* Four doubles side by side (GCC's vector extension: plain x86-64 runs an
+ * operation as two SSE2 instructions). The lanes of a fit are its nodes
+ * t = h/4 .. h or the psi_k, k = 1 .. 4: independent work whose dependency
+ * chains then overlap (a fit is bound by the latency of its longest chain, not
+ * by its instruction count). */
+typedef double v4d __attribute__((vector_size(32)));
+
+static const v4d NODE = {1, 2, 3, 4};
+
 /* psi_k(x) = x integral_0^1 e^(-x (1 - th)) th^k dth, k = 0 .. NDEG: the integral
  * of (s / x)^k against e^(-(x - s)) over [0, x]. psi_0 = 1 - e^(-x) and
- * psi_k = 1 - (k / x) psi_(k-1). Upwards the recurrence loses a factor k / x of
- * accuracy per step, so below x = 1 psi_NDEG comes from its series
- * x NDEG! sum_m (-x)^m / (m + NDEG + 1)! (17 terms: 2e-18 at x = 1) and the
- * recurrence runs downwards, where it is stable. Returns e^(-x). */
-static const double inv_fact5[17] = {
-  1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
-  1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0, 1.0 / 87178291200.0,
-  1.0 / 1307674368000.0, 1.0 / 20922789888000.0, 1.0 / 355687428096000.0,
-  1.0 / 6402373705728000.0, 1.0 / 121645100408832000.0, 1.0 / 2432902008176640000.0,
-  1.0 / 51090942171709440000.0,
+ * psi_k = 1 - (k / x) psi_(k-1), which upwards loses a factor k / x of accuracy
+ * per step: it serves from x = 1. Below, psi_1 .. psi_4 come each from its own
+ * series psi_k = x k! sum_m (-x)^m / (m + k + 1)! (18 terms: psi_1's first term
+ * left out is 4e-19 relative at x = 1, psi_4's 1e-21), one lane each, by
+ * Estrin's scheme (depth 5 instead of a chain of 17), and psi_0 = x (1 - psi_1).
+ * Returns e^(-x); psi_0 into *p0, psi_1 .. psi_4 into *pk. */
+static const v4d psi_series[18] = {
+  {0.5, 0.3333333333333333, 0.25, 0.2},
+  {-0.16666666666666666, -0.08333333333333333, -0.05, -0.03333333333333333},
+  {0.041666666666666664, 0.016666666666666666, 0.008333333333333333, 0.004761904761904762},
+  {-0.008333333333333333, -0.002777777777777778, -0.0011904761904761906, -0.0005952380952380953},
+  {0.001388888888888889, 0.0003968253968253968, 0.00014880952380952382, 6.613756613756614e-05},
+  {-0.0001984126984126984, -4.96031746031746e-05, -1.6534391534391536e-05, -6.613756613756614e-06},
+  {2.48015873015873e-05, 5.5114638447971785e-06, 1.6534391534391535e-06, 6.012506012506013e-07},
+  {-2.7557319223985893e-06, -5.511463844797178e-07, -1.5031265031265032e-07, -5.010421677088344e-08},
+  {2.755731922398589e-07, 5.010421677088344e-08, 1.252605419272086e-08, 3.854170520837187e-09},
+  {-2.505210838544172e-08, -4.17535139757362e-09, -9.635426302092969e-10, -2.752978943455134e-10},
+  {2.08767569878681e-09, 3.2118087673643227e-10, 6.882447358637835e-11, 1.835319295636756e-11},
+  {-1.6059043836821613e-10, -2.294149119545945e-11, -4.58829823909189e-12, -1.1470745597729724e-12},
+  {1.1470745597729725e-11, 1.5294327463639633e-12, 2.867686399432431e-13, 6.74749741042925e-14},
+  {-7.647163731819816e-13, -9.55895466477477e-14, -1.6868743526073125e-14, -3.748609672460695e-15},
+  {4.779477332387385e-14, 5.622914508691041e-15, 9.371524181151737e-16, 1.9729524591898392e-16},
+  {-2.8114572543455206e-15, -3.123841393717245e-16, -4.932381147974598e-17, -9.864762295949196e-18},
+  {1.5619206968586225e-16, 1.644127049324866e-17, 2.466190573987299e-18, 4.697505855213903e-19},
+  {-8.22063524662433e-18, -8.22063524662433e-19, -1.1743764638034756e-19, -2.1352299341881376e-20},
 };
 
-static inline double psi(double x, double ps[NDEG + 1])
+static inline __attribute__((always_inline)) double psi(double x, double *p0, v4d *pk)
 {
   if (x < 1.0) {
-    /* In powers of x^2, two chains side by side (the latency of one Horner
-     * chain of 16 is what a step would wait on). */
-    double mx = -x, x2 = x * x, se = inv_fact5[16], so = inv_fact5[15];
-#pragma GCC unroll 8
-    for (int m = 14; m >= 0; m -= 2) {
-      se = se * x2 + inv_fact5[m];
-      so = m > 0 ? so * x2 + inv_fact5[m - 1] : so;
-    }
-    double s = se + mx * so;
-    ps[4] = 24.0 * x * s;
-    ps[3] = (1.0 - ps[4]) * x * 0.25;
-    ps[2] = (1.0 - ps[3]) * x * (1.0 / 3.0);
-    ps[1] = (1.0 - ps[2]) * x * 0.5;
-    ps[0] = (1.0 - ps[1]) * x;
-    return 1.0 - ps[0];
+    const v4d *c = psi_series;
+    double x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8;
+    v4d e0 = c[0] + c[1] * x, e1 = c[2] + c[3] * x, e2 = c[4] + c[5] * x, e3 = c[6] + c[7] * x,
+        e4 = c[8] + c[9] * x, e5 = c[10] + c[11] * x, e6 = c[12] + c[13] * x,
+        e7 = c[14] + c[15] * x, e8 = c[16] + c[17] * x;
+    v4d f0 = e0 + e1 * x2, f1 = e2 + e3 * x2, f2 = e4 + e5 * x2, f3 = e6 + e7 * x2;
+    v4d g0 = f0 + f1 * x4, g1 = f2 + f3 * x4;
+    v4d ps = x * ((g0 + g1 * x8) + e8 * x16);
+    *pk = ps;
+    *p0 = x * (1.0 - ps[0]);
+    return 1.0 - *p0;
   }
-  double ix = 1.0 / x;
-  ps[0] = -expm1(-x);
-  ps[1] = 1.0 - ix * ps[0];
-  ps[2] = 1.0 - 2.0 * ix * ps[1];
-  ps[3] = 1.0 - 3.0 * ix * ps[2];
-  ps[4] = 1.0 - 4.0 * ix * ps[3];
-  return 1.0 - ps[0];
+  double ix = 1.0 / x, ps0 = -expm1(-x);
+  double ps1 = 1.0 - ix * ps0;
+  double ps2 = 1.0 - 2.0 * ix * ps1;
+  double ps3 = 1.0 - 3.0 * ix * ps2;
+  double ps4 = 1.0 - 4.0 * ix * ps3;
+  *pk = (v4d){ps1, ps2, ps3, ps4};
+  *p0 = ps0;
+  return 1.0 - ps0;
 }
 
 /* The parameters a step needs, from the neuron's. */
@@ -129,6 +151,23 @@ static inline double em1(double x)
   return x * ((q1 + q5 * x4) + q9 * x8);
 }
 
+/* em1 lane by lane, for |x| < 1/4 in every lane: the same series. (Vectors
+ * go by pointer: GCC warns that passing them by value depends on AVX.) */
+static inline __attribute__((always_inline)) void em1v(const v4d *xp, v4d *out)
+{
+  v4d x = *xp;
+  static const double c[14] = {   /* 1 / k! */
+    0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
+  };
+  v4d x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+  v4d p1 = c[1] + c[2] * x, p3 = c[3] + c[4] * x, p5 = c[5] + c[6] * x, p7 = c[7] + c[8] * x;
+  v4d q1 = p1 + p3 * x2, q5 = p5 + p7 * x2;
+  v4d p9 = c[9] + c[10] * x, p11 = c[11] + c[12] * x;
+  v4d q9 = p9 + p11 * x2 + c[13] * x4;
+  *out = x * ((q1 + q5 * x4) + q9 * x8);
+}
+
 /* dE = 1 - e^(-s / tau_E) and dI = 1 - e^(-s / tau_I), one exponential when
  * one time constant is twice the other (COBA: 5 and 10 ms), as
  * 1 - e^(-2y) = d (2 - d) with d = 1 - e^(-y), which keeps its relative
@@ -156,56 +195,122 @@ typedef struct nodes {
   double beta[5], ge[5], gi[5], vinf[5], em;
 } nodes;
 
+/* 1 - e^(-t_n / tau) at the nodes t_n = n s, n = 1 .. 4, for the rate r = 1/tau. */
+static inline __attribute__((always_inline)) void node_decays(double r, double s, v4d *f)
+{
+  double x = s * r;
+  if (4.0 * x < 0.25) {
+    v4d mx = -x * NODE;
+    em1v(&mx, f);
+    *f = -*f;
+  } else {
+    *f = (v4d){-em1(-x), -em1(-2.0 * x), -em1(-3.0 * x), -em1(-4.0 * x)};
+  }
+}
+
 /* One step of length h from the state s (v, g_e, g_i >= 0): the quartic's
  * coefficients and B into co[0 .. 6), the state at h into y, the nodes into nd;
- * returns the error estimate (the quartic minus the cubic at h). With
- * d = 1 - e^(-h/(4 tau)), 1 - e^(-t_n/tau) = 1 - (1 - d)^n, expanded so that it
- * keeps its accuracy when d is small. */
+ * returns the error estimate (the quartic minus the cubic at h).
+ *
+ * The quartic through (0, d0), (x1, d1), .., (1, d4) in Newton's form is
+ * sum_j D_j N_j(th), D_j the divided differences, N_0 = 1, N_j = th (th - x1) ..
+ * (th - x_(j-1)); v at h is v0 e^(-B) + sum_j D_j I_j with I_j = N_j's monomial
+ * coefficients against psi_1 .. psi_4 (I_0 = psi_0). The I_j need only the
+ * nodes and B, so they are ready when the divided differences are; the monomial
+ * coefficients co (dense output of a LIVE step) are computed beside, off
+ * that path, and the error estimate is |D_4 I_4|. The reciprocals of the node
+ * spacings are B / (beta_j - beta_i), ready with the v_inf at the nodes. */
 static inline __attribute__((always_inline)) double
-fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
 {
-  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI];
-  double dE, dI;
-  decays(&q->ie, &q->ii, 0.25 * h, &dE, &dI);
-  double fE[5] = {0, dE, dE * (2 - dE), dE * (3 - dE * (3 - dE)), dE * (4 - dE * (6 - dE * (4 - dE)))};
-  double fI[5] = {0, dI, dI * (2 - dI), dI * (3 - dI * (3 - dI)), dI * (4 - dI * (6 - dI * (4 - dI)))};
-  double *beta = nd->beta, *ge = nd->ge, *gi = nd->gi, *vi = nd->vinf, d[5];
-  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = 0.25 * h * q->itm;
-#pragma GCC unroll 5
-  for (int n = 0; n < 5; n++) {
-    ge[n] = ge0 - ge0 * fE[n];
-    gi[n] = gi0 - gi0 * fI[n];
-    beta[n] = ht * n + ae * fE[n] + ai * fI[n];
-    d[n] = vi[n] = vinf_of(q, ge[n], gi[n]);
-  }
-  double B = beta[4], iB = 1.0 / B;
-  double x1 = beta[1] * iB, x2 = beta[2] * iB, x3 = beta[3] * iB;
-  /* Newton's divided differences on 0, x1, x2, x3, 1, then the monomial
-   * coefficients by nested multiplication. */
-  double r10 = 1.0 / x1, r21 = 1.0 / (x2 - x1), r32 = 1.0 / (x3 - x2), r43 = 1.0 / (1 - x3);
-  double r20 = 1.0 / x2, r31 = 1.0 / (x3 - x1), r42 = 1.0 / (1 - x2);
-  double r30 = 1.0 / x3, r41 = 1.0 / (1 - x1);
-  double d1 = (d[1] - d[0]) * r10, e2 = (d[2] - d[1]) * r21, e3 = (d[3] - d[2]) * r32,
-         e4 = (d[4] - d[3]) * r43;
-  double d2 = (e2 - d1) * r20, f3 = (e3 - e2) * r31, f4 = (e4 - e3) * r42;
-  double d3 = (f3 - d2) * r30, g4 = (f4 - f3) * r41;
+  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI], s = 0.25 * h;
+  v4d fE, fI;
+  node_decays(q->ie, s, &fE);
+  node_decays(q->ii, s, &fI);
+  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = s * q->itm;
+  v4d ge = ge0 - ge0 * fE, gi = gi0 - gi0 * fI;
+  v4d beta = ht * NODE + ae * fE + ai * fI;
+  v4d vi = (q->c0 + q->cE * ge + q->cI * gi) / (q->itm + q->icm * (ge + gi));
+  double d0 = vinf_of(q, ge0, gi0);
+  double b1 = beta[0], b2 = beta[1], b3 = beta[2], B = beta[3];
+  v4d r1 = B / (beta - (v4d){0, b1, b2, b3});        /* r10, r21, r32, r43 */
+  v4d r2 = B / (v4d){b2, b3 - b1, B - b2, b3};         /* r20, r31, r42, r30 */
+  double r41 = B / (B - b1), iB = 1.0 / B;
+  nd->beta[0] = 0, nd->ge[0] = ge0, nd->gi[0] = gi0, nd->vinf[0] = d0;
+  memcpy(nd->beta + 1, &beta, sizeof beta);
+  memcpy(nd->ge + 1, &ge, sizeof ge);
+  memcpy(nd->gi + 1, &gi, sizeof gi);
+  memcpy(nd->vinf + 1, &vi, sizeof vi);
+  double x1 = b1 * iB, x2 = b2 * iB, x3 = b3 * iB;
+  /* Newton's divided differences on 0, x1, x2, x3, 1. */
+  double v1 = vi[0], v2 = vi[1], v3 = vi[2], v4 = vi[3];
+  double d1 = (v1 - d0) * r1[0], e2 = (v2 - v1) * r1[1], e3 = (v3 - v2) * r1[2],
+         e4 = (v4 - v3) * r1[3];
+  double d2 = (e2 - d1) * r2[0], f3 = (e3 - e2) * r2[1], f4 = (e4 - e3) * r2[2];
+  double d3 = (f3 - d2) * r2[3], g4 = (f4 - f3) * r41;
   double d4 = g4 - d3;   /* / (1 - 0) */
+  /* N_4 = th (th - x1)(th - x2)(th - x3) = th^4 + w3 th^3 + w2 th^2 + w1 th. */
+  double x12 = x1 * x2, w1 = -x12 * x3, w2 = x12 + x1 * x3 + x2 * x3, w3 = -(x1 + x2 + x3);
+  double ps0;
+  v4d pk;
+  double em = psi(B, &ps0, &pk);
+  double ps1 = pk[0], ps2 = pk[1], ps3 = pk[2], ps4 = pk[3];
+  double I2 = ps2 - x1 * ps1, I3 = ps3 - (x1 + x2) * ps2 + x12 * ps1;
+  double I4 = w1 * ps1 + w2 * ps2 + w3 * ps3 + ps4;
+  nd->em = em;
   /* a(th) = d0 + th (d1 + (th - x1)(d2 + (th - x2)(d3 + (th - x3) d4))) */
   double p0 = d3 - x3 * d4, p1 = d4;                                  /* d3 + (th - x3) d4 */
   double s0 = d2 - x2 * p0, s1 = p0 - x2 * p1, s2 = p1;               /* d2 + (th - x2) p */
-  double u0 = d1 - x1 * s0, u1 = s0 - x1 * s1, u2 = s1 - x1 * s2, u3 = s2;
-  double a0 = d[0], a1 = u0, a2 = u1, a3 = u2, a4 = u3;
-  /* The quartic minus the cubic: d4 th (th - x1)(th - x2)(th - x3). */
-  double w1 = -x1 * x2 * x3, w2 = x1 * x2 + x1 * x3 + x2 * x3, w3 = -(x1 + x2 + x3);
-  double ps[NDEG + 1];
-  double em = psi(B, ps);
-  nd->em = em;
-  co[0] = a0; co[1] = a1; co[2] = a2; co[3] = a3; co[4] = a4;
+  co[0] = d0; co[1] = d1 - x1 * s0; co[2] = s0 - x1 * s1; co[3] = s1 - x1 * s2; co[4] = s2;
   co[5] = B;
-  y[CE_V] = v0 * em + (a0 * ps[0] + a1 * ps[1] + a2 * ps[2] + a3 * ps[3] + a4 * ps[4]);
-  y[CE_GE] = ge[4];
-  y[CE_GI] = gi[4];
-  return fabs(d4 * (w1 * ps[1] + w2 * ps[2] + w3 * ps[3] + ps[4]));
+  y[CE_V] = (v0 * em + d0 * ps0) + ((d1 * ps1 + d2 * I2) + (d3 * I3 + d4 * I4));
+  y[CE_GE] = ge[3];
+  y[CE_GI] = gi[3];
+  return fabs(d4 * I4);
+}
+
+/* The fit and the dense output twice: for any x86-64 (a four-double operation
+ * as two SSE2 instructions, the vectors through memory: about twice as slow as
+ * the AVX2 version) and for AVX2 (one instruction), picked at load time by
+ * what the CPU has; EMBER_EXPINT_KERNEL=generic forces the first. Neither uses
+ * FMA (target "avx2" alone does not allow contraction), so both give the same
+ * bits (tests/test_condexp.c checks it). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define EXPINT_AVX2 __attribute__((target("avx2")))
+#endif
+
+static int use_avx2;
+
+__attribute__((constructor)) static void pick_fit(void)
+{
+#ifdef EXPINT_AVX2
+  const char *e = getenv("EMBER_EXPINT_KERNEL");
+  __builtin_cpu_init();
+  use_avx2 = __builtin_cpu_supports("avx2") && !(e && !strcmp(e, "generic"));
+#endif
+}
+
+static __attribute__((noinline)) double
+fit_generic(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+{
+  return fit_body(q, st, h, co, y, nd);
+}
+
+#ifdef EXPINT_AVX2
+static __attribute__((noinline)) EXPINT_AVX2 double
+fit_avx2(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+{
+  return fit_body(q, st, h, co, y, nd);
+}
+#endif
+
+static inline double fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+{
+#ifdef EXPINT_AVX2
+  if (use_avx2)
+    return fit_avx2(q, st, h, co, y, nd);
+#endif
+  return fit_generic(q, st, h, co, y, nd);
 }
 
 /* The tolerance of a step of length h from v0 with slope dv (half of it, as
@@ -250,22 +355,45 @@ static void lazy_eval(const cpar *q, double atol, double rtol, const double *st,
  * restricted to [0, beta(tau)] (its coefficients scaled by r^k, r = beta / B)
  * against the exponential. 1 - e^(-x) by em1, so that beta keeps its relative
  * accuracy in short steps. */
-static void live_eval(const cpar *q, const double *c, double tau, double *out)
+static inline __attribute__((always_inline)) void
+live_body(const cpar *q, const double *c, double tau, double *out)
 {
   double fE, fI;
   decays(&q->ie, &q->ii, tau, &fE, &fI);
   double ge0 = c[CE_GE], gi0 = c[CE_GI];
   double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
-  double ps[NDEG + 1], r = beta / c[8];
-  double em = psi(beta, ps);
-  double s = 0, rk = 1;
-  for (int k = 0; k <= NDEG; k++) {
-    s += c[3 + k] * rk * ps[k];
-    rk *= r;
-  }
-  out[CE_V] = c[CE_V] * em + s;
+  double r = beta / c[8], r2 = r * r, ps0;
+  v4d pk;
+  double em = psi(beta, &ps0, &pk);
+  v4d a = (v4d){c[4], c[5], c[6], c[7]} * (v4d){r, r2, r2 * r, r2 * r2} * pk;
+  out[CE_V] = (c[CE_V] * em + c[3] * ps0) + ((a[0] + a[1]) + (a[2] + a[3]));
   out[CE_GE] = ge0 * (1.0 - fE);
   out[CE_GI] = gi0 * (1.0 - fI);
+}
+
+static __attribute__((noinline)) void
+live_generic(const cpar *q, const double *c, double tau, double *out)
+{
+  live_body(q, c, tau, out);
+}
+
+#ifdef EXPINT_AVX2
+static __attribute__((noinline)) EXPINT_AVX2 void
+live_avx2(const cpar *q, const double *c, double tau, double *out)
+{
+  live_body(q, c, tau, out);
+}
+#endif
+
+static void live_eval(const cpar *q, const double *c, double tau, double *out)
+{
+#ifdef EXPINT_AVX2
+  if (use_avx2) {
+    live_avx2(q, c, tau, out);
+    return;
+  }
+#endif
+  live_generic(q, c, tau, out);
 }
 
 void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
