@@ -177,28 +177,36 @@ static const v4d psi_taylor[8][12] = {
   },
 };
 
-static inline __attribute__((always_inline)) double psi(double x, double *p0, v4d *pk)
+/* From x = 4 (and for no number): upwards from libm's expm1. Apart and cold, so
+ * that the registers of the fit around it need not be saved for the call. */
+static __attribute__((noinline, cold)) double psi_far(double x, double *p0, double pk[4])
 {
-  if (x >= 0.0 && x < 4.0) {
-    int j = (int)(2.0 * x);
-    const v4d *c = psi_taylor[j];
-    double t = x - (0.5 * j + 0.25), t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
-    v4d e0 = c[0] + c[1] * t, e1 = c[2] + c[3] * t, e2 = c[4] + c[5] * t, e3 = c[6] + c[7] * t,
-        e4 = c[8] + c[9] * t, e5 = c[10] + c[11] * t;
-    v4d f0 = e0 + e1 * t2, f1 = e2 + e3 * t2, f2 = e4 + e5 * t2;
-    v4d ps = x * ((f0 + f1 * t4) + f2 * t8);
-    *pk = ps;
-    *p0 = x * (1.0 - ps[0]);
-    return 1.0 - *p0;
-  }
   double ix = 1.0 / x, ps0 = -expm1(-x);
-  double ps1 = 1.0 - ix * ps0;
-  double ps2 = 1.0 - 2.0 * ix * ps1;
-  double ps3 = 1.0 - 3.0 * ix * ps2;
-  double ps4 = 1.0 - 4.0 * ix * ps3;
-  *pk = (v4d){ps1, ps2, ps3, ps4};
+  pk[0] = 1.0 - ix * ps0;
+  pk[1] = 1.0 - 2.0 * ix * pk[0];
+  pk[2] = 1.0 - 3.0 * ix * pk[1];
+  pk[3] = 1.0 - 4.0 * ix * pk[2];
   *p0 = ps0;
   return 1.0 - ps0;
+}
+
+static inline __attribute__((always_inline)) double psi(double x, double *p0, v4d *pk)
+{
+  if (__builtin_expect(!(x >= 0.0 && x < 4.0), 0)) {
+    double far[4], em = psi_far(x, p0, far);
+    memcpy(pk, far, sizeof far);
+    return em;
+  }
+  int j = (int)(2.0 * x);
+  const v4d *c = psi_taylor[j];
+  double t = x - (0.5 * j + 0.25), t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+  v4d e0 = c[0] + c[1] * t, e1 = c[2] + c[3] * t, e2 = c[4] + c[5] * t, e3 = c[6] + c[7] * t,
+      e4 = c[8] + c[9] * t, e5 = c[10] + c[11] * t;
+  v4d f0 = e0 + e1 * t2, f1 = e2 + e3 * t2, f2 = e4 + e5 * t2;
+  v4d ps = x * ((f0 + f1 * t4) + f2 * t8);
+  *pk = ps;
+  *p0 = x * (1.0 - ps[0]);
+  return 1.0 - *p0;
 }
 
 /* The parameters a step needs, from the neuron's. */
@@ -306,15 +314,23 @@ typedef struct nodes {
 } nodes;
 
 /* 1 - e^(-t_n / tau) at the nodes t_n = n s, n = 1 .. 4, for the rate r = 1/tau. */
+static __attribute__((noinline, cold)) void node_decays_far(double x, double f[4])
+{
+  for (int n = 0; n < 4; n++)
+    f[n] = -em1(-(n + 1) * x);
+}
+
 static inline __attribute__((always_inline)) void node_decays(double r, double s, v4d *f)
 {
   double x = s * r;
-  if (4.0 * x < 0.25) {
+  if (__builtin_expect(4.0 * x < 0.25, 1)) {
     v4d mx = -x * NODE;
     em1v(&mx, f);
     *f = -*f;
   } else {
-    *f = (v4d){-em1(-x), -em1(-2.0 * x), -em1(-3.0 * x), -em1(-4.0 * x)};
+    double far[4];
+    node_decays_far(x, far);
+    memcpy(f, far, sizeof far);
   }
 }
 
