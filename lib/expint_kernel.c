@@ -158,6 +158,7 @@ static const v4d em1_c[14] = {
 static inline __attribute__((always_inline)) void em1v(const v4d *xp, v4d *out)
 {
   const v4d *c = em1_c, x = *xp;
+  __asm__("" : "+r"(c));   /* else GCC folds the table into scalar constants and broadcasts */
   v4d x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
   v4d p1 = c[1] + c[2] * x, p3 = c[3] + c[4] * x, p5 = c[5] + c[6] * x, p7 = c[7] + c[8] * x;
   v4d q1 = p1 + p3 * x2, q5 = p5 + p7 * x2;
@@ -234,7 +235,8 @@ static inline __attribute__((always_inline)) void node_decays2(double ie, double
 }
 
 /* One step of length h from the state s (v, g_e, g_i >= 0): the quartic's
- * coefficients and B into co[0 .. 6), the state at h into y, the nodes into nd;
+ * coefficients and B into co[0 .. 6), the state at h into y, the nodes into nd
+ * (st, co, y and nd do not overlap);
  * returns the error estimate (the quartic minus the cubic at h).
  *
  * The quartic through (0, d0), (x1, d1), .., (1, d4) in Newton's form is
@@ -265,6 +267,8 @@ fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes
   memcpy(nd->ge + 1, &ge, sizeof ge);
   memcpy(nd->gi + 1, &gi, sizeof gi);
   memcpy(nd->vinf + 1, &vi, sizeof vi);
+  y[CE_GE] = ge[3];   /* now: the vectors need not live on (y is none of st, co, nd) */
+  y[CE_GI] = gi[3];
   double x1 = b1 * iB, x2 = b2 * iB, x3 = b3 * iB;
   /* Newton's divided differences on 0, x1, x2, x3, 1. */
   double v1 = vi[0], v2 = vi[1], v3 = vi[2], v4 = vi[3];
@@ -288,8 +292,6 @@ fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes
   co[0] = d0; co[1] = d1 - x1 * s0; co[2] = s0 - x1 * s1; co[3] = s1 - x1 * s2; co[4] = s2;
   co[5] = B;
   y[CE_V] = (v0 * em + d0 * ps0) + ((d1 * ps1 + d2 * I2) + (d3 * I3 + d4 * I4));
-  y[CE_GE] = ge[3];
-  y[CE_GI] = gi[3];
   return fabs(d4 * I4);
 }
 
