@@ -22,7 +22,7 @@ static inline void KSFX(collapse)(kern *k, double t)
 }
 
 /* Samples in [.., upto) of the open step. */
-static void KSFX(sample_step)(kern *k, double upto)
+static void KSFX(sample_frames)(kern *k, double upto)
 {
   neuron_job *j = k->j;
   for (size_t r = 0; r < j->n_samples; r++) {
@@ -35,6 +35,13 @@ static void KSFX(sample_step)(kern *k, double upto)
       s->dst[(s->k - s->k_base) * s->stride] = (float)k->tmp[s->var];
     }
   }
+}
+
+/* Inline: most neurons record nothing, and the call alone was measurable. */
+static inline void KSFX(sample_step)(kern *k, double upto)
+{
+  if (k->j->n_samples)
+    KSFX(sample_frames)(k, upto);
 }
 
 static void KSFX(fire)(kern *k, double t, spike_buf *sink)
@@ -108,14 +115,13 @@ static ember_status KSFX(integrate)(kern *k, double end, int overshoot, spike_bu
   return EMBER_OK;
 }
 
-/* The loop of taylor_advance, after its set-up. */
-static ember_status KSFX(run)(kern *k, double t0, double t1, spike_buf *sink, char *msg,
-                              size_t msglen)
+/* The loop of taylor_advance from its e-th event on, in the state the loop
+ * itself has when it comes to that event (after the level check of the
+ * previous one). */
+static ember_status KSFX(run_from)(kern *k, size_t e, double t0, double t1, spike_buf *sink,
+                                   char *msg, size_t msglen)
 {
   neuron_job *job = k->j;
-  if (k->ta == k->tb)
-    KSFX(level_check)(k, k->tb, sink);
-  size_t e = 0;
   for (;;) {
     int last = e == job->n_ev;
     double stop = last ? t1 : dmax(job->ev[e].t, t0);
@@ -132,4 +138,13 @@ static ember_status KSFX(run)(kern *k, double t0, double t1, spike_buf *sink, ch
     KSFX(level_check)(k, k->tb, sink);
   }
   return EMBER_OK;
+}
+
+/* The loop of taylor_advance, after its set-up. */
+static ember_status KSFX(run)(kern *k, double t0, double t1, spike_buf *sink, char *msg,
+                              size_t msglen)
+{
+  if (k->ta == k->tb)
+    KSFX(level_check)(k, k->tb, sink);
+  return KSFX(run_from)(k, 0, t0, t1, sink, msg, msglen);
 }

@@ -356,11 +356,11 @@ static inline double slope0(const cpar *q, const double *st, double vinf0)
 }
 
 /* The state at tau of a LAZY step from st: steps of the same control as
- * take_step's, the first one the whole way. */
-static void lazy_eval(const cpar *q, double atol, double rtol, const double *st, double tau,
-                      double *out)
+ * take_step's, none longer than hmax, the first one as long as it may be. */
+static void lazy_eval(const cpar *q, double atol, double rtol, double hmax, const double *st,
+                      double tau, double *out)
 {
-  double s[CE_N_STATE], y[CE_N_STATE], co[6], done = 0, h = tau;
+  double s[CE_N_STATE], y[CE_N_STATE], co[6], done = 0, h = dmin(tau, hmax);
   nodes nd;
   memcpy(s, st, sizeof s);
   for (;;) {
@@ -376,7 +376,7 @@ static void lazy_eval(const cpar *q, double atol, double rtol, const double *st,
     if (h == rem)
       break;
     done += h;
-    h *= 2;
+    h = dmin(2 * h, hmax);
   }
   memcpy(out, s, sizeof s);
 }
@@ -427,7 +427,7 @@ static void live_eval(const cpar *q, const double *c, double tau, double *out)
 }
 
 void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
-                 double tau, double *out)
+                 double hmax, double tau, double *out)
 {
   if (tau <= 0.0) {
     memcpy(out, c, CE_N_STATE * sizeof *out);
@@ -439,7 +439,7 @@ void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double 
     live_eval(&q, c, tau, out);
     break;
   case LAZY:
-    lazy_eval(&q, atol, rtol, c, tau, out);
+    lazy_eval(&q, atol, rtol, hmax, c, tau, out);
     break;
   case REFR:
     out[CE_V] = c[CE_V];
@@ -502,7 +502,8 @@ static void KSFX(eval_at)(const kern *k, double tau, double *out)
     memcpy(out, k->y, KN * sizeof *out);
     return;
   }
-  expint_eval(&k->j->ctx, k->c, k->K, k->T->atol, k->T->rtol, dmin(tau, k->tb - k->ta), out);
+  expint_eval(&k->j->ctx, k->c, k->K, k->T->atol, k->T->rtol, k->hmax, dmin(tau, k->tb - k->ta),
+              out);
   if (lazy && out == k->y)   /* cut: y is now the state there (collapse follows) */
     k->c[kind_slot(k->K)] = DONE;
 }
@@ -536,6 +537,43 @@ static int lazy_ok(kern *k, double H)
     return 1;
   double B = q->itm * H + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
   return S + (c[CE_V] - S) * exp(-B) < k->th;
+}
+
+/* Whether v_inf stays below threshold from tb on, as long as no event comes:
+ * then so does v, which starts below. With
+ *   P = b (v_inf - th) = a g_e + b g_i + c,
+ *   a = (e_rev_E - th) / cm >= 0, b = (e_rev_I - th) / cm <= 0,
+ * P along the decay is a g_e0 e^(-t/tau_E) + b g_i0 e^(-t/tau_I) + c. When
+ * tau_E <= tau_I its positive part decays no slower than its negative part, so
+ * P' changes sign at most once, from - to +: no interior maximum, and the
+ * supremum over t >= 0 is max(P(0), c). A recorded neuron keeps short LAZY
+ * steps, since each frame evaluates its step from the start. */
+static int lazy_forever(const kern *k)
+{
+  const cpar *q = &k->q;
+  double ge = k->c[CE_GE], gi = k->c[CE_GI];
+  double a = q->cE - k->th * q->icm, b = q->cI - k->th * q->icm, c = q->c0 - k->th * q->itm;
+  if (k->j->n_samples || !(a >= 0 && b <= 0) || !(q->ie >= q->ii || ge == 0 || gi == 0))
+    return 0;
+  return c < 0 && a * ge + b * gi + c < 0;
+}
+
+/* A LAZY step that v_inf proves free of crossings for good is left open this
+ * many max_steps: a neuron without events is then visited rarely, and the cut
+ * at its next event computes the stretch in steps of max_step. */
+#define FAR_STEPS 64
+
+/* Whether the step from tb that take_step would take towards lim (past the
+ * segment's end) may be left LAZY, and up to where. */
+static int lazy_until(kern *k, double lim, double *until)
+{
+  double t = k->tb;
+  if (lazy_forever(k)) {
+    *until = dmax(lim, t + FAR_STEPS * k->hmax);
+    return 1;
+  }
+  *until = lim;
+  return lazy_ok(k, lim - t);
 }
 
 static inline double live_step(kern *k, double h)
@@ -579,8 +617,8 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   k->ta = t;
   memcpy(k->c, k->y, KN * sizeof *k->c);
   double hh = dmin(room, dmin(2 * *j->h, k->hmax));
-  if (j->ctx.refractory) {   /* v clamped, the conductances exact */
-    hh = dmin(room, k->hmax);
+  if (j->ctx.refractory) {   /* v clamped, the conductances exact: one step */
+    hh = room;
     k->c[kind_slot(k->K)] = REFR;
     k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
     k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
@@ -595,9 +633,10 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
     /* A step past the segment's end (the last of an interval) is mostly cut
      * back by the next event: when the bound proves it free of crossings it is
      * left LAZY, and the cut computes the state at the event directly. */
-    if (lim > k->end && lazy_ok(k, room)) {
+    double until;
+    if (lim > k->end && lazy_until(k, lim, &until)) {
       k->c[kind_slot(k->K)] = LAZY;
-      k->tb = lim;
+      k->tb = until;
       return EMBER_OK;
     }
     double v0 = k->c[CE_V], atol = k->T->atol, rtol = k->T->rtol;
@@ -713,6 +752,121 @@ static double KSFX(find_crossing)(kern *k)
 #define KSYNC(k) KSFX(sync)(k)
 #include "event_loop_body.h"
 
+/* ------------------------------------------------------- the usual job --- */
+
+/* Most jobs in a network are the same: a neuron neither refractory nor
+ * recorded, whose open step is a LAZY one that reaches past its first event,
+ * with one or two events, each reached by one fit, and a LAZY step again at
+ * the end. quick_run does for them exactly what run_ei does (the same calls in
+ * the same order, so the same bits), without the general loop's bookkeeping,
+ * and hands over to run_from as soon as anything else comes up (a step
+ * take_step would shorten, a possible crossing, a spike, a non-finite state),
+ * in the state the general loop has at that point. */
+#define QUICK_DONE ((size_t)-1)
+
+/* The state at tb after the event loop's level check: ta == tb, c == y. */
+static inline void settle_at_tb(kern *k)
+{
+  k->ta = k->tb;
+  memcpy(k->c, k->y, KN * sizeof *k->c);
+}
+
+/* segment(t, t) from the settled state when take_step takes the whole stretch
+ * as one LIVE step and find_crossing proves it free of crossings (live_below);
+ * otherwise 0, with the state left as it was. */
+static int quick_step(kern *k, double t)
+{
+  double room = t - k->tb, v0 = k->y[CE_V];
+  if (room <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)) || !(room <= dmin(2 * *k->j->h, k->hmax)) ||
+      !(k->y[CE_GE] >= 0 && k->y[CE_GI] >= 0))
+    return 0;
+  k->end = t;
+  k->q = cpar_of(&k->j->ctx);
+  double e = live_step(k, room);
+  double r = e / half_tol(k->T->atol, k->T->rtol, v0, slope0(&k->q, k->c, k->nd.vinf[0]), room);
+  int fine = r <= 1 && isfinite(k->y[CE_V]) && isfinite(k->y[CE_GE]) && isfinite(k->y[CE_GI]);
+  if (fine && v0 < k->th)   /* find_crossing looks only from below threshold */
+    fine = k->y[CE_V] < k->th && live_below(k);
+  if (!fine) {
+    memcpy(k->y, k->c, KN * sizeof *k->y);
+    return 0;
+  }
+  k->c[kind_slot(k->K)] = LIVE;
+  k->tb = t;
+  return 1;
+}
+
+/* integrate(t1, overshoot) from the settled state when take_step leaves its
+ * first step LAZY; otherwise 0, the state as it was. */
+static int quick_lazy(kern *k, double t1)
+{
+  double lim = dmax(t1, k->tb + k->hmax);
+  if (t1 - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)) || !(lim > t1) ||
+      !(k->y[CE_GE] >= 0 && k->y[CE_GI] >= 0))
+    return 0;
+  k->end = t1;
+  k->q = cpar_of(&k->j->ctx);
+  double until;
+  if (!lazy_until(k, lim, &until))
+    return 0;
+  k->c[kind_slot(k->K)] = LAZY;
+  k->tb = until;
+  return 1;
+}
+
+/* The events from e on that arrive by tb, then the level check; 1 if it fired. */
+static int quick_events(kern *k, size_t *e, spike_buf *sink)
+{
+  neuron_job *j = k->j;
+  for (; *e < j->n_ev && j->ev[*e].t <= k->tb; (*e)++)
+    neuron_event(j, k->m, k->y, &j->ev[*e]);
+  settle_at_tb(k);   /* level_check, with nothing to synchronise */
+  if (k->y[CE_V] >= k->th) {
+    KSFX(fire)(k, k->tb, sink);
+    return 1;
+  }
+  return 0;
+}
+
+/* Returns QUICK_DONE when the job is done, or the event run_from goes on from;
+ * (size_t)-2 when it did not start (run_ei does the whole job). Only from a
+ * LAZY step: a neuron with a LIVE step or a settled one is near threshold
+ * (its bound failed, or a crossing lay just past the last interval), where the
+ * short path mostly fails and repeats the general loop's step (measured). */
+static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
+{
+  neuron_job *j = k->j;
+  size_t n = j->n_ev, e = 0;
+  if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || k->c[kind_slot(k->K)] != LAZY)
+    return (size_t)-2;
+  double stop = n ? dmax(j->ev[0].t, t0) : t1;
+  if (!(stop > k->ta) || (!n && !(k->tb < t1)))
+    return (size_t)-2;
+  if (stop < k->tb) {
+    /* cut: eval_at's expint_eval, then the collapse (nothing to synchronise) */
+    k->q = cpar_of(&j->ctx);
+    lazy_eval(&k->q, k->T->atol, k->T->rtol, k->hmax, k->c, stop - k->ta, k->y);
+    k->c[kind_slot(k->K)] = DONE;
+    k->tb = stop;
+    settle_at_tb(k);
+  } else {
+    KSFX(sync)(k);   /* the LAZY step ends first: its end, as take_step starts */
+    settle_at_tb(k);
+    if (n && stop > k->tb && !quick_step(k, stop))
+      return 0;
+  }
+  while (e < n) {
+    if (quick_events(k, &e, sink))
+      return e;
+    if (e == n)
+      break;
+    stop = dmax(j->ev[e].t, t0);
+    if (stop > k->tb && !quick_step(k, stop))
+      return e;
+  }
+  return k->tb < t1 && !quick_lazy(k, t1) ? n : QUICK_DONE;
+}
+
 ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double root_tol,
                             double *scratch, neuron_job *job, double t0, double t1,
                             spike_buf *sink, char *msg, size_t msglen)
@@ -726,7 +880,12 @@ ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double
   if (k.ta == k.tb)   /* the state may have been set between runs */
     memcpy(k.c, k.y, KN * sizeof *k.c);
   job->ctx.refractory = k.ta < *job->refr_until;
-  ember_status st = run_ei(&k, t0, t1, sink, msg, msglen);
+  size_t e = quick_run(&k, t0, t1, sink);
+  ember_status st = EMBER_OK;
+  if (e == (size_t)-2)
+    st = run_ei(&k, t0, t1, sink, msg, msglen);
+  else if (e != QUICK_DONE)
+    st = run_from_ei(&k, e, t0, t1, sink, msg, msglen);
   if (st)
     return st;
   *job->t_prev = k.ta;

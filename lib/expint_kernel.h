@@ -37,9 +37,9 @@ int expint_supports(const ember_model *m);
 size_t expint_pending(size_t K);
 
 /* The state at ta + tau (0 < tau <= tb - ta) of the open step stored in c, for
- * tolerances atol, rtol (see solver_settle). */
+ * tolerances atol, rtol and steps up to hmax (see solver_settle). */
 void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
-                 double tau, double *out);
+                 double hmax, double tau, double *out);
 
 /* Advances job's neuron from t0 to t1 as solver_advance does; T carries the
  * tolerances and the order of the Taylor fallback. scratch holds at least

@@ -196,8 +196,8 @@ static void eval_at(solver_ws *ws, double tau, double *out)
   if (ws->dp)
     dopri5_eval(ws->dp->dense, ws->dim, tau / (ws->tb - ws->ta), out);
   else if (ws->kind->gsl_index == -4)
-    expint_eval(&ws->job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol, tau,
-                out);
+    expint_eval(&ws->job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol,
+                ws->max_step, tau, out);
   else if (ws->tay)
     taylor_eval(ws->tay->c, ws->dim, ws->tay->order, tau, out);
   else if (!ws->drv)
@@ -513,7 +513,7 @@ void solver_settle(solver_ws *ws, neuron_job *job, double t)
       expint_lazy(ws->tay->c, ws->tay->order)) {
     /* expint may leave y unset at the end of a step proved free of crossings */
     expint_eval(&job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol,
-                ws->tb - ws->ta, job->y);
+                ws->max_step, ws->tb - ws->ta, job->y);
     t = ws->tb;
   } else if (ws->tb > t)
     eval_at(ws, t - ws->ta, job->y);
