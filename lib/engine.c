@@ -182,7 +182,7 @@ static void job_neuron(ember_population *pop, size_t i, const ember_event *ev, s
   job->t_cur = &pop->t_cur[i];
   job->t_prev = &pop->t_prev[i];
   job->y_prev = pop->y_prev + i * pop->n_state * pop->n_pending;
-  job->ctx.p = pop->params + i * pop->row;
+  job->ctx.p = pop->params + (pop->params_uniform ? 0 : i * pop->row);
   job->ctx.i_ext = pop->i_ext[i];
   job->ctx.refractory = 0;
   job->h = &pop->h[i];

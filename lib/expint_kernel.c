@@ -1,8 +1,8 @@
 /* Solver "expint" for lif_cond_exp (see expint_kernel.h).
  *
- * The neuron's open step is [ta, tb]: its description c (the neuron's y_prev)
- * and the state y at tb. c[0 .. 3) is the state at ta; c[KIND] says what the
- * rest holds:
+ * The neuron's open step is [ta, tb]: its description c (the neuron's y_prev,
+ * from its second double on) and the state y at tb. c[0 .. 3) is the state at
+ * ta; c[-1] (KIND) says what the rest holds:
  *   LIVE   c[3 .. 8) the quartic's coefficients a_0 .. a_4 in theta = beta / B,
  *          c[8] = B = beta(tb - ta);
  *   REFR   nothing: v is clamped, the conductances decay;
@@ -27,9 +27,12 @@ enum { LIVE = 0, REFR = 1, TAYLOR = 2, LAZY = 3, DONE = 4 };
 
 int expint_supports(const ember_model *m) { return m == &ember_lif_cond_exp; }
 
+/* The kind, then at most K + 1 blocks (TAYLOR): 3 K + 4 doubles of 3 K + 6. */
 size_t expint_pending(size_t K) { return K + 2; }
 
-static inline size_t kind_slot(size_t K) { return (K + 1) * CE_N_STATE; }
+/* The kind of the open step sits just before its start state, in the same
+ * cache line (a neuron visit reads both). */
+#define KIND(c) ((c)[-1])
 
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
@@ -426,15 +429,16 @@ static void live_eval(const cpar *q, const double *c, double tau, double *out)
   live_generic(q, c, tau, out);
 }
 
-void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
-                 double hmax, double tau, double *out)
+void expint_eval(const ember_neuron_ctx *ctx, const double *pending, size_t K, double atol,
+                 double rtol, double hmax, double tau, double *out)
 {
+  const double *c = pending + 1;
   if (tau <= 0.0) {
     memcpy(out, c, CE_N_STATE * sizeof *out);
     return;
   }
   cpar q = cpar_of(ctx);
-  switch ((int)c[kind_slot(K)]) {
+  switch ((int)KIND(c)) {
   case LIVE:
     live_eval(&q, c, tau, out);
     break;
@@ -451,7 +455,7 @@ void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double 
   }
 }
 
-int expint_lazy(const double *c, size_t K) { return c[kind_slot(K)] == LAZY; }
+int expint_lazy(const double *pending) { return pending[0] == LAZY; }
 
 /* ------------------------------------------------------------ the kernel --- */
 
@@ -497,24 +501,24 @@ static void KSFX(eval_at)(const kern *k, double tau, double *out)
     memcpy(out, k->c, KN * sizeof *out);
     return;
   }
-  int lazy = k->c[kind_slot(k->K)] == LAZY;
+  int lazy = KIND(k->c) == LAZY;
   if (tau >= k->tb - k->ta && !lazy) {
     memcpy(out, k->y, KN * sizeof *out);
     return;
   }
-  expint_eval(&k->j->ctx, k->c, k->K, k->T->atol, k->T->rtol, k->hmax, dmin(tau, k->tb - k->ta),
+  expint_eval(&k->j->ctx, k->c - 1, k->K, k->T->atol, k->T->rtol, k->hmax, dmin(tau, k->tb - k->ta),
               out);
   if (lazy && out == k->y)   /* cut: y is now the state there (collapse follows) */
-    k->c[kind_slot(k->K)] = DONE;
+    KIND(k->c) = DONE;
 }
 
 /* Before the loop takes y as the state at tb: a LAZY step's end is computed
  * only now. */
 static void KSFX(sync)(kern *k)
 {
-  if (k->c[kind_slot(k->K)] == LAZY && k->tb > k->ta) {
+  if (KIND(k->c) == LAZY && k->tb > k->ta) {
     KSFX(eval_at)(k, k->tb - k->ta, k->y);
-    k->c[kind_slot(k->K)] = DONE;
+    KIND(k->c) = DONE;
   }
 }
 
@@ -601,7 +605,7 @@ static int taylor_step(kern *k, double *hh)
     if (*hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
       return -1;
   }
-  k->c[kind_slot(K)] = TAYLOR;
+  KIND(k->c) = TAYLOR;
   taylor_eval(k->c, CE_N_STATE, K, *hh, k->y);
   return 0;
 }
@@ -619,7 +623,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   double hh = dmin(room, dmin(2 * *j->h, k->hmax));
   if (j->ctx.refractory) {   /* v clamped, the conductances exact: one step */
     hh = room;
-    k->c[kind_slot(k->K)] = REFR;
+    KIND(k->c) = REFR;
     k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
     k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
   } else if (!(k->c[CE_GE] >= 0 && k->c[CE_GI] >= 0)) {
@@ -635,7 +639,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
      * left LAZY, and the cut computes the state at the event directly. */
     double until;
     if (lim > k->end && lazy_until(k, lim, &until)) {
-      k->c[kind_slot(k->K)] = LAZY;
+      KIND(k->c) = LAZY;
       k->tb = until;
       return EMBER_OK;
     }
@@ -649,7 +653,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
       if (hh <= 16 * DBL_EPSILON * dmax(1.0, fabs(t)))
         return fail_step(k, -1, t, msg, len);
     }
-    k->c[kind_slot(k->K)] = LIVE;
+    KIND(k->c) = LIVE;
     if (hh < room)
       *j->h = hh;
   }
@@ -724,7 +728,7 @@ static double KSFX(find_crossing)(kern *k)
     }
     return root_locate(probe_ei, k, 0, ga, len, gb, 0, 1, k->root_tol);
   }
-  int kind = (int)k->c[kind_slot(k->K)];
+  int kind = (int)KIND(k->c);
   if (kind == REFR || kind == LAZY)
     return -1;
   if (kind == LIVE && live_below(k))
@@ -791,7 +795,7 @@ static int quick_step(kern *k, double t)
     memcpy(k->y, k->c, KN * sizeof *k->y);
     return 0;
   }
-  k->c[kind_slot(k->K)] = LIVE;
+  KIND(k->c) = LIVE;
   k->tb = t;
   return 1;
 }
@@ -809,7 +813,7 @@ static int quick_lazy(kern *k, double t1)
   double until;
   if (!lazy_until(k, lim, &until))
     return 0;
-  k->c[kind_slot(k->K)] = LAZY;
+  KIND(k->c) = LAZY;
   k->tb = until;
   return 1;
 }
@@ -837,7 +841,7 @@ static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
 {
   neuron_job *j = k->j;
   size_t n = j->n_ev, e = 0;
-  if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || k->c[kind_slot(k->K)] != LAZY)
+  if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || KIND(k->c) != LAZY)
     return (size_t)-2;
   double stop = n ? dmax(j->ev[0].t, t0) : t1;
   if (!(stop > k->ta) || (!n && !(k->tb < t1)))
@@ -846,7 +850,7 @@ static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
     /* cut: eval_at's expint_eval, then the collapse (nothing to synchronise) */
     k->q = cpar_of(&j->ctx);
     lazy_eval(&k->q, k->T->atol, k->T->rtol, k->hmax, k->c, stop - k->ta, k->y);
-    k->c[kind_slot(k->K)] = DONE;
+    KIND(k->c) = DONE;
     k->tb = stop;
     settle_at_tb(k);
   } else {
@@ -875,7 +879,7 @@ ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double
   k.T = T; k.m = m; k.K = T->order; k.sv = m->spike_var;
   k.hmax = hmax; k.root_tol = root_tol; k.th = m->threshold(job->ctx.p);
   k.spiking = 1; k.resets = 1;
-  k.j = job; k.y = job->y; k.c = job->y_prev; k.tmp = scratch; k.f = scratch + m->n_state;
+  k.j = job; k.y = job->y; k.c = job->y_prev + 1; k.tmp = scratch; k.f = scratch + m->n_state;
   k.ta = *job->t_prev; k.tb = *job->t_cur; k.end = k.tb;
   if (k.ta == k.tb)   /* the state may have been set between runs */
     memcpy(k.c, k.y, KN * sizeof *k.c);

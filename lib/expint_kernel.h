@@ -36,17 +36,18 @@ int expint_supports(const ember_model *m);
  * order K. */
 size_t expint_pending(size_t K);
 
-/* The state at ta + tau (0 < tau <= tb - ta) of the open step stored in c, for
- * tolerances atol, rtol and steps up to hmax (see solver_settle). */
-void expint_eval(const ember_neuron_ctx *ctx, const double *c, size_t K, double atol, double rtol,
-                 double hmax, double tau, double *out);
+/* The state at ta + tau (0 < tau <= tb - ta) of the open step stored in the
+ * neuron's pending storage, for tolerances atol, rtol and steps up to hmax (see
+ * solver_settle). */
+void expint_eval(const ember_neuron_ctx *ctx, const double *pending, size_t K, double atol,
+                 double rtol, double hmax, double tau, double *out);
 
 /* Advances job's neuron from t0 to t1 as solver_advance does; T carries the
  * tolerances and the order of the Taylor fallback. scratch holds at least
  * 3 * m->n_state doubles. */
-/* Whether the open step in c is one whose end state is not computed yet (then
- * y is not the state at tb: expint_eval gives it). */
-int expint_lazy(const double *c, size_t K);
+/* Whether the open step in the pending storage is one whose end state is not
+ * computed yet (then y is not the state at tb: expint_eval gives it). */
+int expint_lazy(const double *pending);
 
 ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double root_tol,
                             double *scratch, neuron_job *job, double t0, double t1,

@@ -82,6 +82,7 @@ struct ember_population {
   size_t n_pending;                 /* solver_pending() blocks; y_prev is allocated at freeze */
   double *refr_until;               /* end of refractoriness (ms); -inf if none */
   int params_dirty;                 /* prepare() must run before the next interval */
+  int params_uniform;               /* every row equals row 0: jobs all read row 0 */
 
   ember_solver_opts solver;
   char method[16];

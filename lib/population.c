@@ -404,6 +404,18 @@ ember_status ember_population_set_spike_times(ember_population *pop, uint32_t id
   return EMBER_OK;
 }
 
+/* Whether every neuron's parameter row (with its derived values) equals the
+ * first: then every job reads that one row, which stays in cache, instead of a
+ * row per neuron (a few cache misses per neuron visit in a large population). */
+static int rows_uniform(const ember_population *pop)
+{
+  size_t bytes = pop->row * sizeof *pop->params;
+  for (size_t i = 1; i < pop->n; i++)
+    if (memcmp(pop->params + i * pop->row, pop->params, bytes))
+      return 0;
+  return 1;
+}
+
 /* Validates cross-parameter constraints and computes derived values: before each
  * run in which parameters changed. */
 ember_status pop_prepare(ember_population *pop)
@@ -421,5 +433,6 @@ ember_status pop_prepare(ember_population *pop)
   if (pop->source)
     pop->source->start(pop, pop->net->t);
   pop->params_dirty = 0;
+  pop->params_uniform = rows_uniform(pop);
   return EMBER_OK;
 }

@@ -510,7 +510,7 @@ void solver_settle(solver_ws *ws, neuron_job *job, double t)
 {
   load_pending(ws, job);
   if (ws->kind->gsl_index == -4 && ws->tb > ws->ta && ws->tb <= t &&
-      expint_lazy(ws->tay->c, ws->tay->order)) {
+      expint_lazy(ws->tay->c)) {
     /* expint may leave y unset at the end of a step proved free of crossings */
     expint_eval(&job->ctx, ws->tay->c, ws->tay->order, ws->tay->atol, ws->tay->rtol,
                 ws->max_step, ws->tb - ws->ta, job->y);
