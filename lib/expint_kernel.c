@@ -310,18 +310,16 @@ fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes
  * build 10 % more instructions and still 15-25 % over the scalar fit: not kept. */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define EXPINT_AVX2 __attribute__((target("avx2")))
-#endif
 
 static int use_avx2;
 
 __attribute__((constructor)) static void pick_fit(void)
 {
-#ifdef EXPINT_AVX2
   const char *e = getenv("EMBER_EXPINT_KERNEL");
   __builtin_cpu_init();
   use_avx2 = __builtin_cpu_supports("avx2") && !(e && !strcmp(e, "generic"));
-#endif
 }
+#endif
 
 static __attribute__((noinline)) double
 fit_generic(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
