@@ -37,11 +37,11 @@ size_t expint_pending(size_t K) { return K + 2; }
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 
-/* Four doubles side by side (GCC's vector extension; see fit_avx2 for the
- * builds). The lanes of a fit are its nodes
- * t = h/4 .. h or the psi_k, k = 1 .. 4: independent work whose dependency
- * chains then overlap (a fit is bound by the latency of its longest chain, not
- * by its instruction count). */
+/* Four doubles side by side (GCC's vector extension; the AVX2 build, see
+ * fit_avx2; expint_lanes.h has the same lanes for other CPUs). The lanes of a
+ * fit are its nodes t = h/4 .. h or the psi_k, k = 1 .. 4: independent work
+ * whose dependency chains then overlap (a fit is bound by the latency of its
+ * longest chain more than by its instruction count). */
 typedef double v4d __attribute__((vector_size(32)));
 
 static const v4d NODE = {1, 2, 3, 4};
@@ -250,42 +250,30 @@ static inline __attribute__((always_inline)) void node_decays2(double ie, double
  * coefficients co (dense output of a LIVE step) are computed beside, off
  * that path, and the error estimate is |D_4 I_4|. The reciprocals of the node
  * spacings are B / (beta_j - beta_i), ready with the v_inf at the nodes. */
+/* What the lanes of a fit give its scalar rest: v_inf at the nodes 0 .. 4, beta at
+ * the nodes 1 .. 4 (b[3] = B), B over the node spacings 1 apart (r1: r10, r21,
+ * r32, r43) and 2 and more apart (r2: r20, r31, r42, r30; r41), psi_0 .. psi_4
+ * of B and e^(-B). */
+typedef struct fit_mid {
+  double d0, vi[4], b[4], r1[4], r2[4], r41, ps0, pk[4], em;
+} fit_mid;
+
+/* The rest of a fit from the lanes' results m (see fit_body). */
 static inline __attribute__((always_inline)) double
-fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+fit_tail(const fit_mid *m, double v0, double *co, double *y, nodes *nd)
 {
-  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI], s = 0.25 * h;
-  v4d fE, fI;
-  node_decays2(q->ie, q->ii, s, &fE, &fI);
-  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = s * q->itm;
-  v4d ge = ge0 - ge0 * fE, gi = gi0 - gi0 * fI;
-  v4d beta = ht * NODE + ae * fE + ai * fI;
-  v4d vi = (q->c0 + q->cE * ge + q->cI * gi) / (q->itm + q->icm * (ge + gi));
-  double d0 = vinf_of(q, ge0, gi0);
-  double b1 = beta[0], b2 = beta[1], b3 = beta[2], B = beta[3];
-  v4d r1 = B / (beta - (v4d){0, b1, b2, b3});        /* r10, r21, r32, r43 */
-  v4d r2 = B / (v4d){b2, b3 - b1, B - b2, b3};         /* r20, r31, r42, r30 */
-  double r41 = B / (B - b1), iB = 1.0 / B;
-  nd->beta[0] = 0, nd->ge[0] = ge0, nd->gi[0] = gi0, nd->vinf[0] = d0;
-  memcpy(nd->beta + 1, &beta, sizeof beta);
-  memcpy(nd->ge + 1, &ge, sizeof ge);
-  memcpy(nd->gi + 1, &gi, sizeof gi);
-  memcpy(nd->vinf + 1, &vi, sizeof vi);
-  y[CE_GE] = ge[3];   /* now: the vectors need not live on (y is none of st, co, nd) */
-  y[CE_GI] = gi[3];
-  double x1 = b1 * iB, x2 = b2 * iB, x3 = b3 * iB;
+  double d0 = m->d0, B = m->b[3], iB = 1.0 / B;
+  double x1 = m->b[0] * iB, x2 = m->b[1] * iB, x3 = m->b[2] * iB;
   /* Newton's divided differences on 0, x1, x2, x3, 1. */
-  double v1 = vi[0], v2 = vi[1], v3 = vi[2], v4 = vi[3];
-  double d1 = (v1 - d0) * r1[0], e2 = (v2 - v1) * r1[1], e3 = (v3 - v2) * r1[2],
-         e4 = (v4 - v3) * r1[3];
-  double d2 = (e2 - d1) * r2[0], f3 = (e3 - e2) * r2[1], f4 = (e4 - e3) * r2[2];
-  double d3 = (f3 - d2) * r2[3], g4 = (f4 - f3) * r41;
+  double v1 = m->vi[0], v2 = m->vi[1], v3 = m->vi[2], v4 = m->vi[3];
+  double d1 = (v1 - d0) * m->r1[0], e2 = (v2 - v1) * m->r1[1], e3 = (v3 - v2) * m->r1[2],
+         e4 = (v4 - v3) * m->r1[3];
+  double d2 = (e2 - d1) * m->r2[0], f3 = (e3 - e2) * m->r2[1], f4 = (e4 - e3) * m->r2[2];
+  double d3 = (f3 - d2) * m->r2[3], g4 = (f4 - f3) * m->r41;
   double d4 = g4 - d3;   /* / (1 - 0) */
   /* N_4 = th (th - x1)(th - x2)(th - x3) = th^4 + w3 th^3 + w2 th^2 + w1 th. */
   double x12 = x1 * x2, w1 = -x12 * x3, w2 = x12 + x1 * x3 + x2 * x3, w3 = -(x1 + x2 + x3);
-  double ps0;
-  v4d pk;
-  double em = psi(B, &ps0, &pk);
-  double ps1 = pk[0], ps2 = pk[1], ps3 = pk[2], ps4 = pk[3];
+  double ps0 = m->ps0, ps1 = m->pk[0], ps2 = m->pk[1], ps3 = m->pk[2], ps4 = m->pk[3], em = m->em;
   double I2 = ps2 - x1 * ps1, I3 = ps3 - (x1 + x2) * ps2 + x12 * ps1;
   double I4 = w1 * ps1 + w2 * ps2 + w3 * ps3 + ps4;
   nd->em = em;
@@ -298,16 +286,47 @@ fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes
   return fabs(d4 * I4);
 }
 
-/* The fit and the dense output twice: for AVX2 (a four-double operation as one
- * instruction) and for any other CPU, picked at load time by what the CPU has;
+static inline __attribute__((always_inline)) double
+fit_body(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
+{
+  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI], s = 0.25 * h;
+  fit_mid m;
+  v4d fE, fI;
+  node_decays2(q->ie, q->ii, s, &fE, &fI);
+  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = s * q->itm;
+  v4d ge = ge0 - ge0 * fE, gi = gi0 - gi0 * fI;
+  v4d beta = ht * NODE + ae * fE + ai * fI;
+  v4d vi = (q->c0 + q->cE * ge + q->cI * gi) / (q->itm + q->icm * (ge + gi));
+  double d0 = vinf_of(q, ge0, gi0);
+  double b1 = beta[0], b2 = beta[1], b3 = beta[2], B = beta[3];
+  v4d r1 = B / (beta - (v4d){0, b1, b2, b3});        /* r10, r21, r32, r43 */
+  v4d r2 = B / (v4d){b2, b3 - b1, B - b2, b3};         /* r20, r31, r42, r30 */
+  m.r41 = B / (B - b1);
+  nd->beta[0] = 0, nd->ge[0] = ge0, nd->gi[0] = gi0, nd->vinf[0] = d0;
+  memcpy(nd->beta + 1, &beta, sizeof beta);
+  memcpy(nd->ge + 1, &ge, sizeof ge);
+  memcpy(nd->gi + 1, &gi, sizeof gi);
+  memcpy(nd->vinf + 1, &vi, sizeof vi);
+  y[CE_GE] = ge[3];   /* now: the vectors need not live on (y is none of st, co, nd) */
+  y[CE_GI] = gi[3];
+  m.d0 = d0;
+  for (int l = 0; l < 4; l++)
+    m.vi[l] = vi[l], m.b[l] = beta[l], m.r1[l] = r1[l], m.r2[l] = r2[l];
+  v4d pk;
+  m.em = psi(B, &m.ps0, &pk);
+  for (int l = 0; l < 4; l++)
+    m.pk[l] = pk[l];
+  return fit_tail(&m, v0, co, y, nd);
+}
+
+#include "expint_lanes.h"
+
+/* The fit and the dense output twice: in four-double vectors for AVX2 (an
+ * operation one instruction) and lane by lane for any other CPU
+ * (expint_lanes.h), picked at load time by what the CPU has;
  * EMBER_EXPINT_KERNEL=generic forces the second. Neither uses FMA (target "avx2"
  * alone does not allow contraction), so both give the same bits
- * (tests/test_condexp.c checks it). Without AVX, GCC keeps four-double vectors
- * in memory, each operation two SSE2 instructions between loads and stores: a
- * fit then takes about twice as long as main's scalar one did (COBA's fits
- * replayed: 89 against 43 ns; AVX2: 39 ns). Loops of four under OpenMP's simd
- * directive instead (two lanes per SSE2 instruction, same bits) cost the AVX2
- * build 10 % more instructions and still 15-25 % over the scalar fit: not kept. */
+ * (tests/test_condexp.c checks it). */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define EXPINT_AVX2 __attribute__((target("avx2")))
 
@@ -324,7 +343,7 @@ __attribute__((constructor)) static void pick_fit(void)
 static __attribute__((noinline)) double
 fit_generic(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
 {
-  return fit_body(q, st, h, co, y, nd);
+  return fit_lanes(q, st, h, co, y, nd);
 }
 
 #ifdef EXPINT_AVX2
@@ -405,7 +424,7 @@ live_body(const cpar *q, const double *c, double tau, double *out)
 static __attribute__((noinline)) void
 live_generic(const cpar *q, const double *c, double tau, double *out)
 {
-  live_body(q, c, tau, out);
+  live_lanes(q, c, tau, out);
 }
 
 #ifdef EXPINT_AVX2
