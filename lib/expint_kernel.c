@@ -724,6 +724,32 @@ static int live_below(const kern *k)
   return 1;
 }
 
+/* How closely a crossing past the segment's end is bracketed (ms): the step
+ * then ends at most this much before it. */
+#define AHEAD_TOL 1e-3
+
+/* The step's crossing lies past the segment's end, in (te, len]. Cut back to
+ * the end, the neuron would be visited in every interval up to the crossing,
+ * each time with a new step and a new look (in COBA five visits per spike).
+ * Instead the step is shortened to end just before the crossing, below
+ * threshold: the neuron is visited next in the interval where it ends (a new
+ * step from there finds and fires the crossing) or at an event before. Returns
+ * -1 (no crossing in the shortened step), or len when the crossing was not
+ * bracketed closely enough from below (the step is then cut back to the end). */
+static double ahead_ei(kern *k, double te, double ge, double len, double gb)
+{
+  double tol = dmax(k->root_tol, AHEAD_TOL);
+  double lo = root_locate(probe_ei, k, te, ge, len, gb, 0, 1, tol) - tol;
+  if (!(lo > te))
+    return len;
+  KSFX(eval_at)(k, lo, k->tmp);
+  if (!(k->tmp[k->sv] < k->th) || !isfinite(k->tmp[k->sv]))
+    return len;
+  memcpy(k->y, k->tmp, KN * sizeof *k->y);
+  k->tb = k->ta + lo;
+  return -1;
+}
+
 /* Offset of an upward threshold crossing inside [ta, tb], or -1. */
 static double KSFX(find_crossing)(kern *k)
 {
@@ -733,13 +759,12 @@ static double KSFX(find_crossing)(kern *k)
     return -1;
   if (gb >= 0) {
     /* A crossing after the segment's end is not fired now (the next interval's
-     * events may come first and the step is cut back to the end), so where it
-     * lies does not matter: one look at the end tells. */
+     * events may come first): one look at the end tells, then ahead_ei. */
     double te = k->end - k->ta;
     if (te < len) {
       double ge = probe_ei(k, te, 0);
       if (ge < 0)
-        return len;
+        return ahead_ei(k, te, ge, len, gb);
       gb = ge;
       len = te;
     }
