@@ -1,4 +1,4 @@
-/* Internal, included once by expint_kernel.c: the four lanes of a fit (and of
+/* Internal, included once by expint_fit.h: the four lanes of a fit (and of
  * its dense output) for the generic build, as loops of four under OpenMP's simd
  * directive instead of four-double vectors. Without AVX, GCC keeps such vectors
  * in memory (each operation two SSE2 instructions between loads and stores: a

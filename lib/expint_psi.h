@@ -1,5 +1,5 @@
 /* Internal: the coefficients of psi_k(x) / x, k = 1 .. 4 (psi_k as in
- * expint_kernel.c), Taylor polynomials of degree 11 around the middles 0.25,
+ * expint_fit.h), Taylor polynomials of degree 11 around the middles 0.25,
  * 0.75, .., 3.75 of the intervals [j/2, (j+1)/2), j = 0 .. 7: psi_taylor[j][n][k-1]
  * is the coefficient of (x - c_j)^n of P_k(x) = k! sum_m (-x)^m / (k + m + 1)!,
  * that is k! sum_(m >= n) (-1)^m C(m, n) c_j^(m-n) / (k + m + 1)!, computed in exact
