@@ -153,6 +153,17 @@ static void lazy_eval(const cpar *q, double atol, double rtol, double hmax, cons
   memcpy(out, s, sizeof s);
 }
 
+/* A refractory stretch of length s from st: v clamped, the conductances decay
+ * exactly (one exponential when one time constant is twice the other). */
+static inline void refr_eval(double ie, double ii, const double *st, double s, double *out)
+{
+  double dE, dI;
+  decays(&ie, &ii, s, &dE, &dI);
+  out[CE_V] = st[CE_V];
+  out[CE_GE] = st[CE_GE] - st[CE_GE] * dE;
+  out[CE_GI] = st[CE_GI] - st[CE_GI] * dI;
+}
+
 void expint_eval(const ember_neuron_ctx *ctx, const double *pending, size_t K, double atol,
                  double rtol, double hmax, double tau, double *out)
 {
@@ -170,9 +181,7 @@ void expint_eval(const ember_neuron_ctx *ctx, const double *pending, size_t K, d
     lazy_eval(&q, atol, rtol, hmax, c, tau, out);
     break;
   case REFR:
-    out[CE_V] = c[CE_V];
-    out[CE_GE] = c[CE_GE] * exp(-tau * q.ie);
-    out[CE_GI] = c[CE_GI] * exp(-tau * q.ii);
+    refr_eval(q.ie, q.ii, c, tau, out);
     break;
   default:
     taylor_eval(c, CE_N_STATE, K, tau, out);
@@ -348,8 +357,7 @@ static ember_status KSFX(take_step)(kern *k, double lim, char *msg, size_t len)
   if (j->ctx.refractory) {   /* v clamped, the conductances exact: one step */
     hh = room;
     KIND(k->c) = REFR;
-    k->y[CE_GE] *= exp(-hh * j->ctx.p[CE_INV_TAU_E]);
-    k->y[CE_GI] *= exp(-hh * j->ctx.p[CE_INV_TAU_I]);
+    refr_eval(j->ctx.p[CE_INV_TAU_E], j->ctx.p[CE_INV_TAU_I], k->c, hh, k->y);
   } else if (!(k->c[CE_GE] >= 0 && k->c[CE_GI] >= 0)) {
     int st = taylor_step(k, &hh);
     if (st)
@@ -581,6 +589,41 @@ static int quick_events(kern *k, size_t *e, spike_buf *sink)
   return 0;
 }
 
+/* A refractory neuron whose refractory period outlasts the interval: its
+ * events only add to the conductances (cuts of its REFR step, which reaches
+ * the period's end), then one REFR step from the last event to the period's
+ * end, as run_ei does. Returns as quick_run. */
+static size_t quick_refr(kern *k, double t0, double t1)
+{
+  neuron_job *j = k->j;
+  size_t n = j->n_ev, e = 0;
+  double ru = *j->refr_until, ie = j->ctx.p[CE_INV_TAU_E], ii = j->ctx.p[CE_INV_TAU_I];
+  if (!n || !(t1 < ru) || KIND(k->c) != REFR || !(k->tb >= ru) || !(dmax(j->ev[0].t, t0) > k->ta))
+    return (size_t)-2;
+  while (e < n) {
+    /* the first event cuts the step; a later one ends a step from the one
+     * before, which the segment collapses when it is within rounding */
+    double stop = dmax(j->ev[e].t, t0);
+    if (!e || stop - k->tb > 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+      refr_eval(ie, ii, k->c, stop - k->ta, k->y);
+    k->tb = stop;
+    settle_at_tb(k);
+    for (; e < n && j->ev[e].t <= k->tb; e++)
+      neuron_event(j, k->m, k->y, &j->ev[e]);
+    settle_at_tb(k);   /* level_check: refractory, so only the collapse */
+  }
+  if (t1 - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+    return n;
+  refr_eval(ie, ii, k->c, ru - k->tb, k->y);
+  if (!(isfinite(k->y[CE_GE]) && isfinite(k->y[CE_GI]))) {
+    memcpy(k->y, k->c, KN * sizeof *k->y);
+    return n;
+  }
+  KIND(k->c) = REFR;
+  k->tb = ru;
+  return QUICK_DONE;
+}
+
 /* Returns QUICK_DONE when the job is done, or the event run_from goes on from;
  * (size_t)-2 when it did not start (run_ei does the whole job). Only from a
  * LAZY step: a neuron with a LIVE step or a settled one is near threshold
@@ -590,6 +633,8 @@ static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
 {
   neuron_job *j = k->j;
   size_t n = j->n_ev, e = 0;
+  if (j->ctx.refractory && !j->n_samples)
+    return quick_refr(k, t0, t1);
   if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || KIND(k->c) != LAZY)
     return (size_t)-2;
   double stop = n ? dmax(j->ev[0].t, t0) : t1;
