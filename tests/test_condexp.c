@@ -377,8 +377,9 @@ static size_t kernel_run(double *buf, size_t cap)
   return n;
 }
 
-/* The fit is built twice, for any x86-64 and for AVX2, and picked at load time
- * (lib/expint_fit.h); both must give the same bits. This process runs the
+/* The fit's lanes are written twice, in vectors for AVX2 and lane by lane for
+ * other CPUs, picked at load time (lib/expint_fit.h); both must give the same
+ * bits. This process runs the
  * network with the pick (AVX2 on a CPU that has it), then runs itself again
  * with EMBER_EXPINT_KERNEL=generic, which writes its spike times to a file. (On
  * a CPU without AVX2 both runs are generic.) */
