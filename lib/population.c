@@ -277,6 +277,8 @@ static ember_status set_column(ember_population *pop, double *base, size_t strid
     return st;
   char msg[256];
   for (size_t k = 0; k < n; k++) {
+    if (k && vals[k] == vals[k - 1])   /* passed already (a constant: once, not per neuron) */
+      continue;
     if (range && (st = ember_param_check(range, vals[k], msg, sizeof msg)))
       return net_fail(pop->net, st, "population '%s' neuron %zu: %s", pop->label,
                       ids ? (size_t)ids[k] : k, msg);
@@ -296,6 +298,11 @@ static double *draw_values(ember_population *pop, const ember_dist *d, uint64_t 
   double *v = malloc((n ? n : 1) * sizeof *v);
   if (!v)
     return NULL;
+  if (d->kind == EMBER_DIST_CONST) {   /* no draw: no stream to derive */
+    for (size_t k = 0; k < n; k++)
+      v[k] = d->a;
+    return v;
+  }
   for (size_t k = 0; k < n; k++) {
     size_t id = ids ? ids[k] : k;
     rng_stream r = rng_stream_for(pop->net->seed, pop->index, purpose * 1024 + (uint64_t)column, id);

@@ -26,3 +26,26 @@ double rng_exponential(rng_stream *r, double rate)
 {
   return -log1p(-rng_uniform(r)) / rate;
 }
+
+/* ---------------------------------------------------------- geometric gaps --- */
+
+void rng_geom_init(rng_geom *g, double p)
+{
+  g->log_q = log1p(-p);
+  g->inv_log_q = 1.0 / g->log_q;
+  for (int k = 0; k < RNG_GEOM_TABLE; k++) {
+    double c = 1.0 + (k + 0.5) / RNG_GEOM_TABLE;
+    g->log_c[k] = log(c);
+    g->inv_c[k] = 1.0 / c;
+  }
+  /* rng_fast_log's error is below 1e-14 (1 + |log v|) (its series' remainder, 6e-15,
+   * and a few roundings of numbers below 40); libm's log1p is within an ulp, the
+   * quotients within two: a bound of 1e-12 (1 + |log v|) leaves a wide margin and
+   * still sends only about one draw in 10^9 to libm. */
+  g->tol = 1e-12 / -g->log_q;
+}
+
+double rng_geom_gap_exact(const rng_geom *g, double u)
+{
+  return floor(log1p(-u) / g->log_q);
+}

@@ -8,8 +8,11 @@
 #include <hdf5.h>
 #include "sonata_h5.h"
 
-#define DEFLATE_LEVEL 4           /* fast, and most of the gain of level 9 on float data */
+#define DEFLATE_LEVEL 1           /* zlib's fast matcher: every flush recompresses the last,
+                                   * partly filled chunk of each dataset, and level 4 cost 2.4x
+                                   * the instructions for files of the same size (COBA spikes) */
 #define IOTA_BLOCK 4096           /* index_pointers are written in blocks of this many */
+#define ZERO_BLOCK (1 << 19)      /* bytes of zeros per write of a zero column */
 
 /* ------------------------------------------------------------ error stack --- */
 
@@ -123,27 +126,52 @@ herr_t h5w_create_appendable(hid_t loc, const char *name, hid_t type, int rank,
   return r;
 }
 
-/* Creates a fixed 1-D dataset of n elements and writes buf into it (nothing to
- * write when buf is NULL: the dataset then reads as its fill value, 0). */
-herr_t h5w_create_fixed(hid_t loc, const char *name, hid_t ftype, hid_t mtype, hsize_t n,
-                        const void *buf, const char *units)
+/* Creates a contiguous 1-D dataset of n elements, its storage allocated now and
+ * never filled by HDF5 (the caller writes every element: HDF5's fill of zeros
+ * followed by the data wrote the bytes twice). Returns it open, or -1. */
+static hid_t create_contiguous(hid_t loc, const char *name, hid_t ftype, hsize_t n)
 {
   hid_t s = H5Screate_simple(1, &n, NULL), p = H5Pcreate(H5P_DATASET_CREATE);
   hid_t d = H5I_INVALID_HID;
-  herr_t r = -1;
-  /* Early allocation with the fill value written makes the zeros real bytes in
-   * the file, so a dataset with no buffer needs no memory here. */
   if (s >= 0 && p >= 0 && H5Pset_alloc_time(p, H5D_ALLOC_TIME_EARLY) >= 0
-      && H5Pset_fill_time(p, H5D_FILL_TIME_ALLOC) >= 0
-      && (d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, p, H5P_DEFAULT)) >= 0)
-    r = (buf && n) ? H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
+      && H5Pset_fill_time(p, H5D_FILL_TIME_NEVER) >= 0)
+    d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, p, H5P_DEFAULT);
+  hid_t es = h5w_stack_save(d < 0 ? -1 : 0);
+  H5Pclose(p);
+  H5Sclose(s);
+  h5w_stack_restore(es);
+  return d;
+}
+
+/* Zeros to write from: never written to, so its pages stay the kernel's shared
+ * zero page (a calloc'd buffer was memset: 2 M instructions for COBA's edges.h5). */
+static char zero_block[ZERO_BLOCK];
+
+/* Writes zeros over the n elements of 1-D dataset d, ZERO_BLOCK bytes at a time. */
+static herr_t write_zeros(hid_t d, hid_t mtype, hsize_t n)
+{
+  size_t size = H5Tget_size(mtype);
+  hsize_t per = size && size <= ZERO_BLOCK ? ZERO_BLOCK / size : 0;
+  herr_t r = (n && !per) ? -1 : 0;
+  for (hsize_t first = 0; r >= 0 && first < n; first += per)
+    r = h5w_write_range(d, mtype, first, n - first < per ? n - first : per, zero_block);
+  return r;
+}
+
+/* Creates a fixed 1-D dataset of n elements and writes buf into it, or zeros
+ * when buf is NULL (real bytes in the file, written in blocks). */
+herr_t h5w_create_fixed(hid_t loc, const char *name, hid_t ftype, hid_t mtype, hsize_t n,
+                        const void *buf, const char *units)
+{
+  hid_t d = create_contiguous(loc, name, ftype, n);
+  herr_t r = d < 0 ? -1 : 0;
+  if (r >= 0 && n)
+    r = buf ? H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : write_zeros(d, mtype, n);
   if (r >= 0 && units)
     r = h5w_attr_str(d, "units", units);
   hid_t es = h5w_stack_save(r);
   if (d >= 0)
     H5Dclose(d);
-  H5Pclose(p);
-  H5Sclose(s);
   h5w_stack_restore(es);
   return r;
 }
@@ -166,9 +194,7 @@ herr_t h5w_write_range(hid_t d, hid_t mtype, hsize_t first, hsize_t n, const voi
  * does not grow with the number of neurons. */
 herr_t h5w_create_iota(hid_t loc, const char *name, hsize_t n)
 {
-  if (h5w_create_fixed(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, n + 1, NULL, NULL) < 0)
-    return -1;
-  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  hid_t d = create_contiguous(loc, name, H5T_STD_U64LE, n + 1);
   herr_t r = d < 0 ? -1 : 0;
   uint64_t block[IOTA_BLOCK];
   for (hsize_t first = 0; r >= 0 && first <= n; first += IOTA_BLOCK) {

@@ -13,10 +13,9 @@
 #include <lauxlib.h>
 #include "cli.h"
 #include "lua_api.h"
-#ifdef EMBER_WITH_VIZ
 #include <pthread.h>
-#include "../viz/app.h"
-#include "../viz/live.h"
+#ifdef EMBER_WITH_VIZ
+#include "viz_load.h"
 #endif
 
 typedef struct run_opts {
@@ -40,16 +39,11 @@ static struct {
   lua_State *volatile L;
 } sigint_state;
 
-#ifdef EMBER_WITH_VIZ
 /* With --viz the window thread may interrupt the script while the worker thread
  * closes its Lua state: this lock keeps sigint_state.L valid for that call. */
 static pthread_mutex_t lua_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LUA_LOCK() pthread_mutex_lock(&lua_lock)
 #define LUA_UNLOCK() pthread_mutex_unlock(&lua_lock)
-#else
-#define LUA_LOCK() ((void)0)
-#define LUA_UNLOCK() ((void)0)
-#endif
 
 static void on_sigint(int sig)
 {
@@ -375,21 +369,17 @@ static int run_script(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
 /* ------------------------------------------------------------- --viz --- */
 
 #ifdef EMBER_WITH_VIZ
-/* The simulation thread's job: the whole script (Lua runs on this one thread). */
+/* What the visualizer module's worker thread runs: the whole script. */
 typedef struct viz_job {
   ember_lua_ctx *ctx;
   const run_opts *o;
   const char *outdir;
-  vz_live *live;
-  int code;
 } viz_job;
 
-static void *viz_worker(void *arg)
+static int viz_run_script(void *arg)
 {
   viz_job *job = arg;
-  job->code = run_script(job->ctx, job->o, job->outdir);
-  vz_live_finish(job->live, job->code);
-  return NULL;
+  return run_script(job->ctx, job->o, job->outdir);
 }
 
 /* The window asked to stop: the run stops at its next interval (the observer
@@ -405,70 +395,15 @@ static void stop_from_window(void)
   LUA_UNLOCK();
 }
 
-/* --screenshot: after the run, one frame of its end, saved, showing the view and
- * neuron given with --view / --select. Returns 0 or -1. */
-static int final_screenshot(vz_app *app, const run_opts *o)
-{
-  const char *path = o->shot;
-  char msg[512];
-  app->src->ops->poll(app->src, app->store);
-  app->at = app->store->t_end;
-  if (o->select && vz_app_select_spec(app, o->select, msg, sizeof msg)) {
-    fprintf(stderr, "ember run: --select %s\n", msg);
-    return -1;
-  }
-  if (o->view && vz_app_view_spec(app, o->view, msg, sizeof msg)) {
-    fprintf(stderr, "ember run: --view %s\n", msg);
-    return -1;
-  }
-  vz_app_frame(app, 0.0);
-  if (vz_app_screenshot(app, path, msg, sizeof msg)) {
-    fprintf(stderr, "ember run: %s\n", msg);
-    return -1;
-  }
-  fprintf(stderr, "ember: wrote %s (t = %.6g ms)\n", path, app->view.t_now);
-  return 0;
-}
-
-/* Runs the script in a worker thread and the window (or, with --screenshot, an
- * offscreen frame) in this one. Returns the exit code. */
+/* The script under the window of the visualizer module (loaded only now, so that
+ * runs without --viz do not load SDL2: viz_plugin.h). Returns the exit code. */
 static int run_with_viz(ember_lua_ctx *ctx, const run_opts *o, const char *outdir)
 {
-  if (!o->shot && SDL_Init(SDL_INIT_VIDEO) < 0) {
-    fprintf(stderr, "ember run: --viz: cannot start SDL video: %s (no display? add "
-            "--screenshot FILE for an image without a window)\n", SDL_GetError());
-    return EMBER_EXIT_RUNTIME;
-  }
-  char msg[1024] = "out of memory", title[512];
-  snprintf(title, sizeof title, "ember run %s", o->script);
-  vz_store *st = vz_store_new();
-  vz_live *live = st ? vz_live_new(ctx->net) : NULL;
-  vz_app_opts ao = {0, 0, o->shot != NULL, title, 0, NAN, NULL};
-  vz_app *app = live ? vz_app_new(st, vz_live_source(live), &ao, msg, sizeof msg) : NULL;
-  viz_job job = {ctx, o, outdir, live, EMBER_EXIT_RUNTIME};
-  pthread_t worker;
-  int started = 0;
-  if (app) {
-    ember_network_set_observer(ctx->net, vz_live_observe, live);
-    started = pthread_create(&worker, NULL, viz_worker, &job) == 0;
-  }
-  if (!started)
-    fprintf(stderr, "ember run: --viz: %s\n", app ? "cannot start the simulation thread" : msg);
-  else if (o->shot) {
-    pthread_join(worker, NULL);
-    if (final_screenshot(app, o) && job.code == EMBER_EXIT_OK)
-      job.code = EMBER_EXIT_RUNTIME;
-  } else {
-    vz_app_run(app, (volatile int *)&sigint_state.hit);
-    stop_from_window();   /* no effect if the script has already ended */
-    pthread_join(worker, NULL);
-  }
-  ember_network_set_observer(ctx->net, NULL, NULL);
-  vz_app_free(app);
-  vz_source_free(live ? vz_live_source(live) : NULL);
-  vz_store_free(st);
-  SDL_Quit();
-  return started ? job.code : EMBER_EXIT_RUNTIME;
+  viz_job job = {ctx, o, outdir};
+  ember_viz_args a = {EMBER_VIZ_ABI, sizeof a, ember_version(), ctx->net, o->script, o->shot,
+                      o->select, o->view, viz_run_script, &job, stop_from_window,
+                      &sigint_state.hit};
+  return ember_viz_load_and_run(&a);
 }
 #endif
 

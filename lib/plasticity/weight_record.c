@@ -227,11 +227,21 @@ static ember_status write_edges(ember_network *net, const sonata_attr *a, size_t
     for (size_t pre = 0; pre < proj->pre->n; pre++)
       for (size_t k = proj->row[pre]; k < proj->row[pre + 1]; k++)
         src[k] = pre;
-    for (size_t k = 0; k < proj->n_syn; k++) {
+    /* One simple loop per column (they vectorise): 320 000 synapses for COBA. */
+    for (size_t k = 0; k < proj->n_syn; k++)
       tgt[k] = proj->target[k];
-      w[k] = stdp_weight(proj, k);
-      d[k] = proj->delay ? (double)proj->delay[k] : proj->delay_const;
-    }
+    if (proj->stdp)
+      for (size_t k = 0; k < proj->n_syn; k++)
+        w[k] = stdp_weight(proj, k);
+    else
+      for (size_t k = 0; k < proj->n_syn; k++)
+        w[k] = proj->weight[k];
+    if (proj->delay)
+      for (size_t k = 0; k < proj->n_syn; k++)
+        d[k] = proj->delay[k];
+    else
+      for (size_t k = 0; k < proj->n_syn; k++)
+        d[k] = proj->delay_const;
     const ember_model *m = proj->post->model;
     const ember_receptor_info *ri = m && proj->receptor < m->n_receptors ? &m->receptors[proj->receptor] : NULL;
     ep[i] = (sonata_edge_pop){proj->label, proj->pre->label, proj->post->label, proj->n_syn,
