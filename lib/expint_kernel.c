@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "expint_kernel.h"
 #include "models/lif_cond_exp.h"
@@ -35,48 +36,6 @@ size_t expint_pending(size_t K) { return K + 2; }
 
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
-
-/* psi_k(x) = x integral_0^1 e^(-x (1 - th)) th^k dth, k = 0 .. NDEG: the integral
- * of (s / x)^k against e^(-(x - s)) over [0, x]. psi_0 = 1 - e^(-x) and
- * psi_k = 1 - (k / x) psi_(k-1). Upwards the recurrence loses a factor k / x of
- * accuracy per step, so below x = 1 psi_NDEG comes from its series
- * x NDEG! sum_m (-x)^m / (m + NDEG + 1)! (17 terms: 2e-18 at x = 1) and the
- * recurrence runs downwards, where it is stable. Returns e^(-x). */
-static const double inv_fact5[17] = {
-  1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
-  1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0, 1.0 / 87178291200.0,
-  1.0 / 1307674368000.0, 1.0 / 20922789888000.0, 1.0 / 355687428096000.0,
-  1.0 / 6402373705728000.0, 1.0 / 121645100408832000.0, 1.0 / 2432902008176640000.0,
-  1.0 / 51090942171709440000.0,
-};
-
-static inline double psi(double x, double ps[NDEG + 1])
-{
-  if (x < 1.0) {
-    /* In powers of x^2, two chains side by side (the latency of one Horner
-     * chain of 16 is what a step would wait on). */
-    double mx = -x, x2 = x * x, se = inv_fact5[16], so = inv_fact5[15];
-#pragma GCC unroll 8
-    for (int m = 14; m >= 0; m -= 2) {
-      se = se * x2 + inv_fact5[m];
-      so = m > 0 ? so * x2 + inv_fact5[m - 1] : so;
-    }
-    double s = se + mx * so;
-    ps[4] = 24.0 * x * s;
-    ps[3] = (1.0 - ps[4]) * x * 0.25;
-    ps[2] = (1.0 - ps[3]) * x * (1.0 / 3.0);
-    ps[1] = (1.0 - ps[2]) * x * 0.5;
-    ps[0] = (1.0 - ps[1]) * x;
-    return 1.0 - ps[0];
-  }
-  double ix = 1.0 / x;
-  ps[0] = -expm1(-x);
-  ps[1] = 1.0 - ix * ps[0];
-  ps[2] = 1.0 - 2.0 * ix * ps[1];
-  ps[3] = 1.0 - 3.0 * ix * ps[2];
-  ps[4] = 1.0 - 4.0 * ix * ps[3];
-  return 1.0 - ps[0];
-}
 
 /* The parameters a step needs, from the neuron's. */
 typedef struct cpar {
@@ -154,62 +113,7 @@ static inline void decays(const double *ie, const double *ii, double s, double *
   }
 }
 
-/* The nodes of a fit: beta, g_e, g_i, v_inf at t = n h / 4, and e^(-B). */
-typedef struct nodes {
-  double beta[5], ge[5], gi[5], vinf[5], em;
-} nodes;
-
-/* One step of length h from the state s (v, g_e, g_i >= 0): the quartic's
- * coefficients and B into co[0 .. 6), the state at h into y, the nodes into nd;
- * returns the error estimate (the quartic minus the cubic at h). With
- * d = 1 - e^(-h/(4 tau)), 1 - e^(-t_n/tau) = 1 - (1 - d)^n, expanded so that it
- * keeps its accuracy when d is small. */
-static inline __attribute__((always_inline)) double
-fit(const cpar *q, const double *st, double h, double *co, double *y, nodes *nd)
-{
-  double v0 = st[CE_V], ge0 = st[CE_GE], gi0 = st[CE_GI];
-  double dE, dI;
-  decays(&q->ie, &q->ii, 0.25 * h, &dE, &dI);
-  double fE[5] = {0, dE, dE * (2 - dE), dE * (3 - dE * (3 - dE)), dE * (4 - dE * (6 - dE * (4 - dE)))};
-  double fI[5] = {0, dI, dI * (2 - dI), dI * (3 - dI * (3 - dI)), dI * (4 - dI * (6 - dI * (4 - dI)))};
-  double *beta = nd->beta, *ge = nd->ge, *gi = nd->gi, *vi = nd->vinf, d[5];
-  double ae = q->icm * ge0 * q->te, ai = q->icm * gi0 * q->ti, ht = 0.25 * h * q->itm;
-#pragma GCC unroll 5
-  for (int n = 0; n < 5; n++) {
-    ge[n] = ge0 - ge0 * fE[n];
-    gi[n] = gi0 - gi0 * fI[n];
-    beta[n] = ht * n + ae * fE[n] + ai * fI[n];
-    d[n] = vi[n] = vinf_of(q, ge[n], gi[n]);
-  }
-  double B = beta[4], iB = 1.0 / B;
-  double x1 = beta[1] * iB, x2 = beta[2] * iB, x3 = beta[3] * iB;
-  /* Newton's divided differences on 0, x1, x2, x3, 1, then the monomial
-   * coefficients by nested multiplication. */
-  double r10 = 1.0 / x1, r21 = 1.0 / (x2 - x1), r32 = 1.0 / (x3 - x2), r43 = 1.0 / (1 - x3);
-  double r20 = 1.0 / x2, r31 = 1.0 / (x3 - x1), r42 = 1.0 / (1 - x2);
-  double r30 = 1.0 / x3, r41 = 1.0 / (1 - x1);
-  double d1 = (d[1] - d[0]) * r10, e2 = (d[2] - d[1]) * r21, e3 = (d[3] - d[2]) * r32,
-         e4 = (d[4] - d[3]) * r43;
-  double d2 = (e2 - d1) * r20, f3 = (e3 - e2) * r31, f4 = (e4 - e3) * r42;
-  double d3 = (f3 - d2) * r30, g4 = (f4 - f3) * r41;
-  double d4 = g4 - d3;   /* / (1 - 0) */
-  /* a(th) = d0 + th (d1 + (th - x1)(d2 + (th - x2)(d3 + (th - x3) d4))) */
-  double p0 = d3 - x3 * d4, p1 = d4;                                  /* d3 + (th - x3) d4 */
-  double s0 = d2 - x2 * p0, s1 = p0 - x2 * p1, s2 = p1;               /* d2 + (th - x2) p */
-  double u0 = d1 - x1 * s0, u1 = s0 - x1 * s1, u2 = s1 - x1 * s2, u3 = s2;
-  double a0 = d[0], a1 = u0, a2 = u1, a3 = u2, a4 = u3;
-  /* The quartic minus the cubic: d4 th (th - x1)(th - x2)(th - x3). */
-  double w1 = -x1 * x2 * x3, w2 = x1 * x2 + x1 * x3 + x2 * x3, w3 = -(x1 + x2 + x3);
-  double ps[NDEG + 1];
-  double em = psi(B, ps);
-  nd->em = em;
-  co[0] = a0; co[1] = a1; co[2] = a2; co[3] = a3; co[4] = a4;
-  co[5] = B;
-  y[CE_V] = v0 * em + (a0 * ps[0] + a1 * ps[1] + a2 * ps[2] + a3 * ps[3] + a4 * ps[4]);
-  y[CE_GE] = ge[4];
-  y[CE_GI] = gi[4];
-  return fabs(d4 * (w1 * ps[1] + w2 * ps[2] + w3 * ps[3] + ps[4]));
-}
+#include "expint_fit.h"
 
 /* The tolerance of a step of length h from v0 with slope dv (half of it, as
  * the Taylor kernel's). */
@@ -247,28 +151,6 @@ static void lazy_eval(const cpar *q, double atol, double rtol, double hmax, cons
     h = dmin(2 * h, hmax);
   }
   memcpy(out, s, sizeof s);
-}
-
-/* v at tau inside a LIVE step: beta(tau) in closed form, then the quartic
- * restricted to [0, beta(tau)] (its coefficients scaled by r^k, r = beta / B)
- * against the exponential. 1 - e^(-x) by em1, so that beta keeps its relative
- * accuracy in short steps. */
-static void live_eval(const cpar *q, const double *c, double tau, double *out)
-{
-  double fE, fI;
-  decays(&q->ie, &q->ii, tau, &fE, &fI);
-  double ge0 = c[CE_GE], gi0 = c[CE_GI];
-  double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
-  double ps[NDEG + 1], r = beta / c[8];
-  double em = psi(beta, ps);
-  double s = 0, rk = 1;
-  for (int k = 0; k <= NDEG; k++) {
-    s += c[3 + k] * rk * ps[k];
-    rk *= r;
-  }
-  out[CE_V] = c[CE_V] * em + s;
-  out[CE_GE] = ge0 * (1.0 - fE);
-  out[CE_GI] = gi0 * (1.0 - fI);
 }
 
 /* A refractory stretch of length s from st: v clamped, the conductances decay

@@ -2,7 +2,8 @@
  * lif_cond_exp, against GSL's rk8pd at abstol = reltol = 1e-12 as the reference:
  * spike times and traces of driven neurons, convergence as the tolerance
  * tightens, the threshold bound on random states, refractoriness, negative
- * conductances, threads, and a small COBA-like network against "taylor". */
+ * conductances, threads, the generic and AVX2 builds of the fit, and a small
+ * COBA-like network against "taylor". */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -448,6 +449,45 @@ static void test_network_vs_taylor(void **state)
   print_message("  %zu spikes, max |dt| = %.3g ms\n", n[1], w);
 }
 
+/* The network's spike times over 100 ms with expint at one thread into buf. */
+static size_t kernel_run(double *buf, size_t cap)
+{
+  ember_population *pop;
+  ember_network *net = coba_like("expint", 1, &pop);
+  assert_ok(net, ember_network_run(net, 100.0));
+  size_t n = spikes_of(pop, buf, cap);
+  ember_network_free(net);
+  return n;
+}
+
+/* The fit's lanes are written twice, in vectors for AVX2 and lane by lane for
+ * other CPUs, picked at load time (lib/expint_fit.h); both must give the same
+ * bits. This process runs the
+ * network with the pick (AVX2 on a CPU that has it), then runs itself again
+ * with EMBER_EXPINT_KERNEL=generic, which writes its spike times to a file. (On
+ * a CPU without AVX2 both runs are generic.) */
+static void test_kernels_bitwise(void **state)
+{
+  static double t[2][8192];
+  size_t n[2];
+  n[0] = kernel_run(t[0], 8192);
+  char path[512], cmd[2048], self[1024];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0)
+    skip();
+  self[len] = 0;
+  snprintf(path, sizeof path, "%s/generic.bin", dir);
+  snprintf(cmd, sizeof cmd, "EMBER_EXPINT_KERNEL=generic '%s' --spikes-to '%s'", self, path);
+  assert_int_equal(system(cmd), 0);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  n[1] = fread(t[1], sizeof t[1][0], 8192, f);
+  fclose(f);
+  assert_true(n[0] > 100);
+  assert_int_equal(n[0], n[1]);
+  assert_memory_equal(t[0], t[1], n[0] * sizeof t[0][0]);
+}
+
 /* expint is lif_cond_exp's: other models refuse it with a message. */
 static void test_expint_only_for_cond_exp(void **state)
 {
@@ -463,8 +503,14 @@ static void test_expint_only_for_cond_exp(void **state)
   ember_network_free(net);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+  if (argc == 3 && !strcmp(argv[1], "--spikes-to")) {   /* test_kernels_bitwise's child */
+    static double t[8192];
+    size_t n = kernel_run(t, 8192);
+    FILE *f = fopen(argv[2], "wb");
+    return !(f && fwrite(t, sizeof t[0], n, f) == n && fclose(f) == 0);
+  }
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_driven_vs_rk8pd, setup, teardown),
     cmocka_unit_test(test_convergence),
@@ -472,6 +518,7 @@ int main(void)
     cmocka_unit_test(test_refractory),
     cmocka_unit_test(test_negative_conductance),
     cmocka_unit_test(test_threads_bitwise),
+    cmocka_unit_test_setup_teardown(test_kernels_bitwise, setup, teardown),
     cmocka_unit_test(test_network_vs_taylor),
     cmocka_unit_test_setup_teardown(test_recording_does_not_perturb, setup, teardown),
     cmocka_unit_test(test_expint_only_for_cond_exp),
