@@ -295,8 +295,11 @@ static void advance_neurons(ember_population *pop, thread_ws *w, double ta, doub
   if (omp_get_num_threads() > 1) {
     /* nowait: populations are independent within an interval (each neuron is
      * written by one thread, spikes go to per-thread buffers), so the only
-     * barrier needed is the one closing the parallel region. */
-    #pragma omp for schedule(dynamic, 16) nowait
+     * barrier needed is the one closing the parallel region. static: the work
+     * list is in neuron order, so a neuron mostly stays with one thread from one
+     * interval to the next, and its state in that core's cache (dynamic, 16 was
+     * 1.24-1.27 s against 1.20-1.26 s for 1 s of COBA at 2 threads). */
+    #pragma omp for schedule(static) nowait
     for (size_t k = 0; k < n; k++)
       advance_one(pop, &L, ws, &D, w, &job, k, ta, tb, partial, check, 0, msg, sizeof msg);
     return;
