@@ -64,12 +64,19 @@ static void KSFX(cut)(kern *k, double te)
   KSFX(collapse)(k, te);
 }
 
+/* Whether the stretch from t to end is within rounding of nothing (a segment
+ * then moves the state to end without a step). */
+static inline int KSFX(negligible)(double t, double end)
+{
+  return end - t <= 16 * DBL_EPSILON * dmax(1.0, fabs(t));
+}
+
 /* As solver.c's segment: steps from tb to end, the last one possibly to lim. */
 static ember_status KSFX(segment)(kern *k, double end, double lim, int detect, spike_buf *sink,
                             char *msg, size_t len)
 {
   while (k->tb < end) {
-    if (end - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb))) {
+    if (KSFX(negligible)(k->tb, end)) {
       KSFX(collapse)(k, end);
       break;
     }

@@ -524,6 +524,7 @@ static double KSFX(find_crossing)(kern *k)
  * take_step would shorten, a possible crossing, a spike, a non-finite state),
  * in the state the general loop has at that point. */
 #define QUICK_DONE ((size_t)-1)
+#define QUICK_NONE ((size_t)-2)   /* not started: run_ei does the whole job */
 
 /* The state at tb after the event loop's level check: ta == tb, c == y. */
 static inline void settle_at_tb(kern *k)
@@ -538,7 +539,7 @@ static inline void settle_at_tb(kern *k)
 static int quick_step(kern *k, double t)
 {
   double room = t - k->tb, v0 = k->y[CE_V];
-  if (room <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)) || !(room <= dmin(2 * *k->j->h, k->hmax)) ||
+  if (KSFX(negligible)(k->tb, t) || !(room <= dmin(2 * *k->j->h, k->hmax)) ||
       !(k->y[CE_GE] >= 0 && k->y[CE_GI] >= 0))
     return 0;
   k->end = t;
@@ -562,7 +563,7 @@ static int quick_step(kern *k, double t)
 static int quick_lazy(kern *k, double t1)
 {
   double lim = dmax(t1, k->tb + k->hmax);
-  if (t1 - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)) || !(lim > t1) ||
+  if (KSFX(negligible)(k->tb, t1) || !(lim > t1) ||
       !(k->y[CE_GE] >= 0 && k->y[CE_GI] >= 0))
     return 0;
   k->end = t1;
@@ -599,12 +600,12 @@ static size_t quick_refr(kern *k, double t0, double t1)
   size_t n = j->n_ev, e = 0;
   double ru = *j->refr_until, ie = j->ctx.p[CE_INV_TAU_E], ii = j->ctx.p[CE_INV_TAU_I];
   if (!n || !(t1 < ru) || KIND(k->c) != REFR || !(k->tb >= ru) || !(dmax(j->ev[0].t, t0) > k->ta))
-    return (size_t)-2;
+    return QUICK_NONE;
   while (e < n) {
     /* the first event cuts the step; a later one ends a step from the one
      * before, which the segment collapses when it is within rounding */
     double stop = dmax(j->ev[e].t, t0);
-    if (!e || stop - k->tb > 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+    if (!e || !KSFX(negligible)(k->tb, stop))
       refr_eval(ie, ii, k->c, stop - k->ta, k->y);
     k->tb = stop;
     settle_at_tb(k);
@@ -612,7 +613,7 @@ static size_t quick_refr(kern *k, double t0, double t1)
       neuron_event(j, k->m, k->y, &j->ev[e]);
     settle_at_tb(k);   /* level_check: refractory, so only the collapse */
   }
-  if (t1 - k->tb <= 16 * DBL_EPSILON * dmax(1.0, fabs(k->tb)))
+  if (KSFX(negligible)(k->tb, t1))
     return n;
   refr_eval(ie, ii, k->c, ru - k->tb, k->y);
   if (!(isfinite(k->y[CE_GE]) && isfinite(k->y[CE_GI]))) {
@@ -625,7 +626,7 @@ static size_t quick_refr(kern *k, double t0, double t1)
 }
 
 /* Returns QUICK_DONE when the job is done, or the event run_from goes on from;
- * (size_t)-2 when it did not start (run_ei does the whole job). Only from a
+ * QUICK_NONE when it did not start. Only from a
  * LAZY step: a neuron with a LIVE step or a settled one is near threshold
  * (its bound failed, or a crossing lay just past the last interval), where the
  * short path mostly fails and repeats the general loop's step (measured). */
@@ -636,10 +637,10 @@ static size_t quick_run(kern *k, double t0, double t1, spike_buf *sink)
   if (j->ctx.refractory && !j->n_samples)
     return quick_refr(k, t0, t1);
   if (j->ctx.refractory || j->n_samples || !(k->tb > k->ta) || KIND(k->c) != LAZY)
-    return (size_t)-2;
+    return QUICK_NONE;
   double stop = n ? dmax(j->ev[0].t, t0) : t1;
   if (!(stop > k->ta) || (!n && !(k->tb < t1)))
-    return (size_t)-2;
+    return QUICK_NONE;
   if (stop < k->tb) {
     /* cut: eval_at's expint_eval, then the collapse (nothing to synchronise) */
     k->q = cpar_of(&j->ctx);
@@ -680,7 +681,7 @@ ember_status expint_advance(taylor *T, const ember_model *m, double hmax, double
   job->ctx.refractory = k.ta < *job->refr_until;
   size_t e = quick_run(&k, t0, t1, sink);
   ember_status st = EMBER_OK;
-  if (e == (size_t)-2)
+  if (e == QUICK_NONE)
     st = run_ei(&k, t0, t1, sink, msg, msglen);
   else if (e != QUICK_DONE)
     st = run_from_ei(&k, e, t0, t1, sink, msg, msglen);
