@@ -292,7 +292,7 @@ static int lazy_forever(const kern *k)
   double a = q->cE - k->th * q->icm, b = q->cI - k->th * q->icm, c = q->c0 - k->th * q->itm;
   if (k->j->n_samples || !(a >= 0 && b <= 0) || !(q->ie >= q->ii || ge == 0 || gi == 0))
     return 0;
-  return c < 0 && a * ge + b * gi + c < 0;
+  return c < 0 && a * ge + b * gi + c < 0 && k->c[CE_V] < k->th;
 }
 
 /* A LAZY step that v_inf proves free of crossings for good is left open this
