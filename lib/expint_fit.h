@@ -265,17 +265,13 @@ static inline double fit(const cpar *q, const double *st, double h, double *co, 
 static inline __attribute__((always_inline)) void
 live_body(const cpar *q, const double *c, double tau, double *out)
 {
-  double fE, fI;
-  decays(&q->ie, &q->ii, tau, &fE, &fI);
-  double ge0 = c[CE_GE], gi0 = c[CE_GI];
-  double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
+  double fE, fI, beta = live_beta(q, c, tau, &fE, &fI);
   double r = beta / c[8], r2 = r * r, ps0;
   v4d pk;
   double em = psi(beta, &ps0, &pk);
   v4d a = (v4d){c[4], c[5], c[6], c[7]} * (v4d){r, r2, r2 * r, r2 * r2} * pk;
-  out[CE_V] = (c[CE_V] * em + c[3] * ps0) + ((a[0] + a[1]) + (a[2] + a[3]));
-  out[CE_GE] = ge0 * (1.0 - fE);
-  out[CE_GI] = gi0 * (1.0 - fI);
+  double ak[4] = {a[0], a[1], a[2], a[3]};
+  live_state(c, em, ps0, ak, fE, fI, out);
 }
 
 static __attribute__((noinline)) void

@@ -119,21 +119,35 @@ fit_lanes(const cpar *q, const double *st, double h, double *co, double *y, node
   return fit_tail(&m, v0, co, y, nd);
 }
 
+/* What both builds of live_body share: beta(tau) in closed form, with the
+ * conductances' decay factors fE, fI ... */
+static inline __attribute__((always_inline)) double
+live_beta(const cpar *q, const double *c, double tau, double *fE, double *fI)
+{
+  decays(&q->ie, &q->ii, tau, fE, fI);
+  return q->itm * tau + q->icm * (c[CE_GE] * q->te * *fE + c[CE_GI] * q->ti * *fI);
+}
+
+/* ... and the state at tau from the four scaled terms a[k] of the quartic. */
+static inline __attribute__((always_inline)) void
+live_state(const double *c, double em, double ps0, const double a[4], double fE, double fI,
+           double *out)
+{
+  out[CE_V] = (c[CE_V] * em + c[3] * ps0) + ((a[0] + a[1]) + (a[2] + a[3]));
+  out[CE_GE] = c[CE_GE] * (1.0 - fE);
+  out[CE_GI] = c[CE_GI] * (1.0 - fI);
+}
+
 /* live_body lane by lane. */
 static inline __attribute__((always_inline)) void
 live_lanes(const cpar *q, const double *c, double tau, double *out)
 {
-  double fE, fI;
-  decays(&q->ie, &q->ii, tau, &fE, &fI);
-  double ge0 = c[CE_GE], gi0 = c[CE_GI];
-  double beta = q->itm * tau + q->icm * (ge0 * q->te * fE + gi0 * q->ti * fI);
+  double fE, fI, beta = live_beta(q, c, tau, &fE, &fI);
   double r = beta / c[8], r2 = r * r, ps0, pk[4];
   double em = psi_lanes(beta, &ps0, pk);
   double rk[4] = {r, r2, r2 * r, r2 * r2}, a[4];
   LANES a[l] = c[4 + l] * rk[l] * pk[l];
-  out[CE_V] = (c[CE_V] * em + c[3] * ps0) + ((a[0] + a[1]) + (a[2] + a[3]));
-  out[CE_GE] = ge0 * (1.0 - fE);
-  out[CE_GI] = gi0 * (1.0 - fI);
+  live_state(c, em, ps0, a, fE, fI, out);
 }
 
 #undef LANES
